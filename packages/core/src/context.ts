@@ -1,0 +1,71 @@
+import type { ChannelHub } from './channel.js';
+import type { AppContext, BackendName, Channel } from './types.js';
+
+/** What stays the same for every request of one thread or process. */
+export interface ContextBase {
+  readonly backend: BackendName;
+  readonly workerId: number;
+  readonly hub: ChannelHub;
+}
+
+/**
+ * The per-request `ctx`. The AbortController is made only when a handler
+ * reads `signal`, since most handlers never do and one costs about a
+ * microsecond; an abort that came earlier is replayed then.
+ */
+export class RequestContext implements AppContext {
+  readonly #base: ContextBase;
+  readonly #watch: (() => void) | undefined;
+  #controller: AbortController | undefined;
+  #abortReason: unknown;
+  #aborted = false;
+
+  /** `watch` runs when `signal` is first read, to start listening for the client leaving. */
+  constructor(base: ContextBase, watch?: () => void) {
+    this.#base = base;
+    this.#watch = watch;
+  }
+
+  get backend(): BackendName {
+    return this.#base.backend;
+  }
+
+  get workerId(): number {
+    return this.#base.workerId;
+  }
+
+  get signal(): AbortSignal {
+    if (!this.#controller) {
+      this.#controller = new AbortController();
+      if (this.#aborted) this.#controller.abort(this.#abortReason);
+      else this.#watch?.();
+    }
+    return this.#controller.signal;
+  }
+
+  channel<T = unknown>(name: string): Channel<T> {
+    return this.#base.hub.channel<T>(name);
+  }
+
+  abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#abortReason = reason;
+    this.#controller?.abort(reason);
+  }
+}
+
+/** The `ctx` given to `setup`: its signal aborts when the context shuts down. */
+export function createSetupContext(base: ContextBase): RequestContext {
+  return new RequestContext(base);
+}
+
+/** Why `ctx.signal` aborted: the client left. */
+export function clientGone(): DOMException {
+  return new DOMException('The client closed the connection', 'AbortError');
+}
+
+/** Why `ctx.signal` aborted: the request ran past `limits.requestTimeout`. */
+export function requestTimedOut(ms: number): DOMException {
+  return new DOMException(`The request took longer than ${ms} ms (limits.requestTimeout)`, 'TimeoutError');
+}

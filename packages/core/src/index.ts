@@ -1,0 +1,25 @@
+export type {
+  App,
+  AppContext,
+  BackendModule,
+  BackendName,
+  Channel,
+  CloseOptions,
+  Limits,
+  Logger,
+  LoopStats,
+  RunningServer,
+  ServeByNameOptions,
+  ServeOptions,
+  ServerStats,
+  WorkerStats,
+} from './types.js';
+export { SwitchyardError, type SwitchyardErrorCode } from './errors.js';
+export { FastResponse } from './response.js';
+export { serve, loadBackend } from './serve.js';
+export { resolveOptions, resolveBackend, BACKENDS, kDefaultLimits, kDefaultOptions, type ResolvedOptions, type ResolvedLimits } from './options.js';
+export { loadApp, appUrl } from './load-app.js';
+export { ChannelHub, type ChannelTransport } from './channel.js';
+export { RequestContext, createSetupContext, type ContextBase } from './context.js';
+export { LoopMonitor, RequestCounters } from './stats.js';
+export { onShutdownSignals } from './signals.js';

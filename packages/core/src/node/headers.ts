@@ -1,0 +1,33 @@
+/**
+ * Header conversion between Fetch and Node. Node's `writeHead` takes a flat
+ * `[name, value, name, value]` list, which keeps repeated headers such as
+ * set-cookie apart without building an object.
+ */
+
+/** Flattens any `HeadersInit` (or Headers) into `[name, value, ...]`. */
+export function flattenHeaders(init: HeadersInit | undefined): string[] {
+  const flat: string[] = [];
+  if (init === undefined) return flat;
+  if (init instanceof Headers) {
+    // Iterating Headers yields each set-cookie on its own (Fetch spec, "sort and combine").
+    for (const [name, value] of init) flat.push(name, value);
+  } else if (Array.isArray(init)) {
+    for (const pair of init) flat.push(String(pair[0]), String(pair[1]));
+  } else {
+    for (const name in init) {
+      const value = (init as Record<string, string | string[]>)[name]!;
+      if (Array.isArray(value)) for (const item of value) flat.push(name, item);
+      else flat.push(name, String(value));
+    }
+  }
+  return flat;
+}
+
+/** True when the flat list has `name` (lower-case) among its names. */
+export function hasHeader(flat: readonly string[], name: string): boolean {
+  for (let i = 0; i < flat.length; i += 2) {
+    const key = flat[i]!;
+    if (key.length === name.length && key.toLowerCase() === name) return true;
+  }
+  return false;
+}

@@ -1,0 +1,65 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { listenFailed, portInUse } from '../errors.js';
+import type { ResolvedLimits } from '../options.js';
+
+/**
+ * A `node:http` server with Switchyard's limits. Node itself answers
+ * malformed requests (400), oversized heads (431) and slow clients (408).
+ */
+export function createHttpServer(
+  limits: ResolvedLimits,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+): Server {
+  const server = createServer(
+    {
+      maxHeaderSize: limits.maxHeaderSize,
+      requestTimeout: limits.requestTimeout,
+      headersTimeout: limits.headersTimeout,
+      keepAliveTimeout: limits.keepAliveTimeout,
+      // Node checks the two timeouts above on this interval (default 30 s),
+      // so a short timeout needs a short interval to be honoured.
+      connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(Math.min(limits.requestTimeout, limits.headersTimeout) / 4))),
+    },
+    handler,
+  );
+  return server;
+}
+
+function urlHost(host: string): string {
+  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Listens, turning address errors into errors that say what to change. */
+export function listen(server: Server, port: number, host: string): Promise<{ port: number; url: string }> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      reject(error.code === 'EADDRINUSE' ? portInUse(host, port, error) : listenFailed(host, port, error));
+    };
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const actual = (server.address() as AddressInfo).port;
+      resolve({ port: actual, url: `http://${urlHost(host)}:${actual}` });
+    });
+  });
+}
+
+/**
+ * Stops accepting, waits for in-flight requests (`isIdle`) up to `graceMs`,
+ * then cuts what is left. Idle keep-alive sockets close at once.
+ */
+export async function drain(server: Server, isIdle: () => boolean, whenIdle: Promise<void>, graceMs: number): Promise<void> {
+  const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+  server.closeIdleConnections();
+  if (!isIdle()) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([whenIdle, new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
+    clearTimeout(timer);
+  }
+  // Requests that began before the close may have left keep-alive sockets behind.
+  server.closeIdleConnections();
+  server.closeAllConnections();
+  await closed;
+}

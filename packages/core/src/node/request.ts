@@ -1,0 +1,230 @@
+import type { IncomingMessage } from 'node:http';
+import { bodyTooLarge } from '../errors.js';
+
+/** What the lazy request needs from its surroundings. */
+export interface NodeRequestOptions {
+  maxBodySize: number;
+  /** The request's abort signal (the ctx's). */
+  signal: () => AbortSignal;
+  /** Called once when the body passes the limit, so the server can answer 413. */
+  onTooLarge: () => void;
+}
+
+const SAFE_HOST = /^[A-Za-z0-9.\-_:[\]]+$/;
+
+function buildUrl(req: IncomingMessage): string {
+  const path = req.url ?? '/';
+  const host = req.headers.host;
+  if (path.startsWith('/') && host !== undefined && SAFE_HOST.test(host)) return `http://${host}${path}`;
+  // Absolute-form targets and odd Host headers go through the URL parser.
+  try {
+    return new URL(path, `http://${host && SAFE_HOST.test(host) ? host : 'localhost'}`).href;
+  } catch {
+    return 'http://localhost/';
+  }
+}
+
+/**
+ * A `Request` that reads method, url and headers straight from the
+ * IncomingMessage and builds the native `Request` only when something rare
+ * (clone, formData, cache...) is touched. Bodies are read from the socket
+ * once, counted against `maxBodySize`, and never copied twice.
+ */
+export class NodeRequest {
+  readonly #req: IncomingMessage;
+  readonly #options: NodeRequestOptions;
+  #url: string | undefined;
+  #headers: Headers | undefined;
+  #body: ReadableStream<Uint8Array> | null | undefined;
+  #bodyUsed = false;
+  #received = 0;
+  #native: Request | undefined;
+
+  constructor(req: IncomingMessage, options: NodeRequestOptions) {
+    this.#req = req;
+    this.#options = options;
+  }
+
+  /** The IncomingMessage behind this request, for code that needs Node's own API. */
+  get raw(): IncomingMessage {
+    return this.#req;
+  }
+
+  get method(): string {
+    return this.#req.method ?? 'GET';
+  }
+
+  get url(): string {
+    return (this.#url ??= buildUrl(this.#req));
+  }
+
+  get headers(): Headers {
+    if (!this.#headers) {
+      const headers = new Headers();
+      const raw = this.#req.rawHeaders;
+      for (let i = 0; i < raw.length; i += 2) headers.append(raw[i]!, raw[i + 1]!);
+      this.#headers = headers;
+    }
+    return this.#headers;
+  }
+
+  get signal(): AbortSignal {
+    return this.#options.signal();
+  }
+
+  get bodyUsed(): boolean {
+    return this.#bodyUsed;
+  }
+
+  get #hasBody(): boolean {
+    const { method } = this;
+    if (method === 'GET' || method === 'HEAD') return false;
+    const headers = this.#req.headers;
+    return headers['transfer-encoding'] !== undefined || (headers['content-length'] ?? '0') !== '0';
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.#body === undefined) this.#body = this.#hasBody ? this.#stream() : null;
+    return this.#body;
+  }
+
+  #count(length: number): boolean {
+    this.#received += length;
+    if (this.#received <= this.#options.maxBodySize) return true;
+    this.#options.onTooLarge();
+    return false;
+  }
+
+  #stream(): ReadableStream<Uint8Array> {
+    const req = this.#req;
+    const limit = this.#options.maxBodySize;
+    return new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          req.on('data', (chunk: Buffer) => {
+            if (!this.#count(chunk.byteLength)) {
+              req.pause();
+              controller.error(bodyTooLarge(limit));
+              return;
+            }
+            controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+            if ((controller.desiredSize ?? 0) <= 0) req.pause();
+          });
+          req.once('end', () => controller.close());
+          req.once('error', (error) => controller.error(error));
+        },
+        pull: () => {
+          req.resume();
+        },
+        cancel: () => {
+          // Let Node discard the rest, so the connection can be reused.
+          req.resume();
+        },
+      },
+      { highWaterMark: 64 * 1024, size: (chunk) => chunk.byteLength },
+    );
+  }
+
+  /** Reads the whole body into one buffer: chunks are kept, then joined once. */
+  async bytes(): Promise<Uint8Array> {
+    if (this.#native) return new Uint8Array(await this.#native.arrayBuffer());
+    if (this.#bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
+    this.#bodyUsed = true;
+    if (this.#body) return collect(this.#body);
+    if (!this.#hasBody) return new Uint8Array(0);
+    const req = this.#req;
+    const chunks: Buffer[] = [];
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      if (!this.#count(chunk.byteLength)) {
+        req.resume();
+        throw bodyTooLarge(this.#options.maxBodySize);
+      }
+      chunks.push(chunk);
+    }
+    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.#received);
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.bytes();
+    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+      ? (bytes.buffer as ArrayBuffer)
+      : (bytes.slice().buffer as ArrayBuffer);
+  }
+
+  async text(): Promise<string> {
+    const bytes = await this.bytes();
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  async blob(): Promise<Blob> {
+    const type = this.#req.headers['content-type'] ?? '';
+    return new Blob([(await this.bytes()) as Uint8Array<ArrayBuffer>], { type });
+  }
+
+  formData(): Promise<FormData> {
+    return this.#toNative().formData();
+  }
+
+  clone(): Request {
+    return this.#toNative().clone();
+  }
+
+  #toNative(): Request {
+    if (!this.#native) {
+      if (this.#bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
+      const body = this.body;
+      this.#native = new Request(this.url, {
+        method: this.method,
+        headers: this.headers,
+        body,
+        signal: this.signal,
+        // Required by Node for a stream body; harmless without one.
+        duplex: 'half',
+      } as RequestInit);
+    }
+    return this.#native;
+  }
+
+  /** Used by the remaining Request members, which few handlers touch. */
+  get native(): Request {
+    return this.#toNative();
+  }
+}
+
+async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+    chunks.push(chunk);
+    length += chunk.byteLength;
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+}
+
+// The rest of Request's members, delegated to the native request on first use.
+for (const key of Object.getOwnPropertyNames(Request.prototype)) {
+  if (key === 'constructor' || Object.hasOwn(NodeRequest.prototype, key)) continue;
+  const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, key)!;
+  if (descriptor.get) {
+    Object.defineProperty(NodeRequest.prototype, key, {
+      get(this: NodeRequest) {
+        return Reflect.get(this.native, key);
+      },
+      configurable: true,
+    });
+  } else if (typeof descriptor.value === 'function') {
+    Object.defineProperty(NodeRequest.prototype, key, {
+      value(this: NodeRequest, ...args: unknown[]) {
+        return (Reflect.get(this.native, key) as (...a: unknown[]) => unknown).apply(this.native, args);
+      },
+      configurable: true,
+      writable: true,
+    });
+  }
+}
+Object.setPrototypeOf(NodeRequest.prototype, Request.prototype);
+Object.defineProperty(NodeRequest.prototype, Symbol.toStringTag, { value: 'Request' });

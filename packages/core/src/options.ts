@@ -1,0 +1,134 @@
+import { availableParallelism } from 'node:os';
+import { invalidOption } from './errors.js';
+import type { BackendName, Limits, Logger, ServeByNameOptions, ServeOptions } from './types.js';
+
+export const BACKENDS: readonly BackendName[] = ['reactor', 'pool', 'cluster'];
+
+/** Every limit filled in. */
+export type ResolvedLimits = Required<Limits>;
+
+/** Options after defaults, environment fallbacks and validation. */
+export interface ResolvedOptions {
+  app: string | URL;
+  port: number;
+  host: string;
+  workers: number;
+  limits: ResolvedLimits;
+  graceMs: number;
+  signals: boolean;
+  logger: Logger;
+  pool: Record<string, unknown>;
+  cluster: Record<string, unknown>;
+}
+
+export const kDefaultLimits: ResolvedLimits = {
+  maxHeaderSize: 16 * 1024,
+  maxBodySize: 1024 * 1024,
+  requestTimeout: 30_000,
+  headersTimeout: 10_000,
+  keepAliveTimeout: 5_000,
+  maxQueue: 1024,
+};
+
+export const kDefaultOptions = {
+  port: 3000,
+  host: '127.0.0.1',
+  graceMs: 10_000,
+  signals: true,
+} as const;
+
+type Env = Record<string, string | undefined>;
+
+function integer(name: string, value: unknown, min: number, max: number): number {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value;
+  if (typeof n !== 'number' || !Number.isInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
+    throw invalidOption(name, range, value);
+  }
+  return n;
+}
+
+function fromEnv(env: Env, key: string): string | undefined {
+  const value = env[key];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+/** Picks the backend from the option, else env `SWITCHYARD_BACKEND`, else reactor. */
+export function resolveBackend(backend: unknown, env: Env = process.env): BackendName {
+  const value = backend ?? fromEnv(env, 'SWITCHYARD_BACKEND') ?? 'reactor';
+  if (!BACKENDS.includes(value as BackendName)) {
+    throw invalidOption('backend', `one of ${BACKENDS.map((b) => `"${b}"`).join(', ')}`, value);
+  }
+  return value as BackendName;
+}
+
+function resolveLimits(input: unknown): ResolvedLimits {
+  if (input === undefined) return { ...kDefaultLimits };
+  if (input === null || typeof input !== 'object') throw invalidOption('limits', 'an object', input);
+  const limits = { ...kDefaultLimits };
+  for (const [key, value] of Object.entries(input)) {
+    if (!(key in kDefaultLimits)) {
+      throw invalidOption(`limits.${key}`, `one of ${Object.keys(kDefaultLimits).join(', ')} (an unknown limit)`, key);
+    }
+    if (value === undefined) continue;
+    const min = key === 'maxQueue' ? 0 : 1;
+    limits[key as keyof ResolvedLimits] = integer(`limits.${key}`, value, min, Number.MAX_SAFE_INTEGER);
+  }
+  const given = input as Limits;
+  // Node refuses a headers timeout above the request timeout; follow a lowered one.
+  if (given.headersTimeout === undefined) limits.headersTimeout = Math.min(limits.headersTimeout, limits.requestTimeout);
+  else if (limits.headersTimeout > limits.requestTimeout) {
+    throw invalidOption('limits.headersTimeout', `at most limits.requestTimeout (${limits.requestTimeout})`, limits.headersTimeout);
+  }
+  return limits;
+}
+
+function resolveLogger(logger: unknown): Logger {
+  if (logger === undefined) return console;
+  const ok = logger !== null && typeof logger === 'object' &&
+    ['error', 'warn', 'info'].every((m) => typeof (logger as Record<string, unknown>)[m] === 'function');
+  if (!ok) throw invalidOption('logger', 'an object with error, warn and info methods', logger);
+  return logger as Logger;
+}
+
+function resolveSection(name: string, value: unknown): Record<string, unknown> {
+  if (value === undefined) return {};
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw invalidOption(name, 'an object', value);
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Fills defaults and environment fallbacks into `input` and validates every
+ * option, so a bad one fails at start with its name and what is accepted.
+ */
+export function resolveOptions(input: ServeOptions | ServeByNameOptions, env: Env = process.env): ResolvedOptions {
+  if (input === null || typeof input !== 'object') throw invalidOption('options', 'an object', input);
+  const { app } = input;
+  if (!(typeof app === 'string' && app !== '') && !(app instanceof URL)) {
+    throw invalidOption('app', 'the path or URL of the app module', app);
+  }
+  const port = integer('port', input.port ?? fromEnv(env, 'PORT') ?? kDefaultOptions.port, 0, 65535);
+  const host = input.host ?? fromEnv(env, 'HOST') ?? kDefaultOptions.host;
+  if (typeof host !== 'string' || host === '') throw invalidOption('host', 'a host name or IP address', host);
+  const workers = integer(
+    'workers',
+    input.workers ?? fromEnv(env, 'WEB_CONCURRENCY') ?? availableParallelism(),
+    1,
+    1024,
+  );
+  const graceMs = integer('graceMs', input.graceMs ?? kDefaultOptions.graceMs, 0, Number.MAX_SAFE_INTEGER);
+  const signals = input.signals ?? kDefaultOptions.signals;
+  if (typeof signals !== 'boolean') throw invalidOption('signals', 'true or false', signals);
+  return {
+    app,
+    port,
+    host,
+    workers,
+    limits: resolveLimits(input.limits),
+    graceMs,
+    signals,
+    logger: resolveLogger(input.logger),
+    pool: resolveSection('pool', input.pool),
+    cluster: resolveSection('cluster', input.cluster),
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * The public types of Switchyard: the app contract every backend runs, the
+ * options every backend accepts, and the handle every backend returns.
+ */
+
+/** The concurrency models Switchyard ships, one npm package each. */
+export type BackendName = 'reactor' | 'pool' | 'cluster';
+
+/** Publish/subscribe that reaches every context (process or thread) of a server. */
+export interface Channel<T = unknown> {
+  readonly name: string;
+  /**
+   * Delivers `message` to every subscriber of this channel in every context,
+   * this one included. Messages must survive `structuredClone`.
+   */
+  publish(message: T): void;
+  /** Calls `listener` for each message; returns a function that unsubscribes. */
+  subscribe(listener: (message: T) => void): () => void;
+}
+
+/** What a handler learns about where and how it runs. */
+export interface AppContext {
+  /** The backend running this code. */
+  readonly backend: BackendName;
+  /** 0 for the reactor; the thread or process number (1..N) under pool and cluster. */
+  readonly workerId: number;
+  /**
+   * Aborts when the client goes away or the request times out. In `setup`,
+   * it aborts when the server shuts down.
+   */
+  readonly signal: AbortSignal;
+  /** A named channel shared by every context of this server. */
+  channel<T = unknown>(name: string): Channel<T>;
+}
+
+/**
+ * An app is an ES module whose default export has this shape: the convention
+ * of Bun, Deno, Cloudflare Workers, srvx and Hono. A Hono app fits as is.
+ */
+export interface App {
+  fetch(request: Request, ctx: AppContext): Response | Promise<Response>;
+  /** Runs once per process or thread, before it takes traffic. */
+  setup?(ctx: AppContext): void | Promise<void>;
+  /** Runs once per process or thread, on shutdown. */
+  teardown?(): void | Promise<void>;
+}
+
+/** Where log lines go; defaults to the global `console`. */
+export interface Logger {
+  error(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+}
+
+/** Protocol limits. Each has a default; none reads the environment. */
+export interface Limits {
+  /** Largest request head in bytes; above it the client gets 431. Default 16384. */
+  maxHeaderSize?: number;
+  /** Largest request body in bytes; above it the client gets 413. Default 1048576 (1 MiB). */
+  maxBodySize?: number;
+  /**
+   * Milliseconds from the first byte of a request to the head of its response.
+   * A client still sending then gets 408; a handler still working gets 504 and
+   * its `ctx.signal` aborts. Streams already started are not cut. Default 30000.
+   */
+  requestTimeout?: number;
+  /** Milliseconds to receive the request head; a slower client gets 408. Default 10000. */
+  headersTimeout?: number;
+  /** Milliseconds an idle keep-alive connection stays open. Default 5000. */
+  keepAliveTimeout?: number;
+  /**
+   * Requests allowed to wait for a busy handler before new ones get 503 with
+   * `Retry-After`. Backends that never queue (reactor) ignore it. Default 1024.
+   */
+  maxQueue?: number;
+}
+
+/** Options every backend's `serve()` accepts. */
+export interface ServeOptions {
+  /** Path or URL of the app module; relative paths resolve from `process.cwd()`. Required. */
+  app: string | URL;
+  /**
+   * Port to listen on; 0 picks any free port.
+   * Default: env `PORT`, else 3000.
+   */
+  port?: number;
+  /**
+   * Address to listen on. Default: env `HOST`, else `127.0.0.1`
+   * (use `0.0.0.0` or `::` to accept outside connections).
+   */
+  host?: string;
+  /**
+   * Threads (pool) or processes (cluster). The reactor always runs one.
+   * Default: env `WEB_CONCURRENCY`, else `os.availableParallelism()`.
+   */
+  workers?: number;
+  /** Protocol limits and timeouts; see {@link Limits}. */
+  limits?: Limits;
+  /** Milliseconds `close()` and shutdown signals wait for in-flight requests. Default 10000. */
+  graceMs?: number;
+  /** Close gracefully on SIGTERM and SIGINT, then exit. Default true. */
+  signals?: boolean;
+  /** Where the server reports handler failures. Default `console`. */
+  logger?: Logger;
+  /** Options for `@switchyard/pool`. */
+  pool?: Record<string, unknown>;
+  /** Options for `@switchyard/cluster`. */
+  cluster?: Record<string, unknown>;
+}
+
+/** `serve()` options of `@switchyard/core`, which also names the backend. */
+export interface ServeByNameOptions extends ServeOptions {
+  /** Which backend package runs the app. Default: env `SWITCHYARD_BACKEND`, else `reactor`. */
+  backend?: BackendName;
+}
+
+/** Figures for one thread or process. */
+export interface WorkerStats {
+  id: number;
+  pid?: number;
+  requests: number;
+  inFlight: number;
+  [figure: string]: unknown;
+}
+
+/** Event-loop health of one thread or process. */
+export interface LoopStats {
+  /** Median event-loop delay, in milliseconds. */
+  delayP50Ms: number;
+  /** 99th-percentile event-loop delay, in milliseconds. */
+  delayP99Ms: number;
+  /** Share of time the loop was busy since the previous `stats()` call, 0..1. */
+  utilization: number;
+}
+
+export interface ServerStats {
+  backend: BackendName;
+  /** Requests received since start. */
+  requests: number;
+  /** Requests being handled now. */
+  inFlight: number;
+  /** Requests waiting for a handler. */
+  queued: number;
+  /** Requests refused because the queue was full or the server was closing. */
+  rejected: number;
+  /** The accepting thread's event loop. */
+  eventLoop: LoopStats;
+  workers: WorkerStats[];
+}
+
+export interface CloseOptions {
+  /** Milliseconds to wait for in-flight requests before cutting them. Default: the server's `graceMs`. */
+  graceMs?: number;
+}
+
+/** What `serve()` resolves to once the server is listening. */
+export interface RunningServer extends AsyncDisposable {
+  readonly url: string;
+  readonly port: number;
+  readonly backend: BackendName;
+  stats(): Promise<ServerStats>;
+  /** Stops accepting, lets in-flight requests finish, runs teardown. Safe to call twice. */
+  close(options?: CloseOptions): Promise<void>;
+}
+
+/** What a backend package exports. */
+export interface BackendModule {
+  serve(options: ServeOptions): Promise<RunningServer>;
+}

@@ -1,0 +1,1 @@
+export { serve, type ReactorContext } from './server.js';

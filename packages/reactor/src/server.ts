@@ -1,0 +1,95 @@
+import {
+  ChannelHub,
+  createSetupContext,
+  loadApp,
+  LoopMonitor,
+  onShutdownSignals,
+  RequestCounters,
+  resolveOptions,
+  type ContextBase,
+  type RunningServer,
+  type ServeOptions,
+  type ServerStats,
+} from '@switchyard/core';
+import { createHttpServer, createNodeHandler, drain, listen } from '@switchyard/core/node';
+
+/** What a process running one reactor needs besides the options; the cluster backend sets these. */
+export interface ReactorContext {
+  workerId?: number;
+  hub?: ChannelHub;
+}
+
+/**
+ * Runs the app on this thread's event loop with `node:http`. Everything the
+ * app does shares one loop: slow I/O costs nothing, synchronous CPU work
+ * delays every other client.
+ */
+export async function serve(input: ServeOptions, context: ReactorContext = {}): Promise<RunningServer> {
+  const options = resolveOptions(input);
+  const app = await loadApp(options.app);
+  const base: ContextBase = { backend: 'reactor', workerId: context.workerId ?? 0, hub: context.hub ?? new ChannelHub() };
+  const setupContext = createSetupContext(base);
+  await app.setup?.(setupContext);
+
+  const counters = new RequestCounters();
+  let closing = false;
+  let idle: (() => void) | undefined;
+  const whenIdle = new Promise<void>((resolve) => (idle = resolve));
+  const handler = createNodeHandler({
+    app,
+    base,
+    limits: options.limits,
+    logger: options.logger,
+    counters,
+    closing: () => closing,
+    onDone: () => {
+      if (closing && counters.inFlight === 0) idle?.();
+    },
+  });
+  const server = createHttpServer(options.limits, handler);
+  let address: { port: number; url: string };
+  try {
+    address = await listen(server, options.port, options.host);
+  } catch (error) {
+    await app.teardown?.();
+    throw error;
+  }
+  const monitor = new LoopMonitor();
+
+  let closed: Promise<void> | undefined;
+  let removeSignals: (() => void) | undefined;
+  const close = (graceMs = options.graceMs): Promise<void> => {
+    closed ??= (async () => {
+      closing = true;
+      removeSignals?.();
+      await drain(server, () => counters.inFlight === 0, whenIdle, graceMs);
+      setupContext.abort(new DOMException('The server is shutting down', 'AbortError'));
+      monitor.stop();
+      await app.teardown?.();
+    })();
+    return closed;
+  };
+  if (options.signals) removeSignals = onShutdownSignals(() => close(), options.logger);
+
+  const stats = async (): Promise<ServerStats> => {
+    const eventLoop = monitor.read();
+    return {
+      backend: 'reactor',
+      requests: counters.requests,
+      inFlight: counters.inFlight,
+      queued: 0,
+      rejected: counters.rejected,
+      eventLoop,
+      workers: [{ id: base.workerId, pid: process.pid, requests: counters.requests, inFlight: counters.inFlight, eventLoop }],
+    };
+  };
+
+  return {
+    url: address.url,
+    port: address.port,
+    backend: 'reactor',
+    stats,
+    close: (closeOptions) => close(closeOptions?.graceMs),
+    [Symbol.asyncDispose]: () => close(),
+  };
+}
