@@ -1,10 +1,20 @@
+import { existsSync, readdirSync } from 'node:fs';
 import { defineConfig } from 'vitest/config';
 
-// Tests run against built packages (`pnpm test` builds first): worker threads
-// and child processes load the same built JavaScript as users do.
+// One project per workspace package that has tests. They run against built
+// packages (`pnpm test` builds first): worker threads and child processes
+// load the same built JavaScript users get.
+const roots = ['packages', 'apps']
+  .flatMap((dir) => (existsSync(dir) ? readdirSync(dir).map((name) => `${dir}/${name}`) : []))
+  .concat('bench')
+  .filter((root) => existsSync(`${root}/test`));
+
 export default defineConfig({
   test: {
-    projects: ['packages/*', 'apps/*', 'bench'],
+    projects: roots.map((root) => ({
+      extends: true,
+      test: { name: root.split('/').pop()!, root, include: ['test/**/*.test.{ts,mts,js,mjs}'] },
+    })),
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },
