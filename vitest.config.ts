@@ -15,6 +15,9 @@ export default defineConfig({
       extends: true,
       test: { name: root.split('/').pop()!, root, include: ['test/**/*.test.{ts,mts,js,mjs}'] },
     })),
+    // Built packages and fixtures load through Node itself, not the test
+    // transformer, so module URLs (with their query strings) behave as in production.
+    server: { deps: { external: [/\/packages\/[^/]+\/(dist|fixtures)\//] } },
     testTimeout: 20_000,
     hookTimeout: 20_000,
   },

@@ -5,10 +5,15 @@ import { flattenHeaders, hasHeader } from './headers.js';
 const PENDING = Symbol('pending');
 type Read = ReadableStreamReadResult<Uint8Array>;
 
-/** Resolves to `read` if it has already settled, else to PENDING, without a timer. */
-function settledOrPending(read: Promise<Read>): Promise<Read | typeof PENDING> {
-  // Promise.race visits `read` first, so an already-settled read always wins.
-  return Promise.race([read, Promise.resolve(PENDING)]);
+/**
+ * Resolves to the read's result if it settles within a few microtask turns
+ * (a body the platform already holds: undici needs one), else to PENDING.
+ * No timer: the turns are counted, so the answer is the same on any machine.
+ */
+function settledSoon(read: Promise<Read>, turns = 3): Promise<Read | typeof PENDING> {
+  let later: Promise<typeof PENDING> = Promise.resolve(PENDING);
+  for (let i = 0; i < turns; i++) later = later.then((value) => value);
+  return Promise.race([read, later]);
 }
 
 function writeHead(res: ServerResponse, status: number, statusText: string, headers: string[]): void {
@@ -63,14 +68,16 @@ async function sendStream(
     // A body that is already complete (a native Response from a string) goes
     // out with a content-length, like the fast path; anything still pending
     // gets its head flushed now, so SSE clients see the response at once.
-    const first = await settledOrPending(reader.read());
+    const firstRead = reader.read();
+    const first = await settledSoon(firstRead);
     if (first !== PENDING && first.done) {
       writeHead(res, status, statusText, headers);
       res.end();
       return;
     }
     if (first !== PENDING) {
-      const second = await settledOrPending(reader.read());
+      const secondRead = reader.read();
+      const second = await settledSoon(secondRead);
       if (second !== PENDING && second.done) {
         if (!hasHeader(headers, 'content-length') && !hasHeader(headers, 'transfer-encoding')) {
           headers.push('content-length', String(first.value.byteLength));
@@ -81,12 +88,12 @@ async function sendStream(
       }
       writeHead(res, status, statusText, headers);
       res.write(first.value);
-      await pump(res, reader, second === PENDING ? reader.read() : Promise.resolve(second));
+      await pump(res, reader, secondRead);
       return;
     }
     writeHead(res, status, statusText, headers);
     res.flushHeaders();
-    await pump(res, reader, reader.read());
+    await pump(res, reader, firstRead);
   } catch (error) {
     // Headers may be out already: all that is left is to cut the connection.
     res.destroy(error as Error);
@@ -96,9 +103,9 @@ async function sendStream(
   }
 }
 
-async function pump(res: ServerResponse, reader: ReadableStreamDefaultReader<Uint8Array>, next: Promise<Read | typeof PENDING>): Promise<void> {
+async function pump(res: ServerResponse, reader: ReadableStreamDefaultReader<Uint8Array>, next: Promise<Read>): Promise<void> {
   for (;;) {
-    const read = (await next) as Read;
+    const read = await next;
     if (read.done || res.destroyed) break;
     if (!res.write(read.value)) await drained(res);
     next = reader.read();

@@ -1,0 +1,94 @@
+/**
+ * `switchyard serve <app>`: runs an app module under a backend chosen by flag
+ * or environment. Flags override env; `resolveOptions` fills in the rest.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { appNotFound } from './errors.js';
+import { appUrl } from './load-app.js';
+import { resolveBackend, resolveOptions } from './options.js';
+import { serve } from './serve.js';
+import type { ServeOptions } from './types.js';
+
+const USAGE = `Usage: switchyard serve <app> [options]
+
+Runs <app>, an ES module whose default export has a fetch(request, ctx) method.
+
+Options:
+  --backend <name>  reactor, pool or cluster   env SWITCHYARD_BACKEND, default reactor
+  --port <n>        port, 0 for any free port  env PORT, default 3000
+  --host <address>  address to listen on       env HOST, default 127.0.0.1
+  --workers <n>     threads (pool) or processes (cluster)
+                                               env WEB_CONCURRENCY, default: CPU count
+  -h, --help        print this help
+  -v, --version     print the version
+
+Flags override the environment. SIGTERM or SIGINT stop the server gracefully.
+`;
+
+const COMMANDS = ['serve'];
+
+/** A mistake in the command line itself: exit 2, as POSIX tools do. */
+class UsageError extends Error {}
+
+function version(): string {
+  const pkg = new URL('../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
+}
+
+function parse(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        backend: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        workers: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const { values, positionals } = parse(argv);
+  if (values.help) return void process.stdout.write(USAGE);
+  if (values.version) return void process.stdout.write(`${version()}\n`);
+
+  const [command, app, ...extra] = positionals;
+  if (command === undefined) throw new UsageError('Missing command.');
+  if (!COMMANDS.includes(command)) throw new UsageError(`Unknown command "${command}". Commands: ${COMMANDS.join(', ')}.`);
+  if (app === undefined) throw new UsageError('Missing <app>: the path of the app module to serve.');
+  if (extra.length > 0) throw new UsageError(`Unexpected argument "${extra[0]}".`);
+
+  const backend = resolveBackend(values.backend);
+  // resolveOptions parses numeric strings as it does env values, so an error
+  // quotes exactly what was typed.
+  const flags = { app, port: values.port, host: values.host, workers: values.workers };
+  const options = resolveOptions(flags as unknown as ServeOptions);
+  // Report a mistyped app path as such, before importing a backend.
+  const url = appUrl(app);
+  if (url.protocol === 'file:' && !existsSync(url)) throw appNotFound(app, fileURLToPath(url));
+
+  const server = await serve({ app, backend, port: options.port, host: options.host, workers: options.workers });
+  const workers = backend === 'reactor' ? 1 : options.workers;
+  process.stdout.write(`switchyard: ${backend} serving ${app} at ${server.url} (${workers} worker${workers === 1 ? '' : 's'})\n`);
+}
+
+// Exit explicitly: a backend that failed half-way may leave handles open.
+main(process.argv.slice(2)).catch((error: unknown) => {
+  if (error instanceof UsageError) {
+    process.stderr.write(`switchyard: ${error.message}\nRun "switchyard --help" for usage.\n`);
+    process.exit(2);
+  }
+  // Matched by name: a backend may load its own copy of core.
+  if ((error as Error | undefined)?.name === 'SwitchyardError') process.stderr.write(`switchyard: ${(error as Error).message}\n`);
+  else console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,130 @@
+import { request as httpRequest } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { rawExchange, statuses, waitFor } from './helpers.js';
+import { conformanceLimits, type SuiteEnv } from './index.js';
+
+async function stillServing(env: SuiteEnv): Promise<void> {
+  const response = await fetch(env.url('/text'));
+  expect(response.status).toBe(200);
+  expect(await response.text()).toBe('hello from switchyard');
+}
+
+/** Sends a chunked body larger than the limit, tolerating the server closing mid-upload. */
+function oversizedChunkedUpload(url: string, size: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(url, { method: 'POST', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
+      res.resume();
+      resolve(res.statusCode!);
+    });
+    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
+    const chunk = Buffer.alloc(64 * 1024, 7);
+    let sent = 0;
+    const writeMore = () => {
+      while (sent < size && !req.destroyed) {
+        sent += chunk.length;
+        if (!req.write(chunk)) return void req.once('drain', writeMore);
+      }
+      req.end();
+    };
+    writeMore();
+  });
+}
+
+/** Bad input from clients and bad behaviour from handlers: each costs only its own request. */
+export function faultTests(env: SuiteEnv): void {
+  describe('bad input', () => {
+    it('answers a malformed request with 400 and keeps serving', async () => {
+      const exchange = await rawExchange(env.server.port, ['THIS IS NOT HTTP\r\n\r\n']);
+      expect(statuses(exchange.text)).toEqual([400]);
+      await stillServing(env);
+    });
+
+    it('answers a bad header line with 400', async () => {
+      const exchange = await rawExchange(env.server.port, ['GET /text HTTP/1.1\r\nHost: t\r\nno colon here\r\n\r\n']);
+      expect(statuses(exchange.text)).toEqual([400]);
+      await stillServing(env);
+    });
+
+    it('answers oversized headers with 431', async () => {
+      const big = 'x'.repeat(conformanceLimits.maxHeaderSize + 100);
+      const exchange = await rawExchange(env.server.port, [`GET /text HTTP/1.1\r\nHost: t\r\nX-Big: ${big}\r\n\r\n`]);
+      expect(statuses(exchange.text)).toEqual([431]);
+      await stillServing(env);
+    });
+
+    it('answers a declared oversized body with 413 without running the handler', async () => {
+      const exchange = await rawExchange(env.server.port, [
+        `POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: ${conformanceLimits.maxBodySize + 1}\r\n\r\nabc`,
+      ]);
+      expect(statuses(exchange.text)).toEqual([413]);
+      await stillServing(env);
+    });
+
+    it('answers a chunked body that passes the limit with 413', async () => {
+      const status = await oversizedChunkedUpload(env.url('/echo'), conformanceLimits.maxBodySize + 256 * 1024);
+      expect(status).toBe(413);
+      await stillServing(env);
+    });
+
+    it('answers a client too slow to send its headers with 408', async () => {
+      const exchange = await rawExchange(env.server.port, ['GET /text HTTP/1.1\r\nHost: t\r\n'], { timeoutMs: 8_000 });
+      expect(statuses(exchange.text)).toEqual([408]);
+      expect(exchange.closed).toBe(true);
+      await stillServing(env);
+    });
+  });
+
+  describe('handler failures', () => {
+    it('answers a throwing handler with 500, logs it, and keeps serving', async () => {
+      const response = await fetch(env.url('/throw'));
+      expect(response.status).toBe(500);
+      expect(await response.text()).not.toContain('boom');
+      await waitFor('the error in the log', () => env.logger.lines.find((line) => line.includes('/throw') && line.includes('boom')));
+      await stillServing(env);
+    });
+
+    it('answers a rejected promise with 500', async () => {
+      const response = await fetch(env.url('/reject'));
+      expect(response.status).toBe(500);
+      await waitFor('the error in the log', () => env.logger.lines.find((line) => line.includes('/reject')));
+      await stillServing(env);
+    });
+
+    it('answers a non-Response with 500 and a clear log line', async () => {
+      const response = await fetch(env.url('/not-a-response'));
+      expect(response.status).toBe(500);
+      const line = await waitFor('the log line', () =>
+        env.logger.lines.find((text) => text.includes('/not-a-response') && text.includes('instead of a Response')),
+      );
+      expect(line).toContain('/not-a-response');
+      await stillServing(env);
+    });
+
+    it('answers a handler that never answers with 504 at the request timeout, and aborts its signal', async () => {
+      const response = await fetch(env.url('/hang?id=h1'));
+      expect([503, 504]).toContain(response.status);
+      await env.log.waitFor('hang-aborted h1 TimeoutError');
+      await stillServing(env);
+    });
+
+    if (env.options.capabilities.interruptsSyncLoop) {
+      it('cuts off a handler stuck in a synchronous loop, and replaces its context', async () => {
+        const stuck = fetch(env.url('/spin?ms=forever'));
+        // Others keep being served while the stuck handler spins.
+        if (env.options.capabilities.contexts > 1) await stillServing(env);
+        const response = await stuck;
+        expect([503, 504]).toContain(response.status);
+        for (let i = 0; i < 4; i++) await stillServing(env);
+      });
+    } else {
+      it('declares it cannot interrupt synchronous work: other requests wait for it', async () => {
+        const order: string[] = [];
+        const spin = fetch(env.url('/spin?ms=400')).then(async (r) => order.push(`spin ${r.status}`));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        const probe = fetch(env.url('/text')).then(async (r) => order.push(`probe ${r.status}`));
+        await Promise.all([spin, probe]);
+        expect(order).toEqual(['spin 200', 'probe 200']);
+      });
+    }
+  });
+}

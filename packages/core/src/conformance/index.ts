@@ -1,0 +1,112 @@
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe } from 'vitest';
+import type { BackendName, RunningServer, ServeOptions } from '../types.js';
+import { bodyTests } from './bodies.js';
+import { faultTests } from './faults.js';
+import { collectingLogger, EventLog } from './helpers.js';
+import { lifecycleTests } from './lifecycle.js';
+import { protocolTests } from './protocol.js';
+
+/** What a backend can and cannot honour; the suite tests each either way. */
+export interface Capabilities {
+  /** A handler stuck in a synchronous loop is cut off at the request timeout. */
+  interruptsSyncLoop: boolean;
+  /** Threads or processes the server runs when given `workers` (1 for the reactor). */
+  contexts: number;
+}
+
+export interface ConformanceOptions {
+  backend: BackendName;
+  serve: (options: ServeOptions) => Promise<RunningServer>;
+  /** Passed as `workers`. Default 2. */
+  workers?: number;
+  capabilities: Capabilities;
+}
+
+/** The limits the suite runs under: small, so limit tests stay fast. */
+export const conformanceLimits = {
+  maxHeaderSize: 8 * 1024,
+  maxBodySize: 1024 * 1024,
+  requestTimeout: 1_500,
+  headersTimeout: 500,
+  keepAliveTimeout: 2_000,
+};
+
+/** Where the conformance app lives; `log` names the events file. */
+export function conformanceAppUrl(logPath: string): URL {
+  const url = new URL('../../fixtures/conformance-app.mjs', import.meta.url);
+  url.searchParams.set('log', logPath);
+  return url;
+}
+
+/** What each group of tests gets: the shared server and its surroundings. */
+export interface SuiteEnv {
+  readonly options: ConformanceOptions;
+  readonly server: RunningServer;
+  readonly log: EventLog;
+  readonly logger: ReturnType<typeof collectingLogger>;
+  url(path: string): string;
+  /** Starts a server of its own, for tests that stop it. */
+  start(overrides?: Partial<ServeOptions>): Promise<{ server: RunningServer; log: EventLog }>;
+}
+
+/**
+ * Defines the conformance suite for one backend. Call it at the top level of
+ * a test file: `defineConformanceSuite({ backend: 'reactor', serve, capabilities })`.
+ */
+export function defineConformanceSuite(options: ConformanceOptions): void {
+  const workers = options.workers ?? 2;
+  let server: RunningServer | undefined;
+  const log = new EventLog();
+  const logger = collectingLogger();
+  const extra: Array<{ server: RunningServer; log: EventLog }> = [];
+
+  const serveWith = (eventLog: EventLog, overrides: Partial<ServeOptions> = {}) =>
+    options.serve({
+      app: conformanceAppUrl(eventLog.path),
+      port: 0,
+      host: '127.0.0.1',
+      workers,
+      signals: false,
+      logger,
+      limits: conformanceLimits,
+      graceMs: 2_000,
+      ...overrides,
+    });
+
+  const env: SuiteEnv = {
+    options,
+    get server() {
+      if (!server) throw new Error('the conformance server did not start');
+      return server;
+    },
+    log,
+    logger,
+    url: (path) => `${env.server.url}${path}`,
+    async start(overrides) {
+      const ownLog = new EventLog();
+      const started = { server: await serveWith(ownLog, overrides), log: ownLog };
+      extra.push(started);
+      return started;
+    },
+  };
+
+  describe(`${options.backend} conformance`, () => {
+    beforeAll(async () => {
+      server = await serveWith(log);
+    });
+    afterAll(async () => {
+      await Promise.all([server?.close(), ...extra.map((e) => e.server.close())]);
+      log.remove();
+      for (const e of extra) e.log.remove();
+    });
+    protocolTests(env);
+    bodyTests(env);
+    faultTests(env);
+    lifecycleTests(env);
+  });
+}
+
+export { collectingLogger, EventLog, rawExchange, readEvents, statuses, waitFor } from './helpers.js';
+/** The conformance app's path, for tests that want to serve it themselves. */
+export const conformanceAppPath = fileURLToPath(new URL('../../fixtures/conformance-app.mjs', import.meta.url));

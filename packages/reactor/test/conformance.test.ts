@@ -1,0 +1,4 @@
+import { defineConformanceSuite } from '@switchyard/core/conformance';
+import { serve } from '@switchyard/reactor';
+
+defineConformanceSuite({ backend: 'reactor', serve, capabilities: { interruptsSyncLoop: false, contexts: 1 } });
