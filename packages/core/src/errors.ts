@@ -6,7 +6,9 @@ export type SwitchyardErrorCode =
   | 'ERR_APP_INVALID'
   | 'ERR_PORT_IN_USE'
   | 'ERR_LISTEN'
-  | 'ERR_BODY_TOO_LARGE';
+  | 'ERR_BODY_TOO_LARGE'
+  | 'ERR_CRASH_LOOP'
+  | 'ERR_RELOAD_FAILED';
 
 export class SwitchyardError extends Error {
   override readonly name = 'SwitchyardError';

@@ -14,12 +14,12 @@ export type {
   ServerStats,
   WorkerStats,
 } from './types.js';
-export { SwitchyardError, type SwitchyardErrorCode } from './errors.js';
+export { SwitchyardError, invalidOption, listenFailed, portInUse, type SwitchyardErrorCode } from './errors.js';
 export { FastResponse } from './response.js';
 export { serve, loadBackend } from './serve.js';
 export { resolveOptions, resolveBackend, BACKENDS, kDefaultLimits, kDefaultOptions, type ResolvedOptions, type ResolvedLimits } from './options.js';
 export { loadApp, appUrl } from './load-app.js';
 export { ChannelHub, type ChannelTransport } from './channel.js';
-export { RequestContext, createSetupContext, type ContextBase } from './context.js';
+export { RequestContext, createSetupContext, clientGone, requestTimedOut, type ContextBase } from './context.js';
 export { LoopMonitor, RequestCounters } from './stats.js';
 export { onShutdownSignals } from './signals.js';

@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import {
   ChannelHub,
   createSetupContext,
@@ -6,6 +7,7 @@ import {
   onShutdownSignals,
   RequestCounters,
   resolveOptions,
+  type BackendName,
   type ContextBase,
   type RunningServer,
   type ServeOptions,
@@ -17,6 +19,13 @@ import { createHttpServer, createNodeHandler, drain, listen } from '@switchyard/
 export interface ReactorContext {
   workerId?: number;
   hub?: ChannelHub;
+  /** The name handlers see as `ctx.backend` and `stats()` reports. Default `'reactor'`. */
+  backend?: BackendName;
+  /**
+   * Replaces binding `host:port`: the cluster backend's processes take
+   * connections their primary accepted, so they bind nothing themselves.
+   */
+  listen?: (server: Server) => Promise<{ port: number; url: string }>;
 }
 
 /**
@@ -27,7 +36,7 @@ export interface ReactorContext {
 export async function serve(input: ServeOptions, context: ReactorContext = {}): Promise<RunningServer> {
   const options = resolveOptions(input);
   const app = await loadApp(options.app);
-  const base: ContextBase = { backend: 'reactor', workerId: context.workerId ?? 0, hub: context.hub ?? new ChannelHub() };
+  const base: ContextBase = { backend: context.backend ?? 'reactor', workerId: context.workerId ?? 0, hub: context.hub ?? new ChannelHub() };
   const setupContext = createSetupContext(base);
   await app.setup?.(setupContext);
 
@@ -49,7 +58,7 @@ export async function serve(input: ServeOptions, context: ReactorContext = {}): 
   const server = createHttpServer(options.limits, handler);
   let address: { port: number; url: string };
   try {
-    address = await listen(server, options.port, options.host);
+    address = await (context.listen ? context.listen(server) : listen(server, options.port, options.host));
   } catch (error) {
     await app.teardown?.();
     throw error;
@@ -74,7 +83,7 @@ export async function serve(input: ServeOptions, context: ReactorContext = {}): 
   const stats = async (): Promise<ServerStats> => {
     const eventLoop = monitor.read();
     return {
-      backend: 'reactor',
+      backend: base.backend,
       requests: counters.requests,
       inFlight: counters.inFlight,
       queued: 0,

@@ -107,7 +107,18 @@ export function faultTests(env: SuiteEnv): void {
       await stillServing(env);
     });
 
-    if (env.options.capabilities.interruptsSyncLoop) {
+    if (env.options.capabilities.interruptsSyncLoop && env.options.capabilities.syncLoopCutsConnection) {
+      it('kills a context stuck in a synchronous loop, which closes its connection, and replaces it', async () => {
+        const stuck = fetch(env.url('/spin?ms=forever')).then(
+          (response) => response.status,
+          () => 'connection closed',
+        );
+        // Others keep being served while the stuck handler spins.
+        if (env.options.capabilities.contexts > 1) await stillServing(env);
+        expect(await stuck).toBe('connection closed');
+        for (let i = 0; i < 4; i++) await stillServing(env);
+      });
+    } else if (env.options.capabilities.interruptsSyncLoop) {
       it('cuts off a handler stuck in a synchronous loop, and replaces its context', async () => {
         const stuck = fetch(env.url('/spin?ms=forever'));
         // Others keep being served while the stuck handler spins.

@@ -11,6 +11,12 @@ import { protocolTests } from './protocol.js';
 export interface Capabilities {
   /** A handler stuck in a synchronous loop is cut off at the request timeout. */
   interruptsSyncLoop: boolean;
+  /**
+   * With `interruptsSyncLoop`: the stuck context is killed and replaced (the
+   * cluster's heartbeat watchdog), so the stuck request's client sees its
+   * connection close instead of a 503/504: no other process holds its socket.
+   */
+  syncLoopCutsConnection?: boolean;
   /** Threads or processes the server runs when given `workers` (1 for the reactor). */
   contexts: number;
 }

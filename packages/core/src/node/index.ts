@@ -5,3 +5,4 @@ export { flattenHeaders, hasHeader } from './headers.js';
 export { sendError } from './errors.js';
 export { createNodeHandler, type NodeHandlerOptions } from './handler.js';
 export { createHttpServer, listen, drain } from './http-server.js';
+export { readBody, requestHasBody } from './body.js';

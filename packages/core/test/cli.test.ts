@@ -1,0 +1,87 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const bin = fileURLToPath(new URL('../bin/switchyard.js', import.meta.url));
+const cwd = fileURLToPath(new URL('.', import.meta.url));
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs the CLI to completion with a clean environment for the variables it reads. */
+function cli(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  const base = { ...process.env };
+  for (const key of ['SWITCHYARD_BACKEND', 'PORT', 'HOST', 'WEB_CONCURRENCY']) delete base[key];
+  return new Promise((resolve) => {
+    execFile(process.execPath, [bin, ...args], { cwd, env: { ...base, ...env }, timeout: 15_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
+    });
+  });
+}
+
+describe('switchyard CLI', () => {
+  it('--help lists every flag and the environment fallbacks', async () => {
+    for (const flag of ['--help', '-h']) {
+      const { code, stdout } = await cli([flag]);
+      expect(code).toBe(0);
+      expect(stdout).toContain('switchyard serve <app>');
+      for (const word of ['--backend', '--port', '--host', '--workers', '--version', 'SWITCHYARD_BACKEND', 'PORT', 'HOST', 'WEB_CONCURRENCY']) {
+        expect(stdout).toContain(word);
+      }
+    }
+  });
+
+  it('--version prints the package version', async () => {
+    const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { code, stdout } = await cli(['--version']);
+    expect(code).toBe(0);
+    expect(stdout.trim()).toBe(version);
+  });
+
+  it('exits 2 on an unknown flag, with a hint', async () => {
+    const { code, stderr } = await cli(['serve', 'fixtures/hello.mjs', '--threads', '4']);
+    expect(code).toBe(2);
+    expect(stderr).toContain("'--threads'");
+    expect(stderr).toContain('switchyard --help');
+  });
+
+  it('exits 2 when the app is missing', async () => {
+    const { code, stderr } = await cli(['serve']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('<app>');
+    expect(stderr).toContain('switchyard --help');
+  });
+
+  it('exits 2 on an unknown command, naming the known ones', async () => {
+    const { code, stderr } = await cli(['deploy', 'fixtures/hello.mjs']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('Unknown command "deploy". Commands: serve.');
+  });
+
+  it('exits 1 with the ERR_APP_NOT_FOUND message when the app file does not exist', async () => {
+    const { code, stdout, stderr } = await cli(['serve', 'fixtures/missing.mjs']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr).toMatch(/^switchyard: Invalid option "app": no module at .*missing\.mjs \(from "fixtures\/missing\.mjs"\)/);
+    // One line, no stack trace.
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('exits 1 naming the accepted backends, from a flag or from SWITCHYARD_BACKEND', async () => {
+    for (const run of [cli(['serve', 'fixtures/hello.mjs', '--backend', 'fibers']), cli(['serve', 'fixtures/hello.mjs'], { SWITCHYARD_BACKEND: 'fibers' })]) {
+      const { code, stderr } = await run;
+      expect(code).toBe(1);
+      expect(stderr).toBe('switchyard: Invalid option "backend": expected one of "reactor", "pool", "cluster", got "fibers".\n');
+    }
+  });
+
+  it('exits 1 on a bad port, quoting what was typed', async () => {
+    const { code, stderr } = await cli(['serve', 'fixtures/hello.mjs', '--port', '70000']);
+    expect(code).toBe(1);
+    expect(stderr).toContain('Invalid option "port": expected an integer from 0 to 65535, got "70000"');
+  });
+});

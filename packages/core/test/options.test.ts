@@ -1,0 +1,118 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { kDefaultLimits, loadApp, resolveBackend, resolveOptions, SwitchyardError } from '@switchyard/core';
+
+const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
+const app = fixture('hello.mjs');
+
+/** Runs `fn`, expects a SwitchyardError and returns it for further checks. */
+function failure(fn: () => unknown): SwitchyardError {
+  try {
+    fn();
+  } catch (error) {
+    expect(error).toBeInstanceOf(SwitchyardError);
+    return error as SwitchyardError;
+  }
+  throw new Error('expected a SwitchyardError, but nothing was thrown');
+}
+
+describe('resolveBackend', () => {
+  it('names the option and every accepted backend', () => {
+    const error = failure(() => resolveBackend('fibers', {}));
+    expect(error.code).toBe('ERR_INVALID_OPTION');
+    expect(error.message).toBe('Invalid option "backend": expected one of "reactor", "pool", "cluster", got "fibers".');
+  });
+
+  it('defaults to reactor, falls back to SWITCHYARD_BACKEND, and lets the option win', () => {
+    expect(resolveBackend(undefined, {})).toBe('reactor');
+    expect(resolveBackend(undefined, { SWITCHYARD_BACKEND: '' })).toBe('reactor');
+    expect(resolveBackend(undefined, { SWITCHYARD_BACKEND: 'cluster' })).toBe('cluster');
+    expect(resolveBackend('pool', { SWITCHYARD_BACKEND: 'cluster' })).toBe('pool');
+  });
+
+  it('rejects a bad SWITCHYARD_BACKEND the same way', () => {
+    expect(failure(() => resolveBackend(undefined, { SWITCHYARD_BACKEND: 'threads' })).message).toContain('"backend"');
+  });
+});
+
+describe('resolveOptions', () => {
+  it.each([-1, 70000, 1.5, 'abc'])('rejects port %j, naming the accepted range', (port) => {
+    const error = failure(() => resolveOptions({ app, port: port as number }, {}));
+    expect(error.code).toBe('ERR_INVALID_OPTION');
+    expect(error.message).toMatch(/^Invalid option "port": expected an integer from 0 to 65535, got /);
+    expect(error.message).toContain(JSON.stringify(port));
+  });
+
+  it.each([0, 1025, 'many'])('rejects workers %j', (workers) => {
+    const error = failure(() => resolveOptions({ app, workers: workers as number }, {}));
+    expect(error.message).toMatch(/^Invalid option "workers": expected an integer from 1 to 1024/);
+  });
+
+  it('rejects an unknown limit, listing the known ones', () => {
+    const limits = { maxBodySize: 10, maxBodyBytes: 10 } as Record<string, number>;
+    const error = failure(() => resolveOptions({ app, limits }, {}));
+    expect(error.message).toContain('"limits.maxBodyBytes"');
+    for (const key of Object.keys(kDefaultLimits)) expect(error.message).toContain(key);
+  });
+
+  it('rejects a non-integer limit', () => {
+    expect(failure(() => resolveOptions({ app, limits: { maxBodySize: 0 } }, {})).message).toContain('"limits.maxBodySize"');
+  });
+
+  it('rejects a headers timeout above the request timeout', () => {
+    const error = failure(() => resolveOptions({ app, limits: { requestTimeout: 1000, headersTimeout: 2000 } }, {}));
+    expect(error.message).toBe('Invalid option "limits.headersTimeout": expected at most limits.requestTimeout (1000), got 2000.');
+  });
+
+  it('lowers the default headers timeout to a lowered request timeout', () => {
+    expect(resolveOptions({ app, limits: { requestTimeout: 500 } }, {}).limits).toMatchObject({ requestTimeout: 500, headersTimeout: 500 });
+  });
+
+  it('rejects a missing app', () => {
+    expect(failure(() => resolveOptions({} as { app: string }, {})).message).toContain('"app"');
+  });
+
+  it('falls back to PORT, HOST and WEB_CONCURRENCY', () => {
+    const env = { PORT: '8081', HOST: '0.0.0.0', WEB_CONCURRENCY: '3' };
+    expect(resolveOptions({ app }, env)).toMatchObject({ port: 8081, host: '0.0.0.0', workers: 3 });
+  });
+
+  it('lets options win over the environment, and ignores empty variables', () => {
+    const env = { PORT: '8081', HOST: '0.0.0.0', WEB_CONCURRENCY: '3' };
+    expect(resolveOptions({ app, port: 0, host: '::1', workers: 1 }, env)).toMatchObject({ port: 0, host: '::1', workers: 1 });
+    expect(resolveOptions({ app }, { PORT: '', HOST: '' })).toMatchObject({ port: 3000, host: '127.0.0.1' });
+  });
+
+  it('validates environment values, naming the option they feed', () => {
+    expect(failure(() => resolveOptions({ app }, { PORT: 'http' })).message).toContain('"port"');
+    expect(failure(() => resolveOptions({ app }, { WEB_CONCURRENCY: '0' })).message).toContain('"workers"');
+  });
+});
+
+describe('loadApp', () => {
+  it('loads a module whose default export has fetch', async () => {
+    const loaded = await loadApp(app);
+    const response = await loaded.fetch(new Request('http://x/ping'), undefined as never);
+    expect(await response.text()).toBe('hello GET /ping');
+  });
+
+  it('reports a missing module with ERR_APP_NOT_FOUND and its path', async () => {
+    const missing = fixture('missing.mjs');
+    const error = await loadApp(missing).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SwitchyardError);
+    expect(error).toMatchObject({ code: 'ERR_APP_NOT_FOUND' });
+    expect((error as Error).message).toContain(missing);
+  });
+
+  it('reports a default export without fetch with ERR_APP_INVALID', async () => {
+    const error = await loadApp(fixture('no-fetch.mjs')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_APP_INVALID' });
+    expect((error as Error).message).toContain('has no fetch method (keys: handler)');
+  });
+
+  it('reports a module without a default export with ERR_APP_INVALID', async () => {
+    const error = await loadApp(new URL('./fixtures/no-default.mjs', import.meta.url)).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_APP_INVALID' });
+    expect((error as Error).message).toContain('it has no default export');
+  });
+});
