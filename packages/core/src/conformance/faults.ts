@@ -117,6 +117,14 @@ export function faultTests(env: SuiteEnv): void {
         if (env.options.capabilities.contexts > 1) await stillServing(env);
         expect(await stuck).toBe('connection closed');
         for (let i = 0; i < 4; i++) await stillServing(env);
+        // Replaced: fresh connections reach every context id again.
+        const seen = new Set<number>();
+        await waitFor('the stuck context to be replaced', async () => {
+          const exchange = await rawExchange(env.server.port, ['GET /context HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n']);
+          const body = /\{.*\}/s.exec(exchange.text)?.[0];
+          if (body) seen.add((JSON.parse(body) as { workerId: number }).workerId);
+          return seen.size === env.options.capabilities.contexts || undefined;
+        }, 10_000);
       });
     } else if (env.options.capabilities.interruptsSyncLoop) {
       it('cuts off a handler stuck in a synchronous loop, and replaces its context', async () => {

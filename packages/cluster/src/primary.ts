@@ -1,0 +1,137 @@
+/**
+ * `serve()` for the cluster backend. The caller's process becomes the
+ * primary: it listens, supervises N processes that each run the app in a
+ * reactor, relays channel messages between them, and reports their log
+ * lines to the caller's logger (which cannot cross a process boundary).
+ */
+import { fileURLToPath } from 'node:url';
+import {
+  appUrl,
+  LoopMonitor,
+  onShutdownSignals,
+  resolveOptions,
+  type CloseOptions,
+  type RunningServer,
+  type ServeOptions,
+  type SwitchyardError,
+} from '@switchyard/core';
+import { Balancer } from './balancer.js';
+import type { ToPrimary } from './messages.js';
+import { resolveClusterOptions } from './options.js';
+import type { ProcessHandle } from './process-handle.js';
+import { gatherStats, type ClusterStats } from './stats.js';
+import { Supervisor } from './supervisor.js';
+import { decodeArg } from './wire.js';
+
+export interface ClusterServer extends RunningServer {
+  stats(): Promise<ClusterStats>;
+  /**
+   * Rolling restart, as on SIGHUP: one process at a time, each new one ready
+   * before the old one drains. Rejects with `ERR_RELOAD_FAILED` (the old
+   * processes keep serving) if a new process does not become ready.
+   */
+  reload(): Promise<void>;
+}
+
+const WORKER_ENTRY = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+/**
+ * Runs the app in `workers` processes (default: env `WEB_CONCURRENCY`, else
+ * the available parallelism). Resolves once every process is ready.
+ */
+export async function serve(input: ServeOptions): Promise<ClusterServer> {
+  const options = resolveOptions(input);
+  const clusterOptions = resolveClusterOptions(options.cluster);
+  const { logger } = options;
+  const balancer = new Balancer({
+    maxQueue: options.limits.maxQueue,
+    staleAfterMs: Math.min(2 * clusterOptions.heartbeatIntervalMs + 50, clusterOptions.heartbeatTimeoutMs),
+    onError: (error) => logger.error('[switchyard] cluster: accepting a connection failed', error),
+  });
+  const address = await balancer.listen(options.port, options.host);
+
+  const relay = (from: ProcessHandle, message: ToPrimary) => {
+    if (message.type === 'publish') {
+      for (const to of supervisor.processes()) {
+        if (to !== from) to.send({ type: 'deliver', channel: message.channel, data: message.data });
+      }
+    } else if (message.type === 'log') {
+      logger[message.level](...message.args.map(decodeArg));
+    }
+  };
+
+  const monitor = new LoopMonitor();
+  let closed: Promise<void> | undefined;
+  let removeSignals: (() => void) | undefined;
+  const close = (graceMs = options.graceMs): Promise<void> => {
+    closed ??= (async () => {
+      removeSignals?.();
+      await balancer.stopAccepting();
+      await supervisor.stop(graceMs);
+      balancer.rejectWaiting();
+      monitor.stop();
+    })();
+    return closed;
+  };
+
+  const supervisor = new Supervisor({
+    workers: options.workers,
+    graceMs: options.graceMs,
+    cluster: clusterOptions,
+    init: {
+      app: appUrl(options.app).href,
+      host: options.host,
+      port: address.port,
+      url: address.url,
+      limits: options.limits,
+      graceMs: options.graceMs,
+      heartbeatIntervalMs: clusterOptions.heartbeatIntervalMs,
+    },
+    exec: WORKER_ENTRY,
+    balancer,
+    logger,
+    onMessage: relay,
+    onFatal: (error: SwitchyardError) => {
+      logger.error(`[switchyard] ${error.message}`);
+      void close().finally(() => {
+        // A server that owns its process (signals on, as under the CLI) exits non-zero, as supervisors expect.
+        if (options.signals) process.exit(1);
+      });
+    },
+  });
+
+  try {
+    await supervisor.start();
+  } catch (error) {
+    await close(0);
+    throw error;
+  }
+
+  const reload = () => supervisor.reload();
+  if (options.signals) {
+    const removeShutdown = onShutdownSignals(() => close(), logger);
+    const onHangup = () => {
+      logger.info(`[switchyard] SIGHUP: rolling restart of ${options.workers} process${options.workers === 1 ? '' : 'es'}`);
+      reload().then(
+        () => logger.info('[switchyard] rolling restart done'),
+        (error: Error) => logger.error(`[switchyard] rolling restart stopped: ${error.message}`),
+      );
+    };
+    process.on('SIGHUP', onHangup);
+    removeSignals = () => {
+      removeShutdown();
+      process.off('SIGHUP', onHangup);
+    };
+  }
+
+  const statsTimeoutMs = Math.max(250, 2 * clusterOptions.heartbeatIntervalMs);
+  return {
+    url: address.url,
+    port: address.port,
+    backend: 'cluster',
+    stats: () => gatherStats(supervisor, balancer, monitor, statsTimeoutMs),
+    reload,
+    close: (closeOptions?: CloseOptions) => close(closeOptions?.graceMs),
+    [Symbol.asyncDispose]: () => close(),
+  };
+}

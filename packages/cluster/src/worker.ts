@@ -1,0 +1,174 @@
+/**
+ * Runs in each process the primary forks: one reactor, fed with connections
+ * the primary accepted. It beats a heartbeat from its event loop, relays
+ * channel messages and log lines through the primary, answers stats, and on
+ * `drain` finishes what it has (telling keep-alive clients to go elsewhere)
+ * before it tears down and exits.
+ */
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+import { deserialize, serialize } from 'node:v8';
+import { ChannelHub, type Logger, type RunningServer } from '@switchyard/core';
+import { serve } from '@switchyard/reactor';
+import { INIT_ENV, type ToPrimary, type ToWorker, type WorkerInit } from './messages.js';
+import { encodeArg, encodeError } from './wire.js';
+
+const init = JSON.parse(process.env[INIT_ENV] ?? 'null') as WorkerInit | null;
+if (!init || !process.send) throw new Error('@switchyard/cluster: this module runs in processes forked by the cluster primary');
+// The app has no use for it, and its own children should not inherit it.
+delete process.env[INIT_ENV];
+
+/** The response in progress on a socket, so a drain can still turn it into the connection's last. */
+const kResponse = Symbol('switchyard.response');
+type TrackedSocket = Socket & { [kResponse]?: { headersSent: boolean; shouldKeepAlive: boolean } };
+
+const sockets = new Set<TrackedSocket>();
+let server: Server | undefined;
+let running: RunningServer | undefined;
+let requests = 0;
+let draining: Promise<void> | undefined;
+let drainedSockets: (() => void) | undefined;
+/** A drain asked for before the app was ready: done once it is. */
+let pendingDrain: number | undefined;
+
+function send(message: ToPrimary, done?: () => void): void {
+  if (!process.connected) return done?.();
+  process.send!(message, undefined, {}, () => done?.());
+}
+
+function heartbeat(): void {
+  send({ type: 'heartbeat', requests, rssBytes: process.memoryUsage.rss() });
+}
+
+// v8's serializer is structuredClone's: what a subscriber here would get, one elsewhere gets too.
+const hub = new ChannelHub((channel, message) => send({ type: 'publish', channel, data: serialize(message).toString('base64') }));
+
+const logger: Logger = {
+  error: (...args) => send({ type: 'log', level: 'error', args: args.map(encodeArg) }),
+  warn: (...args) => send({ type: 'log', level: 'warn', args: args.map(encodeArg) }),
+  info: (...args) => send({ type: 'log', level: 'info', args: args.map(encodeArg) }),
+};
+
+function take(socket: TrackedSocket): void {
+  sockets.add(socket);
+  socket.once('close', () => {
+    sockets.delete(socket);
+    if (sockets.size === 0) drainedSockets?.();
+  });
+  server!.emit('connection', socket);
+}
+
+/** The reactor's listen step: bind nothing, take connections from the primary. */
+async function attach(http: Server): Promise<{ port: number; url: string }> {
+  server = http;
+  http.prependListener('request', (req, res) => {
+    requests++;
+    if (requests === init!.maxRequests) heartbeat();
+    if (draining) res.shouldKeepAlive = false;
+    else (req.socket as TrackedSocket)[kResponse] = res;
+  });
+  // node:http starts tracking connections (request and headers timeouts,
+  // closing idle ones) on 'listening'. Nothing binds here, so say it.
+  http.emit('listening');
+  return { port: init!.port, url: init!.url };
+}
+
+/**
+ * Finishes in-flight requests within `graceMs`, then tears down. Keep-alive
+ * connections are not closed while idle, which races a client sending its
+ * next request (that request would be reset): each gets `Connection: close`
+ * on its next response instead, or closes at `keepAliveTimeout`.
+ */
+function drain(graceMs: number): Promise<void> {
+  draining ??= (async () => {
+    const deadline = Date.now() + graceMs;
+    for (const socket of sockets) {
+      const res = socket[kResponse];
+      if (res && !res.headersSent) res.shouldKeepAlive = false;
+    }
+    if (sockets.size > 0) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        new Promise<void>((resolve) => (drainedSockets = resolve)),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
+      ]);
+      clearTimeout(timer);
+    }
+    // Anything left is cut by the reactor's own close once the rest of the grace period is up.
+    await running?.close({ graceMs: Math.max(0, deadline - Date.now()) });
+  })();
+  return draining;
+}
+
+let exiting = false;
+function drainAndExit(graceMs: number): void {
+  if (exiting) return;
+  exiting = true;
+  void drain(graceMs).then(() => {
+    clearInterval(beat);
+    send({ type: 'closed', requests }, () => process.exit(0));
+  });
+}
+
+process.on('message', (message: ToWorker, handle?: Socket) => {
+  switch (message.type) {
+    case 'conn':
+      // Acknowledge first: once the primary knows, it drops its copy of the socket.
+      send({ type: 'ack', id: message.id });
+      if (handle) take(handle);
+      break;
+    case 'deliver':
+      hub.deliver(message.channel, deserialize(Buffer.from(message.data, 'base64')));
+      break;
+    case 'stats':
+      void running?.stats().then((stats) =>
+        send({
+          type: 'stats',
+          id: message.id,
+          figures: {
+            requests: stats.requests,
+            inFlight: stats.inFlight,
+            rejected: stats.rejected,
+            eventLoop: stats.eventLoop,
+            rssBytes: process.memoryUsage.rss(),
+          },
+        }),
+      );
+      break;
+    case 'drain':
+      if (running) drainAndExit(message.graceMs);
+      else pendingDrain = message.graceMs;
+      break;
+  }
+});
+
+send({ type: 'hello' });
+heartbeat();
+const beat = setInterval(heartbeat, init.heartbeatIntervalMs);
+// A terminal's Ctrl-C reaches the whole process group: the primary decides what happens.
+process.on('SIGINT', () => {});
+// SIGTERM sent to this process alone: leave gracefully; the primary starts a new one.
+process.on('SIGTERM', () => (running ? drainAndExit(init.graceMs) : process.exit(0)));
+// If the primary dies, node:cluster itself exits this process on 'disconnect'.
+
+try {
+  running = await serve(
+    {
+      app: init.app,
+      host: init.host,
+      port: init.port,
+      workers: 1,
+      limits: init.limits,
+      graceMs: init.graceMs,
+      signals: false,
+      logger,
+    },
+    { workerId: init.workerId, hub, backend: 'cluster', listen: attach },
+  );
+} catch (error) {
+  send({ type: 'failed', error: encodeError(error) }, () => process.exit(1));
+}
+if (running) {
+  send({ type: 'ready' });
+  if (pendingDrain !== undefined) drainAndExit(pendingDrain);
+}

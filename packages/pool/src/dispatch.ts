@@ -1,0 +1,479 @@
+/**
+ * The main thread's traffic control: which thread takes a request, what
+ * waits in the queue, what comes back, and what happens when a request
+ * times out or its thread goes away.
+ *
+ * Each route's cost to a thread is learnt (costs.ts), and each thread's
+ * progress is read from a shared counter (thread.ts), so the main thread
+ * knows how long a request sent to a thread now would wait there. Requests
+ * expected to be cheap go at once to the thread where that wait is
+ * shortest; expensive ones only to a thread where it is under
+ * BUSY_BUDGET_MS, and otherwise wait on the main thread for whichever
+ * thread frees first, instead of queueing behind one busy thread. Async
+ * handlers cost little, so up to `concurrentTasksPerWorker` overlap.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Piscina } from 'piscina';
+import { NodeRequest, sendError } from '@switchyard/core/node';
+import type { Logger, RequestCounters, ResolvedLimits } from '@switchyard/core';
+import { RouteCosts, routeKey } from './costs.js';
+import { Deadlines } from './deadlines.js';
+import { fromErrorData, threadStuck } from './errors.js';
+import { CLOSED, Job, QUEUED, RECEIVING, RUNNING, STREAMING } from './job.js';
+import {
+  ABORT,
+  CHUNK,
+  CREDIT,
+  DELIVER,
+  DROPPED,
+  END,
+  FAILED,
+  HEAD,
+  PUBLISH,
+  REQUEST,
+  RESPONSE,
+  STREAM_ERROR,
+  type FailedMessage,
+  type FromThread,
+  type HeadMessage,
+  type ResponseMessage,
+} from './messages.js';
+import type { ResolvedPoolOptions } from './options.js';
+import { RequestQueue } from './queue.js';
+import { StreamSink, writeWhole } from './respond.js';
+import type { PoolWorkerStats } from './stats.js';
+import type { ThreadEvents, ThreadHandle } from './thread.js';
+import { Threads } from './threads.js';
+
+/** A thread whose requests are expected to keep it busy this long takes no more, unless it is idle. */
+export const BUSY_BUDGET_MS = 1;
+/** Requests expected to cost less than this skip ahead of expensive ones in the queue. */
+export const CHEAP_MS = BUSY_BUDGET_MS / 4;
+/** Seconds a refused client is told to wait (RFC 9110, 10.2.3). */
+const RETRY_AFTER_S = 1;
+
+/** Whether `a` is the less loaded thread, backlogs being equal: requests held and streaming, then requests held. */
+function less(a: ThreadHandle, b: ThreadHandle): boolean {
+  const totalA = a.running.size + a.streams.size;
+  const totalB = b.running.size + b.streams.size;
+  if (totalA !== totalB) return totalA < totalB;
+  return a.running.size < b.running.size;
+}
+
+const NO_BODY_OPTIONS = { maxBodySize: 0, signal: () => new AbortController().signal, onTooLarge: () => {} };
+
+export interface DispatcherConfig {
+  pool: Piscina;
+  workers: number;
+  app: string;
+  limits: ResolvedLimits;
+  poolOptions: ResolvedPoolOptions;
+  logger: Logger;
+  counters: RequestCounters;
+  /** Called whenever a request is done as far as its client is concerned. */
+  onFinish: () => void;
+}
+
+export class Dispatcher implements ThreadEvents {
+  readonly queue = new RequestQueue<Job>();
+  readonly #config: DispatcherConfig;
+  readonly #threads: Threads;
+  readonly #costs = new RouteCosts();
+  readonly #deadlines: Deadlines<Job>;
+  readonly #capacity: number;
+  readonly #maxQueue: number;
+  /** How long a thread's loop may stay busy after one of its requests timed out before it counts as stuck. */
+  readonly #stuckGraceMs: number;
+  #nextId = 1;
+  #rotation = 0;
+  #wake: NodeJS.Timeout | undefined;
+  #wakeAt = 0;
+
+  constructor(config: DispatcherConfig) {
+    this.#config = config;
+    this.#capacity = config.poolOptions.concurrentTasksPerWorker;
+    this.#maxQueue = config.limits.maxQueue;
+    this.#stuckGraceMs = Math.min(1000, config.limits.requestTimeout);
+    this.#deadlines = new Deadlines(config.limits.requestTimeout, (job) => this.#expire(job));
+    this.#threads = new Threads(
+      {
+        pool: config.pool,
+        app: config.app,
+        streamWindow: config.poolOptions.streamWindow,
+        requestTimeout: config.limits.requestTimeout,
+        workers: config.workers,
+        logger: config.logger,
+        onReady: () => this.#drain(),
+      },
+      this,
+    );
+  }
+
+  get threads(): readonly ThreadHandle[] {
+    return this.#threads.list;
+  }
+
+  /** Starts every thread; rejects with the first `setup` failure. */
+  start(): Promise<void> {
+    return this.#threads.start();
+  }
+
+  /** A request's head arrived. */
+  accept(req: IncomingMessage, res: ServerResponse): Job {
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const route = routeKey(method, url);
+    const expected = this.#costs.expected(route);
+    const job = new Job(this.#nextId++, req, res, performance.now(), route, expected, expected < CHEAP_MS);
+    this.#deadlines.add(job, job.arrivedAt);
+    res.once('close', () => {
+      if (!res.writableFinished) this.#clientGone(job);
+    });
+    return job;
+  }
+
+  /** The request is complete on the main thread: send it to a thread or queue it. */
+  submit(job: Job, body: Uint8Array | null): void {
+    if (job.finished) return;
+    if (job.expired) {
+      this.#refuse(job);
+      return;
+    }
+    const req = job.req;
+    job.message = {
+      t: REQUEST,
+      id: job.id,
+      seq: 0,
+      method: req.method ?? 'GET',
+      url: new NodeRequest(req, NO_BODY_OPTIONS).url,
+      headers: req.rawHeaders,
+      body,
+    };
+    job.hadBody = body !== null;
+    job.readyAt = performance.now();
+    const thread = this.#pick(job.expected);
+    if (thread) this.#run(thread, job);
+    else if (this.queue.size < this.#maxQueue) {
+      job.state = QUEUED;
+      this.queue.push(job);
+      this.#armWake();
+    } else this.#refuse(job);
+  }
+
+  /** Reading the body failed: too large, or the client left. */
+  bodyFailed(job: Job, error: unknown): void {
+    if (job.finished) return;
+    if ((error as { code?: string })?.code === 'ERR_BODY_TOO_LARGE') sendError(job.res, 413, { close: true });
+    job.state = CLOSED;
+    this.finish(job);
+  }
+
+  /** The request is over for its client. */
+  finish(job: Job): void {
+    if (job.finished) return;
+    job.finished = true;
+    this.#deadlines.delete(job);
+    this.#config.counters.inFlight--;
+    this.#config.onFinish();
+  }
+
+  figures(): PoolWorkerStats[] {
+    return this.#threads.list.map((thread) => ({
+      id: thread.id,
+      threadId: thread.worker?.threadId,
+      requests: thread.stats.tasks,
+      inFlight: thread.running.size + thread.streams.size,
+      ...thread.stats.read(thread.worker),
+    }));
+  }
+
+  async close(graceMs: number): Promise<void> {
+    this.#deadlines.stop();
+    clearTimeout(this.#wake);
+    await this.#threads.close(graceMs);
+  }
+
+  /**
+   * The ready thread that should take a request of `expected` cost, if any
+   * may, the shortest expected wait first. An idle thread takes anything; a
+   * busy one takes an expensive request only if it would wait at most
+   * BUSY_BUDGET_MS there (so the thread's next request is queued just before
+   * it frees, and it never idles for a round trip), and a cheap request
+   * always: holding it on the main thread would only add a hop.
+   */
+  #pick(expected: number): ThreadHandle | undefined {
+    const threads = this.#threads.list;
+    const count = threads.length;
+    const now = performance.now();
+    // Start the scan one further each time, so equally idle threads take turns.
+    const first = this.#rotation++ % count;
+    let best: ThreadHandle | undefined;
+    let bestWait = Infinity;
+    for (let i = 0; i < count; i++) {
+      const thread = threads[(first + i) % count]!;
+      if (!thread.ready) continue;
+      const running = thread.running.size;
+      let wait = 0;
+      if (running > 0) {
+        if (running >= this.#capacity) continue;
+        wait = thread.wait(now);
+        if ((wait > BUSY_BUDGET_MS && expected >= CHEAP_MS) || thread.blocked(now, BUSY_BUDGET_MS)) continue;
+      }
+      if (!best || wait < bestWait || (wait === bestWait && less(thread, best))) {
+        best = thread;
+        bestWait = wait;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * Requests wait on the main thread while every thread is busy. A thread
+   * frees up when it answers (which drains the queue), when its running
+   * request is expected to be within BUSY_BUDGET_MS of done, or when it
+   * starts moving again after looking blocked; neither of the last two sends
+   * a message, so wake up and look then.
+   */
+  #armWake(): void {
+    const now = performance.now();
+    let soonest = Infinity;
+    for (const thread of this.#threads.list) {
+      if (!thread.ready || thread.running.size >= this.#capacity) continue;
+      const wait = thread.wait(now);
+      soonest = Math.min(soonest, wait > BUSY_BUDGET_MS ? wait - BUSY_BUDGET_MS : BUSY_BUDGET_MS);
+    }
+    if (soonest === Infinity || (this.#wake && this.#wakeAt <= now + soonest)) return;
+    clearTimeout(this.#wake);
+    this.#wakeAt = now + soonest;
+    this.#wake = setTimeout(this.#onWake, Math.max(1, Math.ceil(soonest)));
+  }
+
+  readonly #onWake = () => {
+    this.#wake = undefined;
+    this.#drain();
+  };
+
+  #run(thread: ThreadHandle, job: Job): void {
+    job.state = RUNNING;
+    job.thread = thread;
+    job.seq = thread.sent(job.expected, performance.now());
+    thread.running.set(job.id, job);
+    const message = job.message!;
+    message.seq = job.seq;
+    // The body's buffer is transferred when the turn's batch goes out; it is detached here after.
+    const body = message.body;
+    thread.post(message, body ? (body.buffer as ArrayBuffer) : undefined);
+  }
+
+  /** Hands queued requests to threads that can take them. */
+  #drain(): void {
+    while (this.queue.size > 0) {
+      let moved = false;
+      for (const job of this.queue.candidates()) {
+        const thread = this.#pick(job.expected);
+        if (!thread) continue;
+        this.queue.take(job);
+        this.#run(thread, job);
+        moved = true;
+        break;
+      }
+      if (!moved) {
+        this.#armWake();
+        return;
+      }
+    }
+  }
+
+  #refuse(job: Job): void {
+    job.state = CLOSED;
+    this.#config.counters.rejected++;
+    sendError(job.res, 503, { retryAfter: RETRY_AFTER_S });
+    this.finish(job);
+  }
+
+  /** The thread is done with `job` (it answered, failed or streams on): free its slot. */
+  #release(thread: ThreadHandle, job: Job, message: ResponseMessage | HeadMessage | FailedMessage): void {
+    thread.running.delete(job.id);
+    thread.answered(job.seq);
+    this.#costs.record(job.route, message.costMs);
+    thread.stats.record(message.runMs, Math.max(0, performance.now() - job.readyAt - message.runMs));
+  }
+
+  message(thread: ThreadHandle, message: FromThread): void {
+    switch (message.t) {
+      case RESPONSE: {
+        const job = thread.running.get(message.id);
+        if (!job) return;
+        this.#release(thread, job, message);
+        if (!job.answered) {
+          job.state = CLOSED;
+          writeWhole(job.res, message.status, message.statusText, message.headers, message.body);
+          this.finish(job);
+        }
+        this.#drain();
+        return;
+      }
+      case HEAD: {
+        const job = thread.running.get(message.id);
+        if (!job) return;
+        this.#release(thread, job, message);
+        if (!job.answered) {
+          job.state = STREAMING;
+          thread.streams.set(job.id, job);
+          // Streams already started are not cut by the request timeout.
+          this.#deadlines.delete(job);
+          const id = job.id;
+          job.sink = new StreamSink(job.res, this.#config.poolOptions.streamWindow, (bytes) => thread.post({ t: CREDIT, id, bytes }));
+          job.sink.start(message.status, message.statusText, message.headers, message.chunk);
+        }
+        this.#drain();
+        return;
+      }
+      case CHUNK:
+        thread.streams.get(message.id)?.sink!.write(message.chunk);
+        return;
+      case END: {
+        const job = thread.streams.get(message.id);
+        if (!job) return;
+        thread.streams.delete(job.id);
+        job.state = CLOSED;
+        job.sink!.end();
+        this.finish(job);
+        return;
+      }
+      case STREAM_ERROR: {
+        const job = thread.streams.get(message.id);
+        if (!job) return;
+        thread.streams.delete(job.id);
+        job.state = CLOSED;
+        this.#config.logger.error(
+          `[switchyard] ${job.req.method} ${job.req.url} failed: the response body stream errored`,
+          fromErrorData(message.error),
+        );
+        job.res.destroy();
+        this.finish(job);
+        return;
+      }
+      case FAILED: {
+        const job = thread.running.get(message.id);
+        if (!job) return;
+        this.#release(thread, job, message);
+        const what = job.req.method + ' ' + job.req.url;
+        if (message.error) {
+          this.#config.logger.error(`[switchyard] ${what} failed: the handler threw`, fromErrorData(message.error));
+        } else {
+          this.#config.logger.error(`[switchyard] ${what} failed: the handler returned ${message.returned} instead of a Response`);
+        }
+        if (!job.answered) {
+          job.state = CLOSED;
+          sendError(job.res, 500);
+          this.finish(job);
+        }
+        this.#drain();
+        return;
+      }
+      case DROPPED: {
+        const job = thread.running.get(message.id);
+        if (!job) return;
+        thread.running.delete(job.id);
+        thread.answered(job.seq);
+        this.#drain();
+        return;
+      }
+      case PUBLISH:
+        for (const other of this.#threads.list) {
+          if (other !== thread && other.ready) other.post({ t: DELIVER, name: message.name, message: message.message });
+        }
+        return;
+    }
+  }
+
+  exited(thread: ThreadHandle, error: Error, stuck: boolean): void {
+    const line = `[switchyard] ${error.message}; starting a new thread`;
+    if (stuck) this.#config.logger.error(line);
+    else this.#config.logger.error(line, error.cause ?? error);
+    // Requests the thread never started go to another thread; those it had
+    // started are lost with it and get a 5xx each. A request with a body
+    // cannot go again: its buffer went to the dead thread.
+    const retry: Job[] = [];
+    for (const job of thread.running.values()) {
+      if (job.answered) continue;
+      if (!job.hadBody && thread.neverStarted(job.seq)) {
+        retry.push(job);
+        continue;
+      }
+      job.state = CLOSED;
+      sendError(job.res, stuck ? 503 : 500, stuck ? { retryAfter: RETRY_AFTER_S } : {});
+      this.finish(job);
+    }
+    for (const job of thread.streams.values()) {
+      job.state = CLOSED;
+      job.res.destroy();
+      this.finish(job);
+    }
+    thread.running.clear();
+    thread.streams.clear();
+    thread.stats.restarts++;
+    thread.stats.replaced();
+    for (const job of retry) {
+      job.thread = undefined;
+      const other = this.#pick(job.expected);
+      if (other) this.#run(other, job);
+      else {
+        // Admitted already, so it may go past maxQueue.
+        job.state = QUEUED;
+        this.queue.push(job);
+      }
+    }
+    this.#threads.replace(thread);
+  }
+
+  #clientGone(job: Job): void {
+    if (job.finished) return;
+    switch (job.state) {
+      case QUEUED:
+        this.queue.removed();
+        break;
+      case RUNNING:
+        job.answered = true;
+        job.thread!.post({ t: ABORT, id: job.id, reason: 'client' });
+        break;
+      case STREAMING:
+        job.thread!.streams.delete(job.id);
+        job.thread!.post({ t: ABORT, id: job.id, reason: 'client' });
+        break;
+    }
+    job.state = CLOSED;
+    this.finish(job);
+  }
+
+  #expire(job: Job): void {
+    const { logger, limits } = this.#config;
+    switch (job.state) {
+      case RECEIVING:
+        // Node answers a client still sending with 408 itself; a body that
+        // completes after this point is refused.
+        job.expired = true;
+        return;
+      case QUEUED:
+        this.queue.removed();
+        logger.warn(`[switchyard] ${job.req.method} ${job.req.url} waited ${limits.requestTimeout} ms for a thread (limits.requestTimeout)`);
+        this.#refuse(job);
+        return;
+      case RUNNING: {
+        const thread = job.thread!;
+        logger.warn(`[switchyard] ${job.req.method} ${job.req.url} timed out after ${limits.requestTimeout} ms (limits.requestTimeout)`);
+        job.answered = true;
+        job.state = CLOSED;
+        // It has cost at least this much: later requests of its route wait for an idle thread.
+        this.#costs.timedOut(job.route, limits.requestTimeout);
+        sendError(job.res, 504);
+        this.finish(job);
+        thread.post({ t: ABORT, id: job.id, reason: 'timeout' });
+        thread.checkStuck(this.#stuckGraceMs, (busyMs) => threadStuck(thread.id, limits.requestTimeout, busyMs));
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,56 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RequestMessage } from './messages.js';
+import type { Queued } from './queue.js';
+import type { StreamSink } from './respond.js';
+import type { ThreadHandle } from './thread.js';
+
+/** Where a request is, as the main thread sees it. */
+export const RECEIVING = 0;
+export const QUEUED = 1;
+export const RUNNING = 2;
+export const STREAMING = 3;
+export const CLOSED = 4;
+type JobState = typeof RECEIVING | typeof QUEUED | typeof RUNNING | typeof STREAMING | typeof CLOSED;
+
+/** One request on the main thread, from its head arriving to its last byte out. */
+export class Job implements Queued {
+  readonly id: number;
+  readonly req: IncomingMessage;
+  readonly res: ServerResponse;
+  /** `performance.now()` when the head arrived; the request timeout counts from here. */
+  readonly arrivedAt: number;
+  readonly route: string;
+  /** The route's expected cost when the request arrived, in milliseconds. */
+  readonly expected: number;
+  readonly cheap: boolean;
+  state: JobState = RECEIVING;
+  message: RequestMessage | undefined;
+  /** When the body was in and the request ready for a thread. */
+  readyAt = 0;
+  thread: ThreadHandle | undefined;
+  /** Its place in its thread's order (see `SessionTask.started`). */
+  seq = 0;
+  /** Whether a body went with it: such a request cannot be sent again, its buffer was transferred. */
+  hadBody = false;
+  sink: StreamSink | undefined;
+  /** The client has its answer or left; the thread may still be working on it. */
+  answered = false;
+  /** Counted out of `inFlight` already. */
+  finished = false;
+  /** Ran past the request timeout while its body was still arriving. */
+  expired = false;
+
+  constructor(id: number, req: IncomingMessage, res: ServerResponse, arrivedAt: number, route: string, expected: number, cheap: boolean) {
+    this.id = id;
+    this.req = req;
+    this.res = res;
+    this.arrivedAt = arrivedAt;
+    this.route = route;
+    this.expected = expected;
+    this.cheap = cheap;
+  }
+
+  get waiting(): boolean {
+    return this.state === QUEUED;
+  }
+}

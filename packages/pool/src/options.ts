@@ -1,0 +1,93 @@
+import { invalidOption } from '@switchyard/core';
+import type { ResourceLimits } from 'node:worker_threads';
+
+/** Options under `ServeOptions.pool`. */
+export interface PoolOptions {
+  /**
+   * Requests one thread may have started and not yet answered. Above 1, an
+   * async handler waiting on I/O lets the thread start others meanwhile.
+   * Requests whose route is known to block the thread (see the README) are
+   * held back on the main thread whatever this says, so a high value does
+   * not let CPU-bound work pile up behind a busy thread. Default 64.
+   */
+  concurrentTasksPerWorker?: number;
+  /**
+   * Bytes of a streamed response body a thread may send ahead of what the
+   * client has taken. A slow client therefore holds at most this much per
+   * stream in flight, plus the socket's own buffer. Default 262144 (256 KiB).
+   */
+  streamWindow?: number;
+  /** V8 heap limits for each thread (`worker_threads` `resourceLimits`). Default: Node's. */
+  resourceLimits?: ResourceLimits;
+  /**
+   * Node flags for each thread. Default: the main thread's `process.execArgv`,
+   * so `node --import tsx` reaches the threads too.
+   */
+  execArgv?: string[];
+}
+
+export interface ResolvedPoolOptions {
+  concurrentTasksPerWorker: number;
+  streamWindow: number;
+  resourceLimits: ResourceLimits | undefined;
+  execArgv: string[] | undefined;
+}
+
+export const kDefaultPoolOptions: ResolvedPoolOptions = {
+  concurrentTasksPerWorker: 64,
+  streamWindow: 256 * 1024,
+  resourceLimits: undefined,
+  execArgv: undefined,
+};
+
+const LIMIT_KEYS = ['maxOldGenerationSizeMb', 'maxYoungGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'];
+
+function integer(name: string, value: unknown, min: number, max: number): number {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalidOption(name, `an integer from ${min} to ${max}`, value);
+  }
+  return value;
+}
+
+function resourceLimits(value: unknown): ResourceLimits {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw invalidOption('pool.resourceLimits', `an object with ${LIMIT_KEYS.join(', ')}`, value);
+  }
+  for (const [key, limit] of Object.entries(value)) {
+    if (!LIMIT_KEYS.includes(key)) {
+      throw invalidOption(`pool.resourceLimits.${key}`, `one of ${LIMIT_KEYS.join(', ')} (an unknown limit)`, key);
+    }
+    if (limit !== undefined && (typeof limit !== 'number' || !(limit > 0))) {
+      throw invalidOption(`pool.resourceLimits.${key}`, 'a positive number of megabytes', limit);
+    }
+  }
+  return value as ResourceLimits;
+}
+
+/** Validates `ServeOptions.pool`, naming the option that is wrong. */
+export function resolvePoolOptions(section: Record<string, unknown>): ResolvedPoolOptions {
+  const resolved = { ...kDefaultPoolOptions };
+  for (const [key, value] of Object.entries(section)) {
+    if (value === undefined) continue;
+    switch (key) {
+      case 'concurrentTasksPerWorker':
+        resolved.concurrentTasksPerWorker = integer('pool.concurrentTasksPerWorker', value, 1, 65536);
+        break;
+      case 'streamWindow':
+        resolved.streamWindow = integer('pool.streamWindow', value, 1024, 2 ** 30);
+        break;
+      case 'resourceLimits':
+        resolved.resourceLimits = resourceLimits(value);
+        break;
+      case 'execArgv':
+        if (!Array.isArray(value) || !value.every((flag) => typeof flag === 'string')) {
+          throw invalidOption('pool.execArgv', 'an array of strings', value);
+        }
+        resolved.execArgv = value as string[];
+        break;
+      default:
+        throw invalidOption(`pool.${key}`, `one of ${Object.keys(kDefaultPoolOptions).join(', ')} (an unknown pool option)`, key);
+    }
+  }
+  return resolved;
+}

@@ -1,0 +1,159 @@
+/**
+ * The `Request` a pool thread hands to the app, built from the plain
+ * message. Method and url are read straight from it, `Headers` is made on
+ * first use, and the native `Request` only when something rare (clone,
+ * formData, cache...) is touched: a native one costs several microseconds
+ * and copies an ArrayBuffer body, while this one reads the transferred
+ * buffer in place.
+ */
+import type { RequestMessage } from './messages.js';
+
+export class ThreadRequest {
+  readonly #message: RequestMessage;
+  readonly #signal: () => AbortSignal;
+  #headers: Headers | undefined;
+  #body: ReadableStream<Uint8Array> | null | undefined;
+  #bodyUsed = false;
+  #native: Request | undefined;
+
+  constructor(message: RequestMessage, signal: () => AbortSignal) {
+    this.#message = message;
+    this.#signal = signal;
+  }
+
+  get method(): string {
+    return this.#message.method;
+  }
+
+  get url(): string {
+    return this.#message.url;
+  }
+
+  get headers(): Headers {
+    if (!this.#headers) {
+      const headers = new Headers();
+      const flat = this.#message.headers;
+      for (let i = 0; i < flat.length; i += 2) headers.append(flat[i]!, flat[i + 1]!);
+      this.#headers = headers;
+    }
+    return this.#headers;
+  }
+
+  get signal(): AbortSignal {
+    return this.#signal();
+  }
+
+  get bodyUsed(): boolean {
+    return this.#native ? this.#native.bodyUsed : this.#bodyUsed;
+  }
+
+  get body(): ReadableStream<Uint8Array> | null {
+    if (this.#native) return this.#native.body;
+    if (this.#body === undefined) {
+      const bytes = this.#message.body;
+      this.#body =
+        bytes === null
+          ? null
+          : new ReadableStream<Uint8Array>({
+              start(controller) {
+                if (bytes.byteLength > 0) controller.enqueue(bytes);
+                controller.close();
+              },
+            });
+    }
+    return this.#body;
+  }
+
+  /** The whole body, without a copy: the buffer was transferred to this thread. */
+  async bytes(): Promise<Uint8Array> {
+    if (this.#native) return new Uint8Array(await this.#native.arrayBuffer());
+    const bytes = this.#message.body;
+    // A request without a body is never "used" (Fetch: only a non-null body is disturbed).
+    if (bytes === null) return new Uint8Array(0);
+    if (this.#bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
+    this.#bodyUsed = true;
+    return this.#body ? collect(this.#body) : bytes;
+  }
+
+  async arrayBuffer(): Promise<ArrayBuffer> {
+    const bytes = await this.bytes();
+    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+      ? (bytes.buffer as ArrayBuffer)
+      : (bytes.slice().buffer as ArrayBuffer);
+  }
+
+  async text(): Promise<string> {
+    const bytes = await this.bytes();
+    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+
+  async blob(): Promise<Blob> {
+    const type = this.headers.get('content-type') ?? '';
+    return new Blob([(await this.bytes()) as Uint8Array<ArrayBuffer>], { type });
+  }
+
+  formData(): Promise<FormData> {
+    return this.native.formData();
+  }
+
+  clone(): Request {
+    return this.native.clone();
+  }
+
+  /** The native Request, built once, for the members this class does not implement. */
+  get native(): Request {
+    if (!this.#native) {
+      if (this.#bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
+      const { method } = this;
+      const bytes = this.#message.body;
+      this.#native = new Request(this.url, {
+        method,
+        headers: this.headers,
+        body: method === 'GET' || method === 'HEAD' ? null : (this.#body ?? bytes),
+        signal: this.signal,
+        // Required by Node for a stream body; harmless without one.
+        duplex: 'half',
+      } as RequestInit);
+    }
+    return this.#native;
+  }
+}
+
+async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
+  const chunks: Uint8Array[] = [];
+  let length = 0;
+  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+    chunks.push(chunk);
+    length += chunk.byteLength;
+  }
+  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
+}
+
+// The rest of Request's members, delegated to the native request on first use.
+for (const key of Object.getOwnPropertyNames(Request.prototype)) {
+  if (key === 'constructor' || Object.hasOwn(ThreadRequest.prototype, key)) continue;
+  const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, key)!;
+  if (descriptor.get) {
+    Object.defineProperty(ThreadRequest.prototype, key, {
+      get(this: ThreadRequest) {
+        return Reflect.get(this.native, key);
+      },
+      configurable: true,
+    });
+  } else if (typeof descriptor.value === 'function') {
+    Object.defineProperty(ThreadRequest.prototype, key, {
+      value(this: ThreadRequest, ...args: unknown[]) {
+        return (Reflect.get(this.native, key) as (...a: unknown[]) => unknown).apply(this.native, args);
+      },
+      configurable: true,
+      writable: true,
+    });
+  }
+}
+// `instanceof Request` holds, while every member above shadows the native one.
+Object.setPrototypeOf(ThreadRequest.prototype, Request.prototype);
+Object.defineProperty(ThreadRequest.prototype, Symbol.toStringTag, { value: 'Request' });

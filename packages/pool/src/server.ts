@@ -1,0 +1,161 @@
+import { fileURLToPath } from 'node:url';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Piscina } from 'piscina';
+import {
+  appUrl,
+  LoopMonitor,
+  onShutdownSignals,
+  RequestCounters,
+  resolveOptions,
+  type RunningServer,
+  type ServeOptions,
+  type ServerStats,
+} from '@switchyard/core';
+import { createHttpServer, drain, listen, readBody, requestHasBody } from '@switchyard/core/node';
+import { Dispatcher } from './dispatch.js';
+import { resolvePoolOptions } from './options.js';
+import type { PoolWorkerStats } from './stats.js';
+
+/** `stats()` of the pool: the common figures, each thread's, and the pool's own. */
+export interface PoolStats extends ServerStats {
+  workers: PoolWorkerStats[];
+  pool: {
+    threads: number;
+    /** Requests waiting on the main thread for a thread. */
+    queued: number;
+    /** Requests refused with 503: queue full, or waited past the request timeout. */
+    rejected: number;
+    concurrentTasksPerWorker: number;
+  };
+}
+
+export interface RunningPool extends RunningServer {
+  stats(): Promise<PoolStats>;
+}
+
+const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
+
+/**
+ * Runs the app on piscina worker threads. The main thread accepts
+ * connections, parses requests, enforces limits and buffers bodies; each
+ * thread loads the app, runs `setup` once, and serves requests that reach
+ * it as plain messages on its own MessagePort.
+ */
+export async function serve(input: ServeOptions): Promise<RunningPool> {
+  const options = resolveOptions(input);
+  const poolOptions = resolvePoolOptions(options.pool);
+  const { limits, logger } = options;
+
+  const pool = new Piscina({
+    filename: WORKER_FILE,
+    // One more than asked for: the standby that takes over a lost thread (threads.ts).
+    minThreads: options.workers + 1,
+    maxThreads: options.workers + 1,
+    // Threads live as long as the server: no creation and destruction churn.
+    idleTimeout: Infinity,
+    // One session per thread; requests then travel on the session's own port.
+    concurrentTasksPerWorker: 1,
+    // The session keeps its thread's event loop running: never block it in Atomics.wait.
+    atomics: 'disabled',
+    recordTiming: false,
+    ...(poolOptions.resourceLimits ? { resourceLimits: poolOptions.resourceLimits } : {}),
+    ...(poolOptions.execArgv ? { execArgv: poolOptions.execArgv } : {}),
+  });
+  // A thread failing with no session on it has nobody to tell; log it rather than crash.
+  pool.on('error', (error: unknown) => logger.error('[switchyard] pool thread error', error));
+
+  const counters = new RequestCounters();
+  let closing = false;
+  let idle: (() => void) | undefined;
+  const whenIdle = new Promise<void>((resolve) => (idle = resolve));
+  const dispatcher = new Dispatcher({
+    pool,
+    workers: options.workers,
+    app: appUrl(options.app).href,
+    limits,
+    poolOptions,
+    logger,
+    counters,
+    onFinish: () => {
+      if (closing && counters.inFlight === 0) idle?.();
+    },
+  });
+
+  try {
+    await dispatcher.start();
+  } catch (error) {
+    await dispatcher.close(0);
+    await pool.destroy();
+    throw error;
+  }
+
+  const handle = (req: IncomingMessage, res: ServerResponse) => {
+    counters.requests++;
+    counters.inFlight++;
+    if (closing) res.shouldKeepAlive = false;
+    const job = dispatcher.accept(req, res);
+    if (!requestHasBody(req)) {
+      dispatcher.submit(job, null);
+      return;
+    }
+    readBody(req, limits.maxBodySize).then(
+      (body) => dispatcher.submit(job, body),
+      (error: unknown) => dispatcher.bodyFailed(job, error),
+    );
+  };
+
+  const server = createHttpServer(limits, handle);
+  let address: { port: number; url: string };
+  try {
+    address = await listen(server, options.port, options.host);
+  } catch (error) {
+    await dispatcher.close(options.graceMs);
+    await pool.destroy();
+    throw error;
+  }
+  const monitor = new LoopMonitor();
+
+  let closed: Promise<void> | undefined;
+  let removeSignals: (() => void) | undefined;
+  const close = (graceMs = options.graceMs): Promise<void> => {
+    closed ??= (async () => {
+      closing = true;
+      removeSignals?.();
+      await drain(server, () => counters.inFlight === 0, whenIdle, graceMs);
+      // Each thread runs `teardown`; one that does not finish in time is terminated.
+      await dispatcher.close(Math.max(graceMs, 1000));
+      await pool.destroy();
+      monitor.stop();
+    })();
+    return closed;
+  };
+  if (options.signals) removeSignals = onShutdownSignals(() => close(), logger);
+
+  const stats = async (): Promise<PoolStats> => {
+    const queued = dispatcher.queue.size;
+    return {
+      backend: 'pool',
+      requests: counters.requests,
+      inFlight: counters.inFlight,
+      queued,
+      rejected: counters.rejected,
+      eventLoop: monitor.read(),
+      workers: dispatcher.figures(),
+      pool: {
+        threads: options.workers,
+        queued,
+        rejected: counters.rejected,
+        concurrentTasksPerWorker: poolOptions.concurrentTasksPerWorker,
+      },
+    };
+  };
+
+  return {
+    url: address.url,
+    port: address.port,
+    backend: 'pool',
+    stats,
+    close: (closeOptions) => close(closeOptions?.graceMs),
+    [Symbol.asyncDispose]: () => close(),
+  };
+}

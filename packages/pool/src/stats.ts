@@ -1,0 +1,72 @@
+import { createHistogram, type EventLoopUtilization, type RecordableHistogram } from 'node:perf_hooks';
+import type { Worker } from 'node:worker_threads';
+import type { WorkerStats } from '@switchyard/core';
+
+/** Per-thread figures as `stats()` reports them; times in milliseconds. */
+export interface PoolThreadFigures {
+  /** Requests the thread finished since it started (replacements start at 0). */
+  tasks: number;
+  /** Share of time the thread's event loop was busy since the previous `stats()`, 0..1. */
+  utilization: number;
+  /** Time from the thread picking a request up to its response (head), since the previous `stats()`. */
+  runP50Ms: number;
+  runP99Ms: number;
+  /** Time a request waited for the thread: the main thread's queue plus the crossing, since the previous `stats()`. */
+  waitP50Ms: number;
+  waitP99Ms: number;
+  /** Times this thread was replaced after crashing or hanging. */
+  restarts: number;
+}
+
+/** One entry of `stats().workers` under the pool. */
+export interface PoolWorkerStats extends WorkerStats, PoolThreadFigures {
+  /** The thread's `worker_threads` id; changes when the thread is replaced. */
+  threadId: number | undefined;
+}
+
+function percentileMs(histogram: RecordableHistogram, p: number): number {
+  return histogram.count ? histogram.percentile(p) / 1000 : 0;
+}
+
+/** Run and wait histograms of one thread, kept on the main thread so a stuck thread still reports. */
+export class ThreadStats {
+  tasks = 0;
+  restarts = 0;
+  readonly #run = createHistogram();
+  readonly #wait = createHistogram();
+  #lastElu: EventLoopUtilization | undefined;
+
+  record(runMs: number, waitMs: number): void {
+    this.tasks++;
+    // Histograms take positive integers: record microseconds.
+    this.#run.record(Math.max(1, Math.round(runMs * 1000)));
+    this.#wait.record(Math.max(1, Math.round(waitMs * 1000)));
+  }
+
+  /** A new thread took over: its loop's readings start again. */
+  replaced(): void {
+    this.tasks = 0;
+    this.#lastElu = undefined;
+  }
+
+  read(worker: Worker | undefined): PoolThreadFigures {
+    let utilization = 0;
+    if (worker) {
+      const elu = worker.performance.eventLoopUtilization();
+      utilization = this.#lastElu ? worker.performance.eventLoopUtilization(elu, this.#lastElu).utilization : elu.utilization;
+      this.#lastElu = elu;
+    }
+    const figures: PoolThreadFigures = {
+      tasks: this.tasks,
+      utilization: Number.isFinite(utilization) ? utilization : 0,
+      runP50Ms: percentileMs(this.#run, 50),
+      runP99Ms: percentileMs(this.#run, 99),
+      waitP50Ms: percentileMs(this.#wait, 50),
+      waitP99Ms: percentileMs(this.#wait, 99),
+      restarts: this.restarts,
+    };
+    this.#run.reset();
+    this.#wait.reset();
+    return figures;
+  }
+}

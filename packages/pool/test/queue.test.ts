@@ -1,0 +1,89 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startPool, tempDir, waitFor } from './helpers.js';
+
+describe('pool: the bounded queue', () => {
+  let server: Awaited<ReturnType<typeof startPool>> | undefined;
+  let dir: string | undefined;
+
+  afterEach(async () => {
+    await server?.close();
+    server = undefined;
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    dir = undefined;
+  });
+
+  it('refuses with 503 and Retry-After when the queue is full, and counts it', async () => {
+    // One thread that takes one request at a time, and room for one more.
+    server = await startPool({ workers: 1, limits: { maxQueue: 1 }, pool: { concurrentTasksPerWorker: 1 } });
+    dir = tempDir();
+    const release = join(dir, 'release');
+    const hold = `${server.url}/hold?file=${encodeURIComponent(release)}`;
+
+    const running = fetch(hold);
+    await waitFor(async () => (await server!.stats()).workers[0]!.inFlight === 1, 5000, 'the first request to run');
+    const queued = fetch(hold);
+    await waitFor(async () => (await server!.stats()).queued === 1, 5000, 'the second request to queue');
+
+    const refused = await fetch(hold);
+    expect(refused.status).toBe(503);
+    expect(refused.headers.get('retry-after')).toBe('1');
+    await refused.text();
+    const stats = await server.stats();
+    expect(stats.rejected).toBe(1);
+    expect(stats.pool.rejected).toBe(1);
+    expect(stats.pool.queued).toBe(1);
+
+    writeFileSync(release, '');
+    expect((await running).status).toBe(200);
+    expect((await queued).status).toBe(200);
+    expect((await server.stats()).queued).toBe(0);
+  });
+
+  it('with maxQueue 0, refuses whenever no thread can take the request', async () => {
+    server = await startPool({ workers: 1, limits: { maxQueue: 0 }, pool: { concurrentTasksPerWorker: 1 } });
+    dir = tempDir();
+    const release = join(dir, 'release');
+    const running = fetch(`${server.url}/hold?file=${encodeURIComponent(release)}`);
+    await waitFor(async () => (await server!.stats()).workers[0]!.inFlight === 1, 5000, 'the first request to run');
+    expect((await fetch(`${server.url}/whoami`)).status).toBe(503);
+    writeFileSync(release, '');
+    expect((await running).status).toBe(200);
+    expect((await fetch(`${server.url}/whoami`)).status).toBe(200);
+  });
+
+  it('lets async handlers overlap on one thread up to concurrentTasksPerWorker', async () => {
+    server = await startPool({ workers: 1, pool: { concurrentTasksPerWorker: 3 } });
+    dir = tempDir();
+    const release = join(dir, 'release');
+    const hold = `${server.url}/hold?file=${encodeURIComponent(release)}`;
+    const held = [fetch(hold), fetch(hold), fetch(hold), fetch(hold)];
+    await waitFor(async () => {
+      const stats = await server!.stats();
+      return stats.workers[0]!.inFlight === 3 && stats.queued === 1;
+    }, 5000, 'three running and one queued');
+    writeFileSync(release, '');
+    for (const response of await Promise.all(held)) expect(response.status).toBe(200);
+  });
+
+  it('reports per-thread and pool figures in stats()', async () => {
+    server = await startPool();
+    for (let i = 0; i < 10; i++) await (await fetch(`${server.url}/whoami`)).text();
+    const stats = await server.stats();
+    expect(stats).toMatchObject({ backend: 'pool', requests: 10, inFlight: 0, queued: 0, rejected: 0 });
+    expect(stats.pool).toMatchObject({ threads: 2, queued: 0, rejected: 0 });
+    expect(stats.eventLoop.utilization).toBeGreaterThanOrEqual(0);
+    expect(stats.workers.map((w) => w.id)).toEqual([1, 2]);
+    expect(stats.workers.reduce((sum, w) => sum + w.tasks, 0)).toBe(10);
+    for (const w of stats.workers) {
+      expect(typeof w.threadId).toBe('number');
+      expect(w.utilization).toBeGreaterThanOrEqual(0);
+      expect(w.utilization).toBeLessThanOrEqual(1);
+      for (const key of ['runP50Ms', 'runP99Ms', 'waitP50Ms', 'waitP99Ms'] as const) expect(w[key]).toBeGreaterThanOrEqual(0);
+    }
+    const busy = stats.workers.find((w) => w.tasks > 0)!;
+    expect(busy.runP99Ms).toBeGreaterThan(0);
+    expect(busy.runP99Ms).toBeGreaterThanOrEqual(busy.runP50Ms);
+  });
+});
