@@ -36,9 +36,15 @@ export class Threads {
     for (let id = 1; id <= config.workers; id++) this.list.push(new ThreadHandle(id, events));
   }
 
-  /** Starts every thread; rejects with the first `setup` failure. */
+  /**
+   * Starts every thread; rejects with the first `setup` failure, but only once
+   * every thread has settled: terminating a thread while it is still loading
+   * ES modules aborts the whole process on Node 20 (a V8 fatal error).
+   */
   async start(): Promise<void> {
-    await Promise.all(this.list.map((thread) => thread.start(new SessionLink(this.#config, thread.id), false)));
+    const results = await Promise.allSettled(this.list.map((thread) => thread.start(new SessionLink(this.#config, thread.id), false)));
+    const failed = results.find((result) => result.status === 'rejected');
+    if (failed) throw failed.reason;
     this.#sampler = setInterval(() => {
       const now = performance.now();
       for (const thread of this.list) thread.sample(now);
