@@ -1,34 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
 import { conformanceLimits, type SuiteEnv } from './index.js';
-import { readEvents } from './helpers.js';
+import { chunkedUpload, readEvents } from './helpers.js';
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-/** Sends `body` in chunks with `transfer-encoding: chunked` and returns status and text. */
-function chunkedUpload(url: string, body: Buffer, chunkSize = 64 * 1024): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode!, text }));
-    });
-    // The server may answer 413 and close before we finish writing.
-    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
-    let offset = 0;
-    const writeMore = () => {
-      while (offset < body.length) {
-        const chunk = body.subarray(offset, offset + chunkSize);
-        offset += chunk.length;
-        if (!req.write(chunk)) return void req.once('drain', writeMore);
-      }
-      req.end();
-    };
-    writeMore();
-  });
-}
 
 /** Request bodies in every shape, and response bodies: strings, bytes, streams, SSE. */
 export function bodyTests(env: SuiteEnv): void {

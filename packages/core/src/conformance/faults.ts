@@ -1,33 +1,11 @@
-import { request as httpRequest } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import { rawExchange, statuses, waitFor } from './helpers.js';
+import { chunkedUpload, rawExchange, statuses, waitFor } from './helpers.js';
 import { conformanceLimits, type SuiteEnv } from './index.js';
 
 async function stillServing(env: SuiteEnv): Promise<void> {
   const response = await fetch(env.url('/text'));
   expect(response.status).toBe(200);
   expect(await response.text()).toBe('hello from switchyard');
-}
-
-/** Sends a chunked body larger than the limit, tolerating the server closing mid-upload. */
-function oversizedChunkedUpload(url: string, size: number): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method: 'POST', headers: { 'transfer-encoding': 'chunked' } }, (res) => {
-      res.resume();
-      resolve(res.statusCode!);
-    });
-    req.on('error', (error: NodeJS.ErrnoException) => (error.code === 'EPIPE' || error.code === 'ECONNRESET' ? undefined : reject(error)));
-    const chunk = Buffer.alloc(64 * 1024, 7);
-    let sent = 0;
-    const writeMore = () => {
-      while (sent < size && !req.destroyed) {
-        sent += chunk.length;
-        if (!req.write(chunk)) return void req.once('drain', writeMore);
-      }
-      req.end();
-    };
-    writeMore();
-  });
 }
 
 /** Bad input from clients and bad behaviour from handlers: each costs only its own request. */
@@ -61,7 +39,7 @@ export function faultTests(env: SuiteEnv): void {
     });
 
     it('answers a chunked body that passes the limit with 413', async () => {
-      const status = await oversizedChunkedUpload(env.url('/echo'), conformanceLimits.maxBodySize + 256 * 1024);
+      const { status } = await chunkedUpload(env.url('/echo'), Buffer.alloc(conformanceLimits.maxBodySize + 256 * 1024, 7));
       expect(status).toBe(413);
       await stillServing(env);
     });
