@@ -110,6 +110,19 @@ export class SessionLink {
   }
 
   /**
+   * Terminates the thread once it is up (or gone), waiting at most `ms`:
+   * terminating a thread while it is still importing ES modules aborts the
+   * whole process on Node 20 (a V8 fatal error).
+   */
+  async settleThenTerminate(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)));
+    await Promise.race([this.up.catch(() => {}), this.ended, late]);
+    clearTimeout(timer);
+    this.terminate();
+  }
+
+  /**
    * When the thread's event loop was last seen idle (to within the sampling
    * period). The loop's idle time keeps growing while it waits for work and
    * stops while a task holds it, so a thread whose idle time has not moved

@@ -179,7 +179,7 @@ export class ThreadHandle {
     clearTimeout(this.#stuckTimer);
     if (!link) return;
     if (state !== 'ready') {
-      link.terminate();
+      await link.settleThenTerminate(graceMs);
       return;
     }
     link.post({ t: CLOSE });

@@ -82,9 +82,9 @@ export class Threads {
   async close(graceMs: number): Promise<void> {
     this.#closing = true;
     clearInterval(this.#sampler);
-    this.#standby?.terminate();
+    const standby = this.#standby;
     this.#standby = undefined;
-    await Promise.all(this.list.map((thread) => thread.close(graceMs)));
+    await Promise.all([standby?.settleThenTerminate(graceMs), ...this.list.map((thread) => thread.close(graceMs))]);
   }
 
   #replenish(): void {

@@ -22,11 +22,7 @@ async function raw() {
 let url;
 if (contender === 'raw') url = await raw();
 else {
-  const entry =
-    contender === 'reactor'
-      ? new URL('../../reactor/dist/index.js', import.meta.url)
-      : new URL('../dist/index.js', import.meta.url);
-  const { serve } = await import(entry.href);
+  const { serve } = await import(contender === 'reactor' ? '@switchyard/reactor' : '@switchyard/pool');
   const workers = process.env.BENCH_WORKERS ? Number(process.env.BENCH_WORKERS) : undefined;
   const pool = process.env.BENCH_POOL ? JSON.parse(process.env.BENCH_POOL) : undefined;
   const server = await serve({ app, port: 0, workers, pool, limits: { maxQueue: 100_000 } });
