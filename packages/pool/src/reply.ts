@@ -6,27 +6,12 @@
  * client never makes the thread buffer without bound.
  */
 import { fastResponseState } from '@switchyard/core/response';
-import { flattenHeaders, hasHeader } from '@switchyard/core/node';
+import { flattenHeaders, hasHeader, PENDING, settledSoon } from '@switchyard/core/node';
 import { toErrorData } from './errors.js';
 import { CHUNK, END, HEAD, RESPONSE, STREAM_ERROR, type FromThread, type HeadMessage, type ResponseMessage } from './messages.js';
 import type { Outbox } from './outbox.js';
 
 type Out = Outbox<FromThread>;
-
-type Read = ReadableStreamReadResult<Uint8Array>;
-const PENDING = Symbol('pending');
-
-/**
- * Resolves to the read's result if it settles within a few microtask turns
- * (a body the platform already holds: undici needs one), else to PENDING.
- * No timer: the turns are counted, so the answer is the same on any machine.
- * (As core's sendResponse does for the reactor.)
- */
-function settledSoon(read: Promise<Read>, turns = 3): Promise<Read | typeof PENDING> {
-  let later: Promise<typeof PENDING> = Promise.resolve(PENDING);
-  for (let i = 0; i < turns; i++) later = later.then((value) => value);
-  return Promise.race([read, later]);
-}
 
 /**
  * A copy of `bytes` in a buffer of its own, ready to transfer. The app may

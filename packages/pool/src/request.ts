@@ -6,6 +6,7 @@
  * and copies an ArrayBuffer body, while this one reads the transferred
  * buffer in place.
  */
+import { collectBytes, delegateToNativeRequest } from '@switchyard/core';
 import type { RequestMessage } from './messages.js';
 
 export class ThreadRequest {
@@ -72,7 +73,7 @@ export class ThreadRequest {
     if (bytes === null) return new Uint8Array(0);
     if (this.#bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
     this.#bodyUsed = true;
-    return this.#body ? collect(this.#body) : bytes;
+    return this.#body ? collectBytes(this.#body) : bytes;
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
@@ -123,37 +124,4 @@ export class ThreadRequest {
   }
 }
 
-async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
-    chunks.push(chunk);
-    length += chunk.byteLength;
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
-}
-
-// The rest of Request's members, delegated to the native request on first use.
-for (const key of Object.getOwnPropertyNames(Request.prototype)) {
-  if (key === 'constructor' || Object.hasOwn(ThreadRequest.prototype, key)) continue;
-  const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, key)!;
-  if (descriptor.get) {
-    Object.defineProperty(ThreadRequest.prototype, key, {
-      get(this: ThreadRequest) {
-        return Reflect.get(this.native, key);
-      },
-      configurable: true,
-    });
-  } else if (typeof descriptor.value === 'function') {
-    Object.defineProperty(ThreadRequest.prototype, key, {
-      value(this: ThreadRequest, ...args: unknown[]) {
-        return (Reflect.get(this.native, key) as (...a: unknown[]) => unknown).apply(this.native, args);
-      },
-      configurable: true,
-      writable: true,
-    });
-  }
-}
-// `instanceof Request` holds, while every member above shadows the native one.
-Object.setPrototypeOf(ThreadRequest.prototype, Request.prototype);
-Object.defineProperty(ThreadRequest.prototype, Symbol.toStringTag, { value: 'Request' });
+delegateToNativeRequest(ThreadRequest);

@@ -1,6 +1,6 @@
 /** The Node side of the Fetch bridge, shared by the backends. */
 export { NodeRequest, type NodeRequestOptions } from './request.js';
-export { sendResponse } from './send.js';
+export { sendResponse, settledSoon, PENDING } from './send.js';
 export { flattenHeaders, hasHeader } from './headers.js';
 export { sendError } from './errors.js';
 export { createNodeHandler, type NodeHandlerOptions } from './handler.js';

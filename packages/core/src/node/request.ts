@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { bodyTooLarge } from '../errors.js';
+import { collectBytes, delegateToNativeRequest } from '../lazy-request.js';
 
 /** What the lazy request needs from its surroundings. */
 export interface NodeRequestOptions {
@@ -130,7 +131,7 @@ export class NodeRequest {
     if (this.#native) return new Uint8Array(await this.#native.arrayBuffer());
     if (this.#bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
     this.#bodyUsed = true;
-    if (this.#body) return collect(this.#body);
+    if (this.#body) return collectBytes(this.#body);
     if (!this.#hasBody) return new Uint8Array(0);
     const req = this.#req;
     const chunks: Buffer[] = [];
@@ -195,36 +196,4 @@ export class NodeRequest {
   }
 }
 
-async function collect(stream: ReadableStream<Uint8Array>): Promise<Uint8Array> {
-  const chunks: Uint8Array[] = [];
-  let length = 0;
-  for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
-    chunks.push(chunk);
-    length += chunk.byteLength;
-  }
-  return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
-}
-
-// The rest of Request's members, delegated to the native request on first use.
-for (const key of Object.getOwnPropertyNames(Request.prototype)) {
-  if (key === 'constructor' || Object.hasOwn(NodeRequest.prototype, key)) continue;
-  const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, key)!;
-  if (descriptor.get) {
-    Object.defineProperty(NodeRequest.prototype, key, {
-      get(this: NodeRequest) {
-        return Reflect.get(this.native, key);
-      },
-      configurable: true,
-    });
-  } else if (typeof descriptor.value === 'function') {
-    Object.defineProperty(NodeRequest.prototype, key, {
-      value(this: NodeRequest, ...args: unknown[]) {
-        return (Reflect.get(this.native, key) as (...a: unknown[]) => unknown).apply(this.native, args);
-      },
-      configurable: true,
-      writable: true,
-    });
-  }
-}
-Object.setPrototypeOf(NodeRequest.prototype, Request.prototype);
-Object.defineProperty(NodeRequest.prototype, Symbol.toStringTag, { value: 'Request' });
+delegateToNativeRequest(NodeRequest);

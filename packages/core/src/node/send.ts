@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { fastResponseState } from '../response.js';
 import { flattenHeaders, hasHeader } from './headers.js';
 
-const PENDING = Symbol('pending');
+export const PENDING = Symbol('pending');
 type Read = ReadableStreamReadResult<Uint8Array>;
 
 /**
@@ -12,7 +12,7 @@ type Read = ReadableStreamReadResult<Uint8Array>;
  * A flag and counted `await`s, not `Promise.race`: on Node 20 each race costs
  * about 1 µs, and a native Response pays for two of them (bench/README.md).
  */
-async function settledSoon(read: Promise<Read>, turns = 3): Promise<Read | typeof PENDING> {
+export async function settledSoon(read: Promise<Read>, turns = 3): Promise<Read | typeof PENDING> {
   let state = 0; // 0 pending, 1 fulfilled, 2 rejected
   let outcome: unknown;
   read.then(
