@@ -1,6 +1,11 @@
-import { FastResponse, type App } from '@switchyard/core';
+import type { App } from '@switchyard/core';
+import { pageRoutes } from './page/index.js';
+import { meter } from './page/meter.js';
+import { createRouter } from './router.js';
+import { workloadRoutes } from './routes/index.js';
 
-const MAX_ECHO_BYTES = 64 * 1024;
+const routes = [...pageRoutes, ...workloadRoutes];
+const dispatch = createRouter(routes);
 
 /**
  * The demo app. It knows nothing of the backend running it: the same module
@@ -8,24 +13,17 @@ const MAX_ECHO_BYTES = 64 * 1024;
  */
 const app = {
   async fetch(request, ctx) {
-    const { pathname } = new URL(request.url);
-    if (pathname === '/' || pathname === '/hello') {
-      return new FastResponse(`Hello from Switchyard (${ctx.backend}, worker ${ctx.workerId})\n`);
-    }
-    if (pathname === '/health') {
-      return FastResponse.json({ status: 'ok', backend: ctx.backend, workerId: ctx.workerId, pid: process.pid });
-    }
-    if (pathname === '/echo') {
-      if (request.method !== 'POST') return new FastResponse('POST a JSON body to /echo\n', { status: 405, headers: { allow: 'POST' } });
-      const text = await request.text();
-      if (text.length > MAX_ECHO_BYTES) return new FastResponse(`/echo takes at most ${MAX_ECHO_BYTES} bytes\n`, { status: 413 });
-      try {
-        return FastResponse.json({ echo: JSON.parse(text) as unknown });
-      } catch {
-        return new FastResponse('/echo needs a JSON body\n', { status: 400 });
-      }
-    }
-    return new FastResponse('Not found\n', { status: 404 });
+    const started = performance.now();
+    const response = await dispatch(request, ctx);
+    meter.record(performance.now() - started, response.status);
+    return response;
+  },
+  async setup(ctx) {
+    for (const route of routes) await route.setup?.(ctx);
+  },
+  async teardown() {
+    // Reverse order, so a route can rely on what an earlier one set up.
+    for (const route of [...routes].reverse()) await route.teardown?.();
   },
 } satisfies App;
 

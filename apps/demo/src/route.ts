@@ -1,0 +1,16 @@
+import type { AppContext } from '@switchyard/core';
+
+/** One route of the demo: what it matches, what it teaches, and how it runs. */
+export interface Route {
+  /** An exact path (`/cpu`), or a prefix ending in `/` (`/files/`) that matches everything under it. */
+  readonly path: string;
+  /** A link the page's catalogue offers, with typical query values (`/cpu?ms=20`). */
+  readonly example: string;
+  /** One line for the page's catalogue: what this route shows. */
+  readonly summary: string;
+  handle(request: Request, ctx: AppContext, url: URL): Response | Promise<Response>;
+  /** Runs once per process or thread, before traffic (open a database, start a service). */
+  setup?(ctx: AppContext): void | Promise<void>;
+  /** Runs once per process or thread, on shutdown. */
+  teardown?(): void | Promise<void>;
+}

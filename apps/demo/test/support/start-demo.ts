@@ -1,0 +1,18 @@
+import { fileURLToPath } from 'node:url';
+import { serve, type BackendName, type RunningServer, type ServeOptions } from '@switchyard/core';
+
+/** The built demo app, as every backend loads it. */
+export const demoApp = fileURLToPath(new URL('../../dist/app.js', import.meta.url));
+
+/** The backends every demo test runs under. */
+export const backends: readonly BackendName[] = ['reactor', 'pool', 'cluster'];
+
+/**
+ * Starts the built demo under `backend` on a free loopback port, with two
+ * workers so cross-context behaviour (channels, per-worker stats) is real.
+ * Demo settings that come from the environment (`DEMO_*`) must be set in
+ * `process.env` before this is called: threads and processes inherit it.
+ */
+export function startDemo(backend: BackendName, options: Partial<ServeOptions> = {}): Promise<RunningServer> {
+  return serve({ backend, app: demoApp, port: 0, host: '127.0.0.1', workers: 2, signals: false, ...options });
+}
