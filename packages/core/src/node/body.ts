@@ -1,6 +1,20 @@
 import type { IncomingMessage } from 'node:http';
 import { bodyTooLarge } from '../errors.js';
 
+/**
+ * The Content-Length header, read from `rawHeaders`: touching `req.headers`
+ * makes Node build the whole header object, a cost on every request that
+ * only needs this one value.
+ */
+export function declaredLength(req: IncomingMessage): string | undefined {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 14 && name.toLowerCase() === 'content-length') return raw[i + 1];
+  }
+  return undefined;
+}
+
 /** True when the request carries a body to read (RFC 9112, 6.3). */
 export function requestHasBody(req: IncomingMessage): boolean {
   const headers = req.headers;
@@ -18,7 +32,7 @@ export function requestHasBody(req: IncomingMessage): boolean {
  * leaving the request paused; the caller answers 413 and closes.
  */
 export function readBody(req: IncomingMessage, maxBodySize: number): Promise<Uint8Array> {
-  const declared = req.headers['content-length'];
+  const declared = declaredLength(req);
   const expected = declared === undefined ? -1 : Number(declared);
   if (expected > maxBodySize) {
     req.pause();

@@ -4,6 +4,7 @@ import { SwitchyardError } from '../errors.js';
 import type { ResolvedLimits } from '../options.js';
 import type { RequestCounters } from '../stats.js';
 import type { App, Logger } from '../types.js';
+import { declaredLength } from './body.js';
 import { sendError } from './errors.js';
 import { NodeRequest } from './request.js';
 import { sendResponse } from './send.js';
@@ -50,7 +51,7 @@ export function createNodeHandler(options: NodeHandlerOptions): (req: IncomingMe
     if (closing()) res.shouldKeepAlive = false;
 
     // Refuse a declared oversized body before the handler runs (RFC 9110, 15.5.14).
-    const declared = req.headers['content-length'];
+    const declared = declaredLength(req);
     if (declared !== undefined && Number(declared) > maxBodySize) {
       sendError(res, 413, { close: true });
       done();
