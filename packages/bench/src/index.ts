@@ -1,1 +1,49 @@
-export {};
+/**
+ * @switchyard/bench: runs an app under every concurrency model with the same
+ * load, on the same machine, in one run, and reports which wins.
+ */
+export type {
+  BenchOptions,
+  BenchResult,
+  ClassicModelResult,
+  ClassicOptions,
+  ClassicResult,
+  ClassicSample,
+  Expectation,
+  GeneratorName,
+  IdleScenario,
+  IdleSample,
+  LoadResult,
+  LoadScenario,
+  ModelName,
+  ModelResult,
+  ModelSummary,
+  ModelTarget,
+  ProgressMode,
+  Ratios,
+  RequestSpec,
+  Sample,
+  Scenario,
+  ScenarioResult,
+  SequentialOptions,
+  SystemInfo,
+  TreeUsage,
+} from './types.js';
+export { runBench } from './run/index.js';
+export { resolveBenchOptions, kDefaultBenchOptions, kDefaultSequential, kDefaultClassic, GENERATORS, type ResolvedBenchOptions } from './options.js';
+export { MODELS, MODEL_NOTES } from './models.js';
+export { MAX_ERROR_RATE, MIN_IDLE_HELD } from './run/summarize.js';
+export { checkAnswer, answerProblems, fetchOnce, type Answer } from './check.js';
+export { createGenerator, findAb, parseAb, parseWrk, which, type Ab, type Generator, type LoadSettings } from './load/index.js';
+export { startModel, serverSpec, type ModelProcess, type LaunchOptions } from './server/launch.js';
+export { startIdleClient, type IdleClient, type IdleCounts } from './load/idle.js';
+export { treeUsage, processTree, procAvailable } from './proc/tree.js';
+export { writeReports, REPORT_FILES } from './report/write.js';
+export { markdownReport } from './report/markdown.js';
+export { htmlReport } from './report/html.js';
+export { validateResult, validateReportDir, failedModels } from './report/validate.js';
+export { compareResults, compareMarkdown, readResult, type Comparison, type CompareRow, type CompareOptions, type Verdict } from './report/compare.js';
+export { createProgress, type Progress } from './progress.js';
+export { systemInfo } from './system.js';
+export { median, min, max, spread, random, shuffle } from './stats.js';
+export { fmtInt, fmtFixed, fmtMiB, fmtKiB, fmtMs, fmtNs, fmtPct, fmtDuration, markdownTable } from './format.js';

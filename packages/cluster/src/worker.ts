@@ -27,6 +27,8 @@ let server: Server | undefined;
 let running: RunningServer | undefined;
 let requests = 0;
 let draining: Promise<void> | undefined;
+/** Aborted as a drain begins, so the app's `setup` signal tells it to end its event streams. */
+const shutdown = new AbortController();
 let drainedSockets: (() => void) | undefined;
 /** A drain asked for before the app was ready: done once it is. */
 let pendingDrain: number | undefined;
@@ -82,6 +84,7 @@ async function attach(http: Server): Promise<{ port: number; url: string }> {
 function drain(graceMs: number): Promise<void> {
   draining ??= (async () => {
     const deadline = Date.now() + graceMs;
+    shutdown.abort();
     for (const socket of sockets) {
       const res = socket[kResponse];
       if (res && !res.headersSent) res.shouldKeepAlive = false;
@@ -163,7 +166,7 @@ try {
       signals: false,
       logger,
     },
-    { workerId: init.workerId, hub, backend: 'cluster', listen: attach },
+    { workerId: init.workerId, hub, backend: 'cluster', listen: attach, shutdown: shutdown.signal },
   );
 } catch (error) {
   send({ type: 'failed', error: encodeError(error) }, () => process.exit(1));

@@ -65,6 +65,11 @@ export function clientGone(): DOMException {
   return new DOMException('The client closed the connection', 'AbortError');
 }
 
+/** Why the `setup` context's signal aborted: the server began to close. */
+export function serverShuttingDown(): DOMException {
+  return new DOMException('The server is shutting down', 'AbortError');
+}
+
 /** Why `ctx.signal` aborted: the request ran past `limits.requestTimeout`. */
 export function requestTimedOut(ms: number): DOMException {
   return new DOMException(`The request took longer than ${ms} ms (limits.requestTimeout)`, 'TimeoutError');

@@ -4,12 +4,17 @@ import type { LoopStats } from './types.js';
 /**
  * Watches the event loop of the current thread: delay percentiles from
  * `monitorEventLoopDelay`, and utilisation between two readings.
+ * Node's histogram records the whole interval between two ticks of its
+ * sampling timer, so an idle loop reads as the resolution; the figures here
+ * are the lateness beyond it, which is what a waiting client feels.
  */
 export class LoopMonitor {
   readonly #delay: IntervalHistogram;
+  readonly #resolutionMs: number;
   #lastElu: EventLoopUtilization;
 
   constructor(resolutionMs = 10) {
+    this.#resolutionMs = resolutionMs;
     this.#delay = monitorEventLoopDelay({ resolution: resolutionMs });
     this.#delay.enable();
     this.#lastElu = performance.eventLoopUtilization();
@@ -22,12 +27,16 @@ export class LoopMonitor {
     this.#lastElu = elu;
     const count = this.#delay.count;
     const stats: LoopStats = {
-      delayP50Ms: count ? this.#delay.percentile(50) / 1e6 : 0,
-      delayP99Ms: count ? this.#delay.percentile(99) / 1e6 : 0,
+      delayP50Ms: count ? this.#lateness(50) : 0,
+      delayP99Ms: count ? this.#lateness(99) : 0,
       utilization: Number.isFinite(utilization) ? utilization : 0,
     };
     this.#delay.reset();
     return stats;
+  }
+
+  #lateness(percentile: number): number {
+    return Math.max(0, this.#delay.percentile(percentile) / 1e6 - this.#resolutionMs);
   }
 
   stop(): void {

@@ -26,7 +26,9 @@ export interface AppContext {
   readonly workerId: number;
   /**
    * Aborts when the client goes away or the request times out. In `setup`,
-   * it aborts when the server shuts down.
+   * it aborts as soon as the server begins to close, before in-flight
+   * requests drain: the moment to end event streams that never finish on
+   * their own, or `close()` waits for them until `graceMs`.
    */
   readonly signal: AbortSignal;
   /** A named channel shared by every context of this server. */
@@ -125,7 +127,7 @@ export interface WorkerStats {
 
 /** Event-loop health of one thread or process. */
 export interface LoopStats {
-  /** Median event-loop delay, in milliseconds. */
+  /** Median event-loop delay, in milliseconds: how late the loop ran a timer (0 when idle). */
   delayP50Ms: number;
   /** 99th-percentile event-loop delay, in milliseconds. */
   delayP99Ms: number;

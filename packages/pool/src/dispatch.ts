@@ -26,6 +26,7 @@ import {
   CHUNK,
   CREDIT,
   DELIVER,
+  SHUTDOWN,
   DROPPED,
   END,
   FAILED,
@@ -186,6 +187,11 @@ export class Dispatcher implements ThreadEvents {
       inFlight: thread.running.size + thread.streams.size,
       ...thread.stats.read(thread.worker),
     }));
+  }
+
+  /** Tells every thread the server is closing, so long-lived responses can end on their own. */
+  announceShutdown(): void {
+    for (const thread of this.#threads.list) if (thread.ready) thread.post({ t: SHUTDOWN });
   }
 
   async close(graceMs: number): Promise<void> {

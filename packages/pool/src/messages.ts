@@ -15,6 +15,7 @@ export const ABORT = 3;
 export const DELIVER = 4;
 export const ACTIVATE = 5;
 export const CLOSE = 6;
+export const SHUTDOWN = 7;
 
 // Pool thread -> main thread.
 export const READY = 10;
@@ -70,12 +71,21 @@ export interface ActivateMessage {
   workerId: number;
 }
 
+/**
+ * The server began to close: abort the `setup` context's signal, so the app
+ * can end what never finishes by itself (event streams) before the grace
+ * period runs out. Requests keep running.
+ */
+export interface ShutdownMessage {
+  t: typeof SHUTDOWN;
+}
+
 /** Finish: abort what runs, run `teardown`, end the session. */
 export interface CloseMessage {
   t: typeof CLOSE;
 }
 
-export type ToThread = RequestMessage | CreditMessage | AbortMessage | DeliverMessage | ActivateMessage | CloseMessage;
+export type ToThread = RequestMessage | CreditMessage | AbortMessage | DeliverMessage | ActivateMessage | ShutdownMessage | CloseMessage;
 
 /** `setup` finished: the thread takes traffic. */
 export interface ReadyMessage {

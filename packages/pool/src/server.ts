@@ -121,6 +121,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
     closed ??= (async () => {
       closing = true;
       removeSignals?.();
+      dispatcher.announceShutdown();
       await drain(server, () => counters.inFlight === 0, whenIdle, graceMs);
       // Each thread runs `teardown`; one that does not finish in time is terminated.
       await dispatcher.close(Math.max(graceMs, 1000));

@@ -15,6 +15,7 @@ import {
   loadApp,
   RequestContext,
   requestTimedOut,
+  serverShuttingDown,
   type App,
   type ContextBase,
 } from '@switchyard/core';
@@ -32,6 +33,7 @@ import {
   REQUEST,
   RESPONSE,
   SETUP_FAILED,
+  SHUTDOWN,
   STANDBY,
   type FromThread,
   type RequestMessage,
@@ -139,6 +141,9 @@ class Session {
         this.#activated?.(message.workerId);
         this.#activated = undefined;
         break;
+      case SHUTDOWN:
+        this.#setupContext?.abort(serverShuttingDown());
+        break;
       case CLOSE:
         void this.#close();
         break;
@@ -214,7 +219,7 @@ class Session {
   }
 
   async #close(): Promise<void> {
-    const reason = new DOMException('The server is shutting down', 'AbortError');
+    const reason = serverShuttingDown();
     for (const ctx of this.#contexts.values()) ctx.abort(reason);
     for (const pump of this.#pumps.values()) pump.cancel(reason);
     this.#contexts.clear();

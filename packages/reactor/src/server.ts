@@ -7,6 +7,7 @@ import {
   onShutdownSignals,
   RequestCounters,
   resolveOptions,
+  serverShuttingDown,
   type BackendName,
   type ContextBase,
   type RunningServer,
@@ -26,6 +27,12 @@ export interface ReactorContext {
    * connections their primary accepted, so they bind nothing themselves.
    */
   listen?: (server: Server) => Promise<{ port: number; url: string }>;
+  /**
+   * Aborts when the caller begins a shutdown of its own (the cluster backend
+   * drains connections before it calls `close`): the app's `setup` signal
+   * aborts with it.
+   */
+  shutdown?: AbortSignal;
 }
 
 /**
@@ -39,6 +46,7 @@ export async function serve(input: ServeOptions, context: ReactorContext = {}): 
   const base: ContextBase = { backend: context.backend ?? 'reactor', workerId: context.workerId ?? 0, hub: context.hub ?? new ChannelHub() };
   const setupContext = createSetupContext(base);
   await app.setup?.(setupContext);
+  context.shutdown?.addEventListener('abort', () => setupContext.abort(serverShuttingDown()), { once: true });
 
   const counters = new RequestCounters();
   let closing = false;
@@ -71,8 +79,9 @@ export async function serve(input: ServeOptions, context: ReactorContext = {}): 
     closed ??= (async () => {
       closing = true;
       removeSignals?.();
+      // First, so the app can end what never finishes by itself (event streams) within the grace period.
+      setupContext.abort(serverShuttingDown());
       await drain(server, () => counters.inFlight === 0, whenIdle, graceMs);
-      setupContext.abort(new DOMException('The server is shutting down', 'AbortError'));
       monitor.stop();
       await app.teardown?.();
     })();

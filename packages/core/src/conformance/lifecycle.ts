@@ -125,6 +125,23 @@ export function lifecycleTests(env: SuiteEnv): void {
       await expect(fetch(`${server.url}/text`)).rejects.toThrow();
     });
 
+    it("aborts setup's signal as close begins, so an app can end its event streams within the grace period", async () => {
+      const { server } = await env.start();
+      const response = await fetch(`${server.url}/until-shutdown`);
+      const reader = response.body!.pipeThrough(new TextDecoderStream()).getReader();
+      let text = (await reader.read()).value ?? '';
+      expect(text).toContain('event: open');
+      // A grace period longer than the test's timeout: only the app ending its stream lets close finish in time.
+      const closing = server.close({ graceMs: 60_000 });
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        text += value;
+      }
+      expect(text).toContain('event: bye');
+      await closing;
+    });
+
     it('cuts requests still running when the grace period ends', async () => {
       const { server } = await env.start();
       const hanging = fetch(`${server.url}/sleep?ms=10000`).then(

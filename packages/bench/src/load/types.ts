@@ -1,0 +1,19 @@
+import type { GeneratorName, LoadResult, RequestSpec } from '../types.js';
+
+export interface LoadSettings {
+  /** Seconds. */
+  duration: number;
+  connections: number;
+  /** Seconds before a request counts as timed out. */
+  timeout: number;
+}
+
+/** A load generator behind one interface. */
+export interface Generator {
+  name: GeneratorName;
+  /** Name and version, as recorded in the results. */
+  version: string;
+  /** The equivalent command line, for reports. */
+  describe(settings: Omit<LoadSettings, 'duration'>): string;
+  run(url: string, request: RequestSpec, settings: LoadSettings): Promise<LoadResult>;
+}

@@ -1,0 +1,145 @@
+import { invalidOption } from '@switchyard/core';
+import { MODELS } from './models.js';
+import type { BenchOptions, ClassicOptions, Expectation, GeneratorName, ModelName, ProgressMode, Scenario, SequentialOptions } from './types.js';
+
+export const GENERATORS: readonly GeneratorName[] = ['autocannon', 'wrk'];
+const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'none'];
+
+/** Defaults of every run option; the suite's default profile uses these. */
+export const kDefaultBenchOptions = {
+  runs: 3,
+  warmup: 1,
+  duration: 3,
+  generator: 'autocannon' as GeneratorName,
+  timeout: 10,
+  idleConnections: 10_000,
+  connections: 100,
+  progress: 'auto' as ProgressMode,
+} as const;
+
+export const kDefaultSequential: Required<SequentialOptions> = { backlog: 128, keepAlive: false };
+export const kDefaultClassic: Required<Omit<ClassicOptions, 'path' | 'expect'>> = { requests: 1000, concurrency: 150 };
+
+/** Options after defaults and validation. */
+export interface ResolvedBenchOptions extends Omit<BenchOptions, 'models' | 'classic' | 'sequential'> {
+  models: ModelName[];
+  runs: number;
+  warmup: number;
+  duration: number;
+  generator: GeneratorName;
+  timeout: number;
+  idleConnections: number;
+  seed: number;
+  baseline: ModelName;
+  progress: ProgressMode;
+  fresh: 'round' | 'run';
+  sequential: Required<SequentialOptions>;
+  classic: (Required<Omit<ClassicOptions, 'expect'>> & { expect?: Expectation }) | undefined;
+  log: (line: string) => void;
+}
+
+const oneOf = (values: readonly string[]) => `one of ${values.map((v) => `"${v}"`).join(', ')}`;
+
+function number(name: string, value: unknown, fallback: number, { min = 0, integer = false, above = false } = {}): number {
+  if (value === undefined) return fallback;
+  const ok = typeof value === 'number' && Number.isFinite(value) && (above ? value > min : value >= min) && (!integer || Number.isInteger(value));
+  if (!ok) throw invalidOption(name, `${integer ? 'an integer' : 'a number'} ${above ? '>' : '>='} ${min}`, value);
+  return value;
+}
+
+function validateScenario(scenario: Scenario, index: number, names: Set<string>): void {
+  const at = `scenarios[${index}]`;
+  if (scenario === null || typeof scenario !== 'object') throw invalidOption(at, 'a scenario object', scenario);
+  if (typeof scenario.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(scenario.name)) {
+    throw invalidOption(`${at}.name`, 'a name of lower-case letters, digits and dashes', scenario.name);
+  }
+  if (names.has(scenario.name)) throw invalidOption(`${at}.name`, 'a name not used by another scenario', scenario.name);
+  names.add(scenario.name);
+  if (typeof scenario.request?.path !== 'string' || !scenario.request.path.startsWith('/')) {
+    throw invalidOption(`${at}.request.path`, 'a path starting with "/"', scenario.request?.path);
+  }
+  number(`${at}.connections`, scenario.connections, 1, { min: 1, integer: true });
+  if (scenario.kind !== undefined && scenario.kind !== 'load' && scenario.kind !== 'idle') {
+    throw invalidOption(`${at}.kind`, oneOf(['load', 'idle']), scenario.kind);
+  }
+  if (scenario.kind === 'idle') {
+    if (typeof scenario.idle?.request?.path !== 'string' || !scenario.idle.request.path.startsWith('/')) {
+      throw invalidOption(`${at}.idle.request.path`, 'a path starting with "/"', scenario.idle?.request?.path);
+    }
+    number(`${at}.idle.count`, scenario.idle.count, 1, { min: 1, integer: true });
+    if (scenario.idle.heldWhen !== undefined && !['head', 'connect'].includes(scenario.idle.heldWhen)) {
+      throw invalidOption(`${at}.idle.heldWhen`, oneOf(['head', 'connect']), scenario.idle.heldWhen);
+    }
+  }
+  for (const model of scenario.models ?? []) {
+    if (!MODELS.includes(model)) throw invalidOption(`${at}.models`, `some of ${oneOf(MODELS)}`, model);
+  }
+}
+
+/**
+ * Fills in defaults and validates, failing with an error that names the
+ * option and the values it accepts.
+ */
+export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
+  if (input === null || typeof input !== 'object') throw invalidOption('options', 'an object', input);
+  if (!Array.isArray(input.scenarios) || input.scenarios.length === 0) {
+    throw invalidOption('scenarios', 'a non-empty array of scenarios', input.scenarios);
+  }
+  const names = new Set<string>();
+  input.scenarios.forEach((scenario, index) => validateScenario(scenario, index, names));
+
+  const available = MODELS.filter((model) => (model === 'raw' ? input.rawHandler !== undefined : input.app !== undefined));
+  let models: ModelName[];
+  if (input.models === undefined) models = available;
+  else {
+    if (!Array.isArray(input.models) || input.models.length === 0) throw invalidOption('models', `a non-empty array of ${oneOf(MODELS)}`, input.models);
+    for (const model of input.models) if (!MODELS.includes(model)) throw invalidOption('models', `some of ${oneOf(MODELS)}`, model);
+    if (input.models.includes('raw') && input.rawHandler === undefined) throw invalidOption('rawHandler', 'a handler module path (the "raw" model needs one)', undefined);
+    const app = input.models.find((model) => model !== 'raw');
+    if (app && input.app === undefined) throw invalidOption('app', `an app module path (the "${app}" model needs one)`, undefined);
+    models = MODELS.filter((model) => input.models!.includes(model));
+  }
+  if (models.length === 0) throw invalidOption('app', 'an app module path, or rawHandler (nothing to run)', undefined);
+
+  const generator = input.generator ?? kDefaultBenchOptions.generator;
+  if (!GENERATORS.includes(generator)) throw invalidOption('generator', oneOf(GENERATORS), generator);
+  const progress = input.progress ?? kDefaultBenchOptions.progress;
+  if (!PROGRESS.includes(progress)) throw invalidOption('progress', oneOf(PROGRESS), progress);
+
+  const fresh = input.fresh ?? 'round';
+  if (fresh !== 'round' && fresh !== 'run') throw invalidOption('fresh', oneOf(['round', 'run']), fresh);
+  const runs = number('runs', input.runs, kDefaultBenchOptions.runs, { min: 1, integer: true });
+  const warmup = number('warmup', input.warmup, kDefaultBenchOptions.warmup);
+  const duration = number('duration', input.duration, kDefaultBenchOptions.duration, { above: true });
+  // wrk takes whole seconds only.
+  if (generator === 'wrk' && (!Number.isInteger(duration) || !Number.isInteger(warmup))) {
+    throw invalidOption('duration', 'whole seconds with generator "wrk"', Number.isInteger(duration) ? warmup : duration);
+  }
+  const timeout = number('timeout', input.timeout, kDefaultBenchOptions.timeout, { min: 1, integer: true });
+  const idleConnections = number('idleConnections', input.idleConnections, kDefaultBenchOptions.idleConnections, { min: 1, integer: true });
+  const seed = number('seed', input.seed, Math.floor(Math.random() * 2 ** 31), { integer: true });
+  number('workers', input.workers, 1, { min: 1, integer: true });
+
+  const baseline = input.baseline ?? (models.includes('raw') ? 'raw' : models[0]!);
+  if (!models.includes(baseline)) throw invalidOption('baseline', `one of the models that run (${oneOf(models)})`, baseline);
+
+  const sequential = { ...kDefaultSequential, ...input.sequential };
+  number('sequential.backlog', sequential.backlog, 0, { integer: true });
+  if (typeof sequential.keepAlive !== 'boolean') throw invalidOption('sequential.keepAlive', 'a boolean', sequential.keepAlive);
+
+  let classic: ResolvedBenchOptions['classic'];
+  if (input.classic) {
+    const given = input.classic === true ? {} : input.classic;
+    const first = input.scenarios.find((s) => (s.request.method ?? 'GET') === 'GET') ?? input.scenarios[0]!;
+    classic = {
+      requests: number('classic.requests', given.requests, kDefaultClassic.requests, { min: 1, integer: true }),
+      concurrency: number('classic.concurrency', given.concurrency, kDefaultClassic.concurrency, { min: 1, integer: true }),
+      path: given.path ?? first.request.path,
+      expect: given.expect ?? (given.path === undefined ? first.expect : undefined),
+    };
+    if (classic.concurrency > classic.requests) throw invalidOption('classic.concurrency', `an integer <= classic.requests (${classic.requests})`, classic.concurrency);
+  }
+
+  const log = input.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  return { ...input, models, runs, warmup, duration, generator, timeout, idleConnections, seed, baseline, progress, fresh, sequential, classic, log };
+}

@@ -1,0 +1,69 @@
+/** The markdown report: a summary matrix, a table per scenario, the classic experiment. */
+import { fmtDuration, fmtFixed, fmtInt, markdownTable } from '../format.js';
+import { MODEL_NOTES, MODELS } from '../models.js';
+import type { BenchResult } from '../types.js';
+import { classicExplanation } from './classic-text.js';
+import { classicTable, scenarioTable, summaryTable, type Table } from './tables.js';
+
+function render(table: Table): string {
+  const rows = table.rows.map((row, i) => (table.strong.includes(i) ? row.map((cell, j) => (j === 0 ? `**${cell}**` : cell)) : row));
+  return markdownTable(table.header, rows, table.align);
+}
+
+/** The settings and machine in a sentence or two. */
+export function describeRun(result: BenchResult): string {
+  const { system: m, settings: s } = result;
+  const gib = (bytes: number) => `${(bytes / 2 ** 30).toFixed(1)} GiB`;
+  return (
+    `Machine: ${m.cores} cores (${m.cpuModel}), ${gib(m.memoryBytes)}, ${m.platform}, Node ${m.node}; load average ${m.loadavgStart.join(' ')} at start` +
+    `${m.loadavgEnd ? `, ${m.loadavgEnd.join(' ')} at end` : ''}. Generator: ${result.generator.version} (${result.generator.command}). ` +
+    `${s.profile ? `Profile \`${s.profile}\`: ` : ''}${s.runs} timed run(s) of ${s.durationS} s per model and scenario, each in a fresh server process after a correctness check and ${s.warmupS} s of discarded warm-up; ` +
+    `models in a seeded random order each round (seed ${s.seed}); request timeout ${s.timeoutS} s. Took ${fmtDuration(result.durationS)}.`
+  );
+}
+
+export function markdownReport(result: BenchResult): string {
+  const out: string[] = [`# Switchyard bench, ${result.started}`, '', describeRun(result), ''];
+  if (result.settings.runs < 3) out.push(`> Only ${result.settings.runs} run(s) per model: this checks the pipeline; it is not a measurement. Use at least 3.`, '');
+  out.push(
+    '## Summary',
+    '',
+    `req/s of each model divided by the baseline's in the same round (median over rounds). ★ marks the best model: the most req/s with at most 1% failed requests (and every idle connection held); the baseline is a reference, never best. \`!\` flags more than 1% failed requests.`,
+    '',
+    render(summaryTable(result)),
+    '',
+    'Models:',
+    '',
+    ...MODELS.filter((m) => result.settings.models.includes(m)).map((m) => `- \`${m}\`: ${MODEL_NOTES[m]}`),
+    '',
+  );
+  for (const scenario of result.scenarios) {
+    out.push(`## ${scenario.name}: ${scenario.title}`, '');
+    const what = `\`${scenario.request.method} ${scenario.request.path}\`${scenario.request.bodyBytes ? ` with a ${fmtInt(scenario.request.bodyBytes)}-byte body` : ''}, ${scenario.connections} connections`;
+    const idle = scenario.idleConnections ? `, while ${fmtInt(scenario.idleConnections)} idle connections are held open` : '';
+    out.push(`${scenario.description ? `${scenario.description} ` : ''}Load: ${what}${idle}.`, '', render(scenarioTable(scenario)), '');
+    const problems = Object.values(scenario.models).filter((e) => e.problems.length);
+    for (const entry of problems) out.push(`- ${entry.model}: ${entry.problems.slice(0, 3).join('; ')}`);
+    if (problems.length) out.push('');
+  }
+  const classic = result.classic;
+  if (classic) {
+    out.push(`## Classic: \`${classic.command}\``, '');
+    if (classic.status === 'skipped') out.push(`${classic.reason ?? 'skipped'}.`, '');
+    else {
+      out.push(`${classic.version}, no keep-alive: every request opens a new connection. Median of ${result.settings.runs} run(s).`, '', render(classicTable(classic)), '');
+      out.push(...classicExplanation(result).flatMap((p) => [p, '']));
+    }
+  }
+  if (result.warnings.length) out.push('## Warnings', '', ...result.warnings.map((w) => `- ${w}`), '');
+  out.push(
+    '## How to read this',
+    '',
+    `- Ratios to \`${result.scenarios[0]?.baseline ?? 'raw'}\` measured seconds apart cancel most of a shared machine's noise; absolute req/s do not travel between machines. Compare ratios across runs and commits (\`bench:compare\`).`,
+    '- spread is the min–max of req/s over runs; ± is half that range over the median. Models whose ranges overlap the best are marked ≈: on this machine they may be as good.',
+    `- CPU / req is the server's whole process tree (every cluster process, every pool thread); server cores near ${fmtFixed(1, 1)} per core means the server was the bottleneck, lower means the generator or another job was.`,
+    '- peak RSS sums each server process\'s high-water mark.',
+    '',
+  );
+  return out.join('\n');
+}

@@ -1,0 +1,136 @@
+/**
+ * The run loop: every scenario x model, checked, warmed up and timed in a
+ * seeded random order, then summarised against the baseline.
+ */
+import { createGenerator, findAb, type Ab } from '../load/index.js';
+import { resolveBenchOptions } from '../options.js';
+import { createProgress } from '../progress.js';
+import { hardFdLimit, loadAverage, systemInfo } from '../system.js';
+import type { BenchOptions, BenchResult } from '../types.js';
+import type { RunContext } from './context.js';
+import { estimates, planRun, type Task } from './plan.js';
+import { ServerSet } from './servers.js';
+import { emptyClassic, emptyScenarios } from './skeleton.js';
+import { finishScenario, summarizeClassic } from './summarize.js';
+import { runClassicTask, runLoadTask } from './tasks.js';
+
+/** Server log lines kept per model and scenario in the results. */
+const MAX_LOGS = 10;
+
+/**
+ * Runs the comparison and returns its result (the content of
+ * `results.json`). It never throws because a model failed: that model is
+ * marked `failed` with its problems, and the others are measured.
+ */
+export async function runBench(input: BenchOptions): Promise<BenchResult> {
+  const options = resolveBenchOptions(input);
+  const generator = createGenerator(options.generator);
+  const started = new Date();
+  const system = systemInfo();
+  const warnings: string[] = [];
+  const progress = createProgress(options.progress, options.log);
+
+  // Each server and the idle client need a socket per idle connection, plus room for everything else.
+  const idleMax = Math.max(0, ...options.scenarios.map((s) => (s.kind === 'idle' ? (s.idle.count ?? options.idleConnections) : 0)));
+  const hard = hardFdLimit();
+  const fdLimit = Math.min(hard, Math.max(4096, idleMax + 2048));
+  if (idleMax > 0 && idleMax + 256 > hard) {
+    warnings.push(`ulimit -n allows ${hard} open files, fewer than the ${idleMax} idle connections asked for: some will fail. Raise the hard limit or lower the idle count.`);
+  }
+
+  const ab: Ab | undefined = options.classic ? findAb() : undefined;
+  const classic = emptyClassic(options, ab?.version);
+
+  const plan = planRun(options, ab !== undefined);
+  const live = new Set<{ kill(): void }>();
+  const killAll = () => {
+    for (const proc of live) proc.kill();
+  };
+  process.once('exit', killAll);
+
+  const scenarios = emptyScenarios(options);
+
+  const logCounts = new Map<string, number>();
+  const ctx: RunContext = {
+    options,
+    generator,
+    progress,
+    fdLimit,
+    live,
+    logs(model, line) {
+      const seen = (logCounts.get(model) ?? 0) + 1;
+      logCounts.set(model, seen);
+      const current = ctx.current;
+      if (current && current.model === model && current.logs.length < MAX_LOGS) current.logs.push(line);
+      if (seen <= 3) progress.log(`  [${model}] ${line}`);
+      else if (seen === 4) progress.log(`  [${model}] (more log lines are kept in results.json)`);
+    },
+  };
+
+  const load = { connections: 100, timeout: options.timeout };
+  progress.log(
+    `bench: ${system.cores} x ${system.cpuModel}, Node ${system.node}, load ${system.loadavgStart.join(' ')}; ${generator.version}; ` +
+      `${options.runs} run(s) x ${options.duration}s after ${options.warmup}s warm-up; seed ${options.seed}; ${plan.tasks.length} timed runs`,
+  );
+  for (const warning of warnings) progress.log(`warning: ${warning}`);
+  progress.plan(estimates(options, plan.tasks));
+
+  const label = (task: Task) =>
+    task.kind === 'classic' ? `ab · ${task.model} · run ${task.round}/${options.runs}` : `${task.scenario.name} · ${task.model} · run ${task.round}/${options.runs}`;
+
+  const servers = new ServerSet(ctx);
+  let round = 0;
+  try {
+    for (const task of plan.tasks) {
+      // A new round starts every model afresh.
+      if (task.round !== round) {
+        await servers.stopAll();
+        round = task.round;
+      }
+      progress.start(label(task));
+      try {
+        if (task.kind === 'classic') await runClassicTask(ctx, servers, ab!, classic!, task.model, task.round);
+        else await runLoadTask(ctx, servers, scenarios.find((s) => s.name === task.scenario.name)!, task);
+      } finally {
+        progress.done();
+      }
+    }
+  } finally {
+    await servers.stopAll().catch(() => {});
+    progress.finish();
+    killAll();
+    process.off('exit', killAll);
+  }
+
+  for (const scenario of scenarios) finishScenario(scenario);
+  if (classic) for (const entry of Object.values(classic.models)) summarizeClassic(entry);
+
+  const finished = new Date();
+  return {
+    schema: 'switchyard-bench/1',
+    started: started.toISOString(),
+    finished: finished.toISOString(),
+    durationS: (finished.getTime() - started.getTime()) / 1000,
+    system: { ...system, loadavgEnd: loadAverage(), fdLimit },
+    generator: { name: generator.name, version: generator.version, command: generator.describe(load) },
+    settings: {
+      ...(options.profile !== undefined && { profile: options.profile }),
+      runs: options.runs,
+      warmupS: options.warmup,
+      durationS: options.duration,
+      timeoutS: options.timeout,
+      seed: options.seed,
+      models: options.models,
+      scenarios: options.scenarios.map((s) => s.name),
+      idleConnections: options.idleConnections,
+      sequential: options.sequential,
+      fresh: options.fresh,
+      ...(options.workers !== undefined && { workers: options.workers }),
+      ...(options.meta !== undefined && { meta: options.meta }),
+    },
+    order: plan.order,
+    scenarios,
+    ...(classic && { classic }),
+    warnings,
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * One timed run of one model in one scenario: the server is checked,
+ * warmed up, then timed, with its process tree's CPU time read around the
+ * timed part and its memory sampled through it.
+ */
+import { checkAnswer } from '../check.js';
+import { startIdleClient, type IdleClient } from '../load/idle.js';
+import type { ModelProcess } from '../server/launch.js';
+import type { IdleSample, Sample, Scenario } from '../types.js';
+import { sleep, type RunContext } from './context.js';
+import { WrongAnswer } from './errors.js';
+
+/** Steps in which idle connections are added, with memory read after each: the memory curve. */
+const IDLE_STEPS = 4;
+/** Milliseconds between memory samples during a timed run. */
+const RSS_EVERY_MS = 200;
+
+async function checkServer(ctx: RunContext, proc: ModelProcess, scenario: Scenario): Promise<void> {
+  const timeoutMs = ctx.options.timeout * 1000;
+  const problems = await checkAnswer(proc.url, scenario.request, scenario.expect, timeoutMs);
+  if (scenario.kind === 'idle' && (scenario.idle.heldWhen ?? 'head') === 'head') {
+    const expect = scenario.idle.expect ?? { stream: true };
+    const idle = await checkAnswer(proc.url, scenario.idle.request, { stream: true, ...expect }, timeoutMs);
+    problems.push(...idle.map((problem) => `idle route: ${problem}`));
+  }
+  if (problems.length) throw new WrongAnswer(problems);
+}
+
+async function holdIdle(ctx: RunContext, proc: ModelProcess, scenario: Scenario & { kind: 'idle' }, client: IdleClient): Promise<Omit<IdleSample, 'heldAfter'>> {
+  const requested = scenario.idle.count ?? ctx.options.idleConnections;
+  const before = await proc.usage();
+  const curve = [{ connections: 0, rssBytes: before.rssBytes }];
+  let counts = { held: 0, failed: 0 };
+  for (let step = 1; step <= IDLE_STEPS; step++) {
+    const target = Math.round((requested * step) / IDLE_STEPS);
+    ctx.progress.phase(`opening idle connections ${target}/${requested}`);
+    counts = await client.openTo(target);
+    // Let the server finish the work each connection caused before reading memory.
+    await sleep(200);
+    curve.push({ connections: counts.held, rssBytes: (await proc.usage()).rssBytes });
+    // A server that holds few of them (one connection at a time) will not hold more: stop asking.
+    if (counts.held < target / 2) break;
+  }
+  const rssAfterBytes = curve.at(-1)!.rssBytes;
+  return {
+    requested,
+    held: counts.held,
+    failed: counts.failed,
+    rssBeforeBytes: before.rssBytes,
+    rssAfterBytes,
+    // Over a handful of connections the difference is noise, not a figure.
+    bytesPerConnection: counts.held >= requested / 2 ? (rssAfterBytes - before.rssBytes) / counts.held : Number.NaN,
+    curve,
+  };
+}
+
+/** Reads the tree's summed RSS every RSS_EVERY_MS until stopped; returns the largest. */
+function samplePeakRss(proc: ModelProcess, first: number): { stop(): Promise<number> } {
+  let peak = first;
+  let reading = Promise.resolve();
+  const timer = setInterval(() => {
+    reading = proc.usage().then(
+      (u) => void (peak = Math.max(peak, u.rssBytes)),
+      () => {},
+    );
+  }, RSS_EVERY_MS);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await reading;
+      return peak;
+    },
+  };
+}
+
+export async function measure(ctx: RunContext, proc: ModelProcess, scenario: Scenario, round: number): Promise<Sample> {
+  const { options, generator, progress } = ctx;
+  const load = { connections: scenario.connections ?? 100, timeout: options.timeout };
+  let client: IdleClient | undefined;
+  const tracker = { kill: () => void client?.close() };
+  try {
+    progress.phase('checking');
+    await checkServer(ctx, proc, scenario);
+    if (options.warmup > 0) {
+      progress.phase('warm-up', options.warmup);
+      await generator.run(proc.url, scenario.request, { ...load, duration: options.warmup });
+    }
+    let idle: Omit<IdleSample, 'heldAfter'> | undefined;
+    if (scenario.kind === 'idle') {
+      client = await startIdleClient(proc.url, scenario.idle.request, scenario.idle.heldWhen ?? 'head', ctx.fdLimit);
+      ctx.live.add(tracker);
+      idle = await holdIdle(ctx, proc, scenario, client);
+    }
+    progress.phase('timed run', options.duration);
+    const before = await proc.usage();
+    const sampler = samplePeakRss(proc, before.rssBytes);
+    const result = await generator.run(proc.url, scenario.request, { ...load, duration: options.duration });
+    const after = await proc.usage();
+    const peakRssBytes = Math.max(await sampler.stop(), after.rssBytes);
+    if (!proc.alive()) throw new Error('the server process exited during the run');
+    const heldAfter = client ? (await client.status()).held : 0;
+    const cpuMs = after.cpuMs - before.cpuMs;
+    return {
+      round,
+      pid: proc.pid,
+      ...result,
+      cpuMs,
+      cpuUsPerReq: result.requests > 0 ? (cpuMs * 1000) / result.requests : Number.NaN,
+      serverCores: cpuMs / 1000 / result.seconds,
+      peakRssBytes,
+      processes: after.processes,
+      ...(idle && { idle: { ...idle, heldAfter } }),
+    };
+  } finally {
+    if (client) {
+      progress.phase('closing idle connections');
+      await client.close();
+      ctx.live.delete(tracker);
+    }
+  }
+}

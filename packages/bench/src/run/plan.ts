@@ -1,0 +1,62 @@
+/**
+ * The order of a run: rounds; in each round every scenario, and in each
+ * scenario every model once, in a fresh seeded random order, so a machine's
+ * slow drift falls on every model alike and each round gives one paired
+ * ratio per scenario. The Apache Bench experiment ends each round.
+ */
+import type { ResolvedBenchOptions } from '../options.js';
+import { random, shuffle } from '../stats.js';
+import type { ModelName, Scenario } from '../types.js';
+
+export type Task =
+  | { kind: 'load'; scenario: Scenario; model: ModelName; round: number }
+  | { kind: 'classic'; model: ModelName; round: number };
+
+export interface Plan {
+  tasks: Task[];
+  order: { scenario: string; round: number; models: ModelName[] }[];
+}
+
+/** Rough seconds to start each model's server, for the time estimate. */
+const START_S: Record<ModelName, number> = { raw: 0.3, sequential: 0.7, reactor: 0.7, pool: 1.2, cluster: 1.3 };
+
+export function scenarioModels(options: ResolvedBenchOptions, scenario: Scenario): ModelName[] {
+  return options.models.filter((model) => !scenario.models || scenario.models.includes(model));
+}
+
+export function planRun(options: ResolvedBenchOptions, withClassic: boolean): Plan {
+  const rng = random(options.seed);
+  const tasks: Task[] = [];
+  const order: Plan['order'] = [];
+  for (let round = 1; round <= options.runs; round++) {
+    for (const scenario of options.scenarios) {
+      const models = shuffle(scenarioModels(options, scenario), rng);
+      order.push({ scenario: scenario.name, round, models });
+      for (const model of models) tasks.push({ kind: 'load', scenario, model, round });
+    }
+    if (withClassic) {
+      const models = shuffle(options.models, rng);
+      order.push({ scenario: 'classic', round, models });
+      for (const model of models) tasks.push({ kind: 'classic', model, round });
+    }
+  }
+  return { tasks, order };
+}
+
+/** Seconds each task should take, for the progress bar's estimate. */
+export function estimates(options: ResolvedBenchOptions, tasks: Task[]): number[] {
+  const started = new Set<string>();
+  return tasks.map((task) => {
+    const key = `${task.round} ${task.model}`;
+    const start = options.fresh === 'run' || !started.has(key) ? START_S[task.model] : 0;
+    started.add(key);
+    if (task.kind === 'classic') return start + 0.2 + options.warmup + (task.model === 'sequential' ? 2 : 1);
+    let seconds = start + 0.2 + options.warmup + options.duration;
+    if (task.scenario.kind === 'idle') {
+      const count = task.scenario.idle.count ?? options.idleConnections;
+      // Opening runs at a few thousand connections a second; a server that holds none stalls once for 2 s.
+      seconds += 1 + count / 2500 + (task.model === 'sequential' ? 2 : 0);
+    }
+    return seconds;
+  });
+}

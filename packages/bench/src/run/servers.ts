@@ -1,0 +1,57 @@
+/**
+ * The server processes of a round. By default (`fresh: 'round'`) each model
+ * gets one fresh process per round that serves every scenario of that
+ * round, so the models of a scenario run seconds apart and start-up costs
+ * little; with `fresh: 'run'` every timed run gets a process of its own. A
+ * process that died is replaced on its next use.
+ */
+import { serverSpec, startModel, type ModelProcess } from '../server/launch.js';
+import type { ModelName } from '../types.js';
+import type { RunContext } from './context.js';
+
+export class ServerSet {
+  readonly #ctx: RunContext;
+  readonly #running = new Map<ModelName, ModelProcess>();
+
+  constructor(ctx: RunContext) {
+    this.#ctx = ctx;
+  }
+
+  /** The model's process, started if it is not running. */
+  async get(model: ModelName): Promise<ModelProcess> {
+    const existing = this.#running.get(model);
+    if (existing?.alive()) return existing;
+    if (existing) this.#forget(existing);
+    const { options } = this.#ctx;
+    this.#ctx.progress.phase('starting');
+    const proc = await startModel(serverSpec(model, options), options.env ?? {}, {
+      fdLimit: this.#ctx.fdLimit,
+      onLine: (line) => this.#ctx.logs(model, line),
+    });
+    this.#running.set(model, proc);
+    this.#ctx.live.add(proc);
+    return proc;
+  }
+
+  /** After a timed run: stops the process when every run gets its own. */
+  async release(model: ModelName): Promise<void> {
+    if (this.#ctx.options.fresh === 'run') await this.stop(model);
+  }
+
+  async stop(model: ModelName): Promise<void> {
+    const proc = this.#running.get(model);
+    if (!proc) return;
+    this.#ctx.progress.phase('stopping');
+    this.#forget(proc);
+    await proc.stop();
+  }
+
+  async stopAll(): Promise<void> {
+    for (const model of [...this.#running.keys()]) await this.stop(model);
+  }
+
+  #forget(proc: ModelProcess): void {
+    this.#running.delete(proc.model);
+    this.#ctx.live.delete(proc);
+  }
+}

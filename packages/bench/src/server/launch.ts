@@ -1,0 +1,106 @@
+/**
+ * The runner's side of a model's server: starts it in its own process and
+ * reads its resource use.
+ */
+import { dirname } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { spawnNode, stopChild, type NodeChild } from '../proc/spawn.js';
+import { processTree, procAvailable, treeUsage } from '../proc/tree.js';
+import type { ModelName, ModelTarget, SequentialOptions, TreeUsage } from '../types.js';
+import { SPEC_ENV, type ServerSpec } from './spec.js';
+
+const ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
+
+export interface ModelProcess {
+  model: ModelName;
+  url: string;
+  pid: number;
+  /** The open-file limit the server got. */
+  fdLimit: number | undefined;
+  /** CPU and memory of the server's process tree so far. */
+  usage(): Promise<TreeUsage>;
+  /** Whether the process is still running. */
+  alive(): boolean;
+  stop(): Promise<void>;
+  kill(): void;
+}
+
+export interface LaunchOptions {
+  fdLimit?: number;
+  /** Each line the server prints after it is ready. */
+  onLine?: (line: string) => void;
+  startTimeoutMs?: number;
+}
+
+/** A path or URL as a file URL string. */
+export function toFileUrl(value: string | URL): string {
+  if (value instanceof URL) return value.href;
+  return /^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value) ? value : pathToFileURL(value).href;
+}
+
+/** The spec a child needs to run `model` for `target`. */
+export function serverSpec(model: ModelName, target: ModelTarget & { sequential: Required<SequentialOptions> }): ServerSpec {
+  const app = target.app === undefined ? undefined : toFileUrl(target.app);
+  const resolveFrom = [target.resolveFrom, app?.startsWith('file:') ? dirname(fileURLToPath(app)) : undefined, process.cwd()].filter(
+    (dir): dir is string => dir !== undefined,
+  );
+  return {
+    model,
+    ...(app !== undefined && { app }),
+    ...(target.rawHandler !== undefined && { rawHandler: toFileUrl(target.rawHandler) }),
+    ...(target.workers !== undefined && { workers: target.workers }),
+    ...(target.serve !== undefined && { serve: target.serve }),
+    sequential: target.sequential,
+    resolveFrom,
+  };
+}
+
+export async function startModel(spec: ServerSpec, env: Record<string, string> = {}, options: LaunchOptions = {}): Promise<ModelProcess> {
+  const handle: NodeChild = await spawnNode(ENTRY, [], {
+    label: spec.model,
+    env: { ...env, [SPEC_ENV]: JSON.stringify(spec) },
+    ...(options.fdLimit !== undefined && { fdLimit: options.fdLimit }),
+    ...(options.onLine && { onLine: options.onLine }),
+    ...(options.startTimeoutMs !== undefined && { startTimeoutMs: options.startTimeoutMs }),
+  });
+  const { child, ready } = handle;
+  const pid = Number(ready.pid);
+  const limit = typeof ready.fdLimit === 'number' ? ready.fdLimit : undefined;
+
+  let nextId = 0;
+  const pending = new Map<number, (usage: TreeUsage) => void>();
+  child.on('message', (message: { type?: string; id?: number; cpuMs: number; rssBytes: number; peakRssBytes: number }) => {
+    const resolve = message?.id === undefined ? undefined : pending.get(message.id);
+    if (!resolve) return;
+    pending.delete(message.id!);
+    resolve({ cpuMs: message.cpuMs, rssBytes: message.rssBytes, peakRssBytes: message.peakRssBytes, processes: 1, source: 'self' });
+  });
+  const alive = () => child.exitCode === null && child.signalCode === null;
+
+  return {
+    model: spec.model,
+    url: String(ready.url),
+    pid,
+    fdLimit: limit,
+    alive,
+    usage() {
+      if (procAvailable()) return Promise.resolve(treeUsage(pid));
+      if (!alive() || !child.connected) return Promise.reject(new Error(`${spec.model}: the server process has exited`));
+      const id = ++nextId;
+      return new Promise((resolve, reject) => {
+        pending.set(id, resolve);
+        child.send({ type: 'usage', id }, (error) => error && reject(error));
+      });
+    },
+    stop: () => stopChild(handle),
+    kill() {
+      // The whole tree: a cluster's workers must not outlive a killed primary.
+      const pids = procAvailable() && alive() ? processTree(pid) : [pid];
+      for (const each of pids.reverse()) {
+        try {
+          process.kill(each, 'SIGKILL');
+        } catch {}
+      }
+    },
+  };
+}

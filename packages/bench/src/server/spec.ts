@@ -1,0 +1,30 @@
+import type { ModelName, SequentialOptions } from '../types.js';
+
+/** What a server child process runs; it travels as JSON in an environment variable. */
+export interface ServerSpec {
+  model: ModelName;
+  /** File URL of the app module. */
+  app?: string;
+  /** File URL of the raw handler module. */
+  rawHandler?: string;
+  workers?: number;
+  serve?: { limits?: Record<string, number>; pool?: Record<string, unknown>; cluster?: Record<string, unknown> };
+  sequential: Required<SequentialOptions>;
+  /** Directories to resolve `@switchyard/<backend>` from, in order. */
+  resolveFrom: string[];
+}
+
+export const SPEC_ENV = 'SWITCHYARD_BENCH_SERVER';
+
+/** What a started server gives its process entry. */
+export interface StartedServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Server log lines go to standard error, where the runner collects them. */
+export const logger = {
+  error: (...args: unknown[]) => console.error(...args),
+  warn: (...args: unknown[]) => console.error(...args),
+  info: () => {},
+};

@@ -1,0 +1,385 @@
+/**
+ * The public types of the comparison engine: what a run is asked to measure,
+ * and the result it hands back (which is also `results.json`).
+ */
+
+/**
+ * The concurrency models a run can compare.
+ * - `raw`: a plain `node:http` server running a raw handler module: the reference.
+ * - `sequential`: the app, served one connection at a time, like a synchronous socket server.
+ * - `reactor`, `pool`, `cluster`: the app under `@switchyard/<name>`.
+ */
+export type ModelName = 'raw' | 'sequential' | 'reactor' | 'pool' | 'cluster';
+
+/** The load generators the engine drives. */
+export type GeneratorName = 'autocannon' | 'wrk';
+
+/** One HTTP request, as the check and the load generator send it. */
+export interface RequestSpec {
+  /** Default `GET`. */
+  method?: string;
+  /** Path and query, starting with `/`. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Uint8Array;
+}
+
+/**
+ * What a correct answer looks like. Every field is optional; `status`
+ * defaults to 200. Checked on every fresh server process before any timing.
+ */
+export interface Expectation {
+  status?: number;
+  /** The body contains this text. */
+  bodyIncludes?: string;
+  /** The body matches this regular expression (a string is compiled as one). */
+  bodyMatches?: string | RegExp;
+  /** The body's length in bytes. */
+  bodyBytes?: number;
+  /** The SHA-256 of the body, in hex. */
+  bodySha256?: string;
+  /** The body is JSON holding at least these top-level values. */
+  json?: Record<string, unknown>;
+  /** Response headers (lower-case names) that must contain the given text or match the pattern. */
+  headers?: Record<string, string | RegExp>;
+  /** The response never ends (SSE, long poll): check the head and the first bytes only. */
+  stream?: boolean;
+}
+
+interface ScenarioBase {
+  /** Short id, used in filters and file names: `[a-z0-9-]+`. */
+  name: string;
+  /** One line for reports. Default: the name. */
+  title?: string;
+  /** Why the scenario matters, for reports. */
+  description?: string;
+  /** The request the load generator repeats. */
+  request: RequestSpec;
+  expect?: Expectation;
+  /** Concurrent keep-alive connections of the load generator. Default 100. */
+  connections?: number;
+  /** Only these models run this scenario. Default: every model of the run. */
+  models?: ModelName[];
+}
+
+/** Load on one route. */
+export interface LoadScenario extends ScenarioBase {
+  kind?: 'load';
+}
+
+/**
+ * Connections held open (SSE, long poll, idle keep-alive) while the request
+ * is measured: memory per idle connection and throughput beside them.
+ */
+export interface IdleScenario extends ScenarioBase {
+  kind: 'idle';
+  idle: {
+    /** The request each idle connection sends, e.g. `GET /chat/events`. */
+    request: RequestSpec;
+    /** Connections to hold. Default: the run's `idleConnections`. */
+    count?: number;
+    /**
+     * When a connection counts as held: `head` once its response head
+     * arrived (SSE), `connect` once TCP connected (a route that answers late).
+     * Default `head`.
+     */
+    heldWhen?: 'head' | 'connect';
+    /** What the idle route answers; checked like a scenario's `expect`. Default: status 200, streaming. */
+    expect?: Expectation;
+  };
+}
+
+export type Scenario = LoadScenario | IdleScenario;
+
+/** How to start the servers: the app module, the raw reference, and their settings. */
+export interface ModelTarget {
+  /** Path or file URL of the app module (`export default { fetch }`); needed by every model but `raw`. */
+  app?: string | URL;
+  /**
+   * Path or file URL of a raw `node:http` handler module for the `raw`
+   * reference: `export default function (req, res) {}`, with optional
+   * `setup()` and `teardown()` exports. Without it, `raw` is left out.
+   */
+  rawHandler?: string | URL;
+  /** Environment given to every server process (e.g. an upstream's URL). */
+  env?: Record<string, string>;
+  /** Threads (pool) or processes (cluster). Default: the backend's own default. */
+  workers?: number;
+  /** Passed to `serve()` for reactor, pool and cluster (and the app under `sequential`). */
+  serve?: {
+    limits?: Record<string, number>;
+    pool?: Record<string, unknown>;
+    cluster?: Record<string, unknown>;
+  };
+  sequential?: SequentialOptions;
+  /** Directory that backends are resolved from. Default: the app's directory, then the working directory. */
+  resolveFrom?: string;
+}
+
+/** The one-connection-at-a-time baseline. */
+export interface SequentialOptions {
+  /**
+   * Connections that may wait for their turn; one more is reset at once,
+   * like a full listen backlog that aborts on overflow. Default 128, the
+   * classic `SOMAXCONN`.
+   */
+  backlog?: number;
+  /**
+   * Keep a connection for further requests (until the client closes it or
+   * 5 s pass idle). Default false: one request per connection, then close,
+   * as an HTTP/1.0-style synchronous server does.
+   */
+  keepAlive?: boolean;
+}
+
+/** The Apache Bench experiment: `ab -r -n<requests> -c<concurrency> -l <url>`, no keep-alive. */
+export interface ClassicOptions {
+  /** Default 1000. */
+  requests?: number;
+  /** Default 150. */
+  concurrency?: number;
+  /** The route; default: the first scenario's request path. */
+  path?: string;
+  expect?: Expectation;
+}
+
+export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
+
+export interface BenchOptions extends ModelTarget {
+  scenarios: Scenario[];
+  /** Default: every model the target can start (`raw` needs `rawHandler`, the rest `app`). */
+  models?: ModelName[];
+  /** Timed runs per scenario and model, each in a fresh process. Default 3. */
+  runs?: number;
+  /** Seconds of discarded load before each timed run. Default 1. */
+  warmup?: number;
+  /** Seconds per timed run. Default 3. */
+  duration?: number;
+  /** Default `autocannon`. `wrk` must be on `PATH`. */
+  generator?: GeneratorName;
+  /** Seconds before a request counts as timed out, for every generator. Default 10. */
+  timeout?: number;
+  /** Idle connections for idle scenarios that set no count. Default 10000. */
+  idleConnections?: number;
+  /** Seed of the run order; default random. Recorded, so an order can be replayed. */
+  seed?: number;
+  /** The reference every ratio divides by. Default `raw` when it runs, else the first model. */
+  baseline?: ModelName;
+  /**
+   * How long a server process lives: `round` (default), one process per
+   * model per round serving every scenario of the round, so the models of a
+   * scenario run seconds apart; `run`, a process per timed run (slower).
+   */
+  fresh?: 'round' | 'run';
+  /** Run the Apache Bench experiment when `ab` is installed. Default false. */
+  classic?: boolean | ClassicOptions;
+  /** Default `auto`: a bar on a TTY (or with `FORCE_PROGRESS=1`), plain lines otherwise. */
+  progress?: ProgressMode;
+  /** Where progress lines go. Default: standard error. */
+  log?: (line: string) => void;
+  /** A label recorded with the settings (e.g. `quick`). */
+  profile?: string;
+  /** Free-form settings recorded in the results as given. */
+  meta?: Record<string, unknown>;
+}
+
+/** One load generator run. */
+export interface LoadResult {
+  rps: number;
+  /** Completed responses. */
+  requests: number;
+  seconds: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Socket errors (connect, read, write, resets), timeouts excluded. */
+  errors: number;
+  non2xx: number;
+  timeouts: number;
+}
+
+/** Resource use of a server's whole process tree. */
+export interface TreeUsage {
+  /** CPU time (user + system) in milliseconds. */
+  cpuMs: number;
+  /** Resident memory now, summed over processes. */
+  rssBytes: number;
+  /** Each process's peak resident memory, summed. */
+  peakRssBytes: number;
+  processes: number;
+  /** `proc`: the whole tree from /proc; `self`: only the server process reported it (not Linux). */
+  source: 'proc' | 'self';
+}
+
+/** Idle connections in one run. */
+export interface IdleSample {
+  requested: number;
+  /** Connections held when the timed run started. */
+  held: number;
+  /** Connections refused, reset or closed early. */
+  failed: number;
+  /** Still held when the timed run ended. */
+  heldAfter: number;
+  rssBeforeBytes: number;
+  rssAfterBytes: number;
+  /** (RSS with all held - RSS before) / held. */
+  bytesPerConnection: number;
+  /** Summed RSS as connections were added. */
+  curve: { connections: number; rssBytes: number }[];
+}
+
+/** One timed run of one model. */
+export interface Sample extends LoadResult {
+  round: number;
+  pid: number;
+  cpuMs: number;
+  cpuUsPerReq: number;
+  /** CPU seconds per wall second: near 1 per core the server had. */
+  serverCores: number;
+  peakRssBytes: number;
+  processes: number;
+  idle?: IdleSample;
+}
+
+export interface ModelSummary {
+  /** Median over runs. */
+  rps: number;
+  rpsMin: number;
+  rpsMax: number;
+  /** Half the min-max range over the median: the ± of the spread. */
+  spread: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** The largest latency of any run. */
+  maxMs: number;
+  /** Sums over runs. */
+  requests: number;
+  errors: number;
+  non2xx: number;
+  timeouts: number;
+  cpuUsPerReq: number;
+  serverCores: number;
+  /** The largest summed peak RSS of any run. */
+  peakRssBytes: number;
+  idle?: { requested: number; held: number; heldAfter: number; bytesPerConnection: number; curve: { connections: number; rssBytes: number }[] };
+}
+
+/** Figures divided by the baseline's. */
+export interface Ratios {
+  /** req/s: median over rounds of the pair in the same round. */
+  rps: number;
+  rpsMin: number;
+  rpsMax: number;
+  /** p99 latency (lower is better). */
+  p99: number;
+  /** CPU per request (lower is better). */
+  cpu: number;
+  peakRss: number;
+}
+
+export interface ModelResult {
+  model: ModelName;
+  /** `ok`: measured; `failed`: wrong answer or crash, not timed (see problems); `skipped`: could not run here. */
+  status: 'ok' | 'failed' | 'skipped';
+  problems: string[];
+  /** Server log lines seen during the runs (first few). */
+  logs: string[];
+  samples: Sample[];
+  summary?: ModelSummary;
+  ratio?: Ratios;
+  /** Errors, non-2xx and timeouts over all requests: above 1% a model cannot be best. */
+  errorRate?: number;
+}
+
+export interface ScenarioResult {
+  name: string;
+  title: string;
+  description: string;
+  kind: 'load' | 'idle';
+  request: { method: string; path: string; bodyBytes: number };
+  connections: number;
+  idleConnections?: number;
+  baseline: ModelName;
+  /** The model with the most req/s among those without errors; the baseline is a reference and never best. */
+  best?: ModelName;
+  /** Models whose req/s range overlaps the best's: on this machine they may be as good. */
+  tiedWithBest: ModelName[];
+  models: Partial<Record<ModelName, ModelResult>>;
+}
+
+export interface ClassicSample {
+  round: number;
+  rps: number;
+  complete: number;
+  failed: number;
+  non2xx: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
+  /** Failed requests by kind, as ab reports them. */
+  failedDetail: { connect: number; receive: number; length: number; exceptions: number };
+}
+
+export interface ClassicModelResult {
+  model: ModelName;
+  status: 'ok' | 'failed' | 'skipped';
+  problems: string[];
+  samples: ClassicSample[];
+  summary?: { rps: number; rpsMin: number; rpsMax: number; failed: number; failedMin: number; failedMax: number; p50Ms: number; p99Ms: number; maxMs: number };
+}
+
+export interface ClassicResult {
+  status: 'ran' | 'skipped';
+  reason?: string;
+  command: string;
+  version?: string;
+  requests: number;
+  concurrency: number;
+  path: string;
+  models: Partial<Record<ModelName, ClassicModelResult>>;
+}
+
+export interface SystemInfo {
+  cpuModel: string;
+  cores: number;
+  availableParallelism: number;
+  memoryBytes: number;
+  freeMemoryBytes: number;
+  platform: string;
+  release: string;
+  node: string;
+  v8: string;
+  loadavgStart: number[];
+  loadavgEnd?: number[];
+  /** Open-file limit (soft) the servers and the idle client got. */
+  fdLimit?: number;
+}
+
+export interface BenchResult {
+  schema: 'switchyard-bench/1';
+  started: string;
+  finished: string;
+  durationS: number;
+  system: SystemInfo;
+  generator: { name: GeneratorName; version: string; command: string };
+  settings: {
+    profile?: string;
+    runs: number;
+    warmupS: number;
+    durationS: number;
+    timeoutS: number;
+    seed: number;
+    models: ModelName[];
+    scenarios: string[];
+    idleConnections: number;
+    sequential: Required<SequentialOptions>;
+    fresh: 'round' | 'run';
+    workers?: number;
+    meta?: Record<string, unknown>;
+  };
+  /** Model order per scenario and round, as run. */
+  order: { scenario: string; round: number; models: ModelName[] }[];
+  scenarios: ScenarioResult[];
+  classic?: ClassicResult;
+  warnings: string[];
+}
