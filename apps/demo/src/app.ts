@@ -2,6 +2,7 @@ import type { App } from '@switchyard/core';
 import { pageRoutes } from './page/index.js';
 import { meter } from './page/meter.js';
 import { createRouter } from './router.js';
+import { rememberShutdownSignal } from './shutdown.js';
 import { workloadRoutes } from './routes/index.js';
 
 const routes = [...pageRoutes, ...workloadRoutes];
@@ -19,6 +20,7 @@ const app = {
     return response;
   },
   async setup(ctx) {
+    rememberShutdownSignal(ctx.signal);
     for (const route of routes) await route.setup?.(ctx);
   },
   async teardown() {

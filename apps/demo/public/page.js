@@ -1,0 +1,172 @@
+// The demo page: live stats charts from /stats/events and the chat room.
+// Plain browser JavaScript, no build step; Chart.js is loaded before it.
+'use strict';
+
+const POINTS = 60; // one minute of history, one point a second
+const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
+const backend = document.body.dataset.backend;
+
+Chart.defaults.animation = false; // a new point every second; animating it only costs CPU
+Chart.defaults.maintainAspectRatio = false;
+
+const $ = (id) => document.getElementById(id);
+
+/** What the page calls one context of this backend. */
+function workerLabel(worker) {
+  if (backend === 'reactor') return 'the event loop';
+  if (backend === 'pool') return `thread ${worker.workerId}`;
+  return `process ${worker.workerId} (pid ${worker.pid})`;
+}
+
+function describeWorkers(count) {
+  if (backend === 'reactor') return 'one event loop, no workers.';
+  const [one, many] = backend === 'pool' ? ['worker thread', 'worker threads'] : ['process', 'processes'];
+  return `${count} ${count === 1 ? one : many} run the handler.`;
+}
+
+// ---- charts ----
+
+const throughput = new Chart($('throughput-chart'), {
+  type: 'line',
+  data: {
+    labels: [],
+    datasets: [
+      { label: 'requests/s', data: [], borderColor: COLORS[0], backgroundColor: COLORS[0], yAxisID: 'rps', pointRadius: 0 },
+      { label: 'p99 ms', data: [], borderColor: COLORS[1], backgroundColor: COLORS[1], yAxisID: 'ms', pointRadius: 0 },
+    ],
+  },
+  options: {
+    scales: {
+      rps: { position: 'left', beginAtZero: true, title: { display: true, text: 'requests/s' } },
+      ms: { position: 'right', beginAtZero: true, title: { display: true, text: 'ms' }, grid: { drawOnChartArea: false } },
+    },
+  },
+});
+
+const loop = new Chart($('loop-chart'), {
+  type: 'line',
+  data: { labels: [], datasets: [] },
+  options: { scales: { y: { beginAtZero: true, title: { display: true, text: 'ms' } } }, elements: { point: { radius: 0 } } },
+});
+
+const load = new Chart($('load-chart'), {
+  type: 'bar',
+  data: { labels: [], datasets: [{ label: 'busy %', data: [], backgroundColor: COLORS[2] }] },
+  options: { indexAxis: 'y', scales: { x: { min: 0, max: 100 } }, plugins: { legend: { display: false } } },
+});
+
+/** Appends one point to a line chart, keeping the last POINTS. */
+function pushPoint(chart, label, valuesByDataset) {
+  const { labels, datasets } = chart.data;
+  labels.push(label);
+  datasets.forEach((dataset, i) => dataset.data.push(valuesByDataset[i] ?? null));
+  if (labels.length > POINTS) {
+    labels.shift();
+    for (const dataset of datasets) dataset.data.shift();
+  }
+}
+
+/** The loop chart has one line per worker; a worker seen for the first time gets a line padded with gaps. */
+function loopDataset(label) {
+  let dataset = loop.data.datasets.find((d) => d.label === label);
+  if (!dataset) {
+    const color = COLORS[loop.data.datasets.length % COLORS.length];
+    dataset = { label, data: loop.data.labels.map(() => null), borderColor: color, backgroundColor: color, spanGaps: false };
+    loop.data.datasets.push(dataset);
+  }
+  return dataset;
+}
+
+function showStats(snapshot) {
+  const time = new Date().toLocaleTimeString();
+  const { workers, totals } = snapshot;
+  $('workers').textContent = describeWorkers(workers.length);
+  $('rps').textContent = totals.rps.toFixed(1);
+  $('requests').textContent = String(totals.requests);
+  $('p99').textContent = totals.p99Ms.toFixed(1);
+
+  pushPoint(throughput, time, [totals.rps, totals.p99Ms]);
+
+  const labels = workers.map(workerLabel);
+  const delays = new Map(workers.map((worker, i) => [labels[i], worker.loopDelayP99Ms]));
+  for (const label of labels) loopDataset(label);
+  pushPoint(loop, time, loop.data.datasets.map((dataset) => delays.get(dataset.label)));
+
+  load.data.labels = labels;
+  load.data.datasets[0].data = workers.map((worker) => Math.round(worker.elu * 1000) / 10);
+
+  throughput.update();
+  loop.update();
+  load.update();
+}
+
+const stats = new EventSource('/stats/events');
+stats.addEventListener('stats', (event) => showStats(JSON.parse(event.data)));
+
+$('traffic').addEventListener('click', async () => {
+  const button = $('traffic');
+  button.disabled = true;
+  try {
+    await Promise.all(Array.from({ length: 200 }, () => fetch('/hello').then((response) => response.text())));
+  } finally {
+    button.disabled = false;
+  }
+});
+
+// ---- chat ----
+
+const log = $('chat-log');
+const chatStatus = $('chat-status');
+const chatError = $('chat-error');
+const nameInput = $('chat-name');
+const textInput = $('chat-text');
+nameInput.value = localStorage.getItem('switchyard-chat-name') ?? '';
+
+function showMessage(message) {
+  // textContent only: what others type never becomes markup.
+  const item = document.createElement('li');
+  const meta = document.createElement('span');
+  meta.className = 'meta';
+  meta.textContent = `${new Date(message.at).toLocaleTimeString()} · via worker ${message.workerId}`;
+  const name = document.createElement('strong');
+  name.textContent = message.name || 'anonymous';
+  const text = document.createElement('span');
+  text.className = 'text';
+  text.textContent = message.text;
+  item.append(meta, ' ', name, ': ', text);
+  log.append(item);
+  log.scrollTop = log.scrollHeight;
+}
+
+const chat = new EventSource('/chat/events');
+chat.addEventListener('ready', (event) => {
+  const { workerId } = JSON.parse(event.data);
+  chatStatus.textContent = `connected to worker ${workerId}`;
+  chatStatus.dataset.state = 'ready';
+});
+chat.addEventListener('message', (event) => showMessage(JSON.parse(event.data)));
+chat.addEventListener('error', () => {
+  chatStatus.textContent = 'reconnecting…';
+  chatStatus.dataset.state = 'down';
+});
+
+$('chat-form').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  const name = nameInput.value.trim();
+  const text = textInput.value.trim();
+  if (!text) return;
+  localStorage.setItem('switchyard-chat-name', name);
+  chatError.hidden = true;
+  try {
+    const response = await fetch('/chat', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(name ? { name, text } : { text }),
+    });
+    if (response.status !== 202) throw new Error((await response.text()).trim() || `HTTP ${response.status}`);
+    textInput.value = '';
+  } catch (error) {
+    chatError.textContent = `Not sent: ${error.message}`;
+    chatError.hidden = false;
+  }
+});

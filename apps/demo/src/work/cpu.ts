@@ -1,0 +1,54 @@
+/**
+ * Synchronous CPU work of a fixed size: chained SHA-256 rounds. It imports
+ * nothing from Switchyard so a raw `node:http` reference server can import
+ * the built file and do exactly the same work.
+ *
+ * The work per millisecond is calibrated once, not measured against the
+ * clock while working: a busy-wait on the clock does less work on a thread
+ * that gets preempted, so backends would not be compared on equal work.
+ */
+import { createHash } from 'node:crypto';
+
+/** The bytes each round hashes besides the previous digest: enough to be hashing, not call overhead. */
+const BLOCK = Buffer.alloc(1024, 0x5a);
+const TRIALS = 7;
+const TRIAL_ROUNDS = 200;
+
+let calibrated: number | undefined;
+
+/** Does `rounds` chained SHA-256 rounds; returns the last digest in hex (the same everywhere for the same `rounds`). */
+export function burnRounds(rounds: number): string {
+  let digest = Buffer.alloc(32);
+  for (let i = 0; i < rounds; i++) digest = createHash('sha256').update(BLOCK).update(digest).digest();
+  return digest.toString('hex');
+}
+
+/**
+ * Rounds this machine does per millisecond: the fastest of several trials,
+ * since a slower trial only measures interruptions (JIT warm-up, a
+ * preempted thread). `DEMO_CPU_ROUNDS_PER_MS` pins it, so that processes
+ * compared with each other do identical work.
+ */
+export function calibrate(): number {
+  if (calibrated !== undefined) return calibrated;
+  const pinned = Number(process.env.DEMO_CPU_ROUNDS_PER_MS);
+  if (Number.isFinite(pinned) && pinned > 0) return (calibrated = pinned);
+  let best = 0;
+  for (let trial = 0; trial < TRIALS; trial++) {
+    const started = performance.now();
+    burnRounds(TRIAL_ROUNDS);
+    const elapsed = performance.now() - started;
+    best = Math.max(best, TRIAL_ROUNDS / Math.max(elapsed, 0.001));
+  }
+  return (calibrated = Math.max(1, Math.round(best)));
+}
+
+/** The rounds `burnCpu(ms)` does. */
+export function roundsFor(ms: number): number {
+  return Math.round(ms * calibrate());
+}
+
+/** About `ms` milliseconds of synchronous hashing on an idle core; returns the final digest. */
+export function burnCpu(ms: number): string {
+  return burnRounds(roundsFor(ms));
+}

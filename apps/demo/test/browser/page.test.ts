@@ -1,0 +1,135 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import type { RunningServer } from '@switchyard/core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { backends, startDemo } from '../support/start-demo.js';
+
+/** Debian's chromium; CHROMIUM_PATH points elsewhere when a machine has it somewhere else. */
+const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const screenshotDir = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+/** The longest any single wait for the page may take; a bound, not a speed requirement. */
+const WAIT_MS = 20_000;
+
+/** Installs Debian's chromium package, as root or through sudo (CI runners). */
+async function installChromium(): Promise<void> {
+  const script = 'apt-get update && apt-get install -y chromium';
+  const [command, args] = process.getuid?.() === 0 ? ['sh', ['-c', script]] : ['sudo', ['-n', 'sh', '-c', script]];
+  await promisify(execFile)(command, args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, maxBuffer: 64 * 1024 * 1024 });
+}
+
+let browser: Browser;
+
+beforeAll(async () => {
+  if (!existsSync(chromiumPath)) await installChromium();
+  browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
+  await mkdir(screenshotDir, { recursive: true });
+}, 5 * 60_000);
+
+afterAll(() => browser?.close());
+
+describe.each(backends)('the page under %s', (backend) => {
+  let server: RunningServer;
+
+  /** Pages opened by the running test, with what went wrong in each (page errors, failed loads, CSP refusals). */
+  const opened: { page: Page; problems: string[] }[] = [];
+
+  /** A page in its own browser context: two pages must not share connections, as two visitors would not. */
+  async function openPage(): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
+    context.setDefaultTimeout(WAIT_MS);
+    const page = await context.newPage();
+    const problems: string[] = [];
+    page.on('pageerror', (error) => problems.push(error.message));
+    page.on('console', (message) => {
+      if (message.type() === 'error') problems.push(message.text());
+    });
+    opened.push({ page, problems });
+    await page.goto(server.url);
+    return page;
+  }
+
+  async function shoot(page: Page, name: string): Promise<void> {
+    await page.screenshot({ path: `${screenshotDir}${backend}-${name}.png`, fullPage: true });
+  }
+
+  beforeAll(async () => {
+    server = await startDemo(backend);
+  });
+
+  afterEach(async ({ task }) => {
+    const pages = opened.splice(0);
+    // A failed test leaves a picture of each of its pages.
+    if (task.result?.state === 'fail') await Promise.all(pages.map(({ page }, i) => shoot(page, `${slug(task.name)}-failed-${i + 1}`)));
+    // Pages close before the server does: their streams end, so close() need not wait for them.
+    await Promise.all(pages.map(({ page }) => page.context().close()));
+    // A CDN reference would show up here as a CSP refusal; a missing asset as a failed load.
+    expect(pages.flatMap(({ problems }) => problems)).toEqual([]);
+  });
+
+  afterAll(() => server?.close());
+
+  it('loads and shows the backend and its workers', { timeout: 60_000 }, async () => {
+    const page = await openPage();
+    expect(await page.title()).toBe(`Switchyard demo (${backend})`);
+    expect(await page.textContent('#backend')).toBe(backend);
+    const workers = { reactor: /one event loop/, pool: /^2 worker threads/, cluster: /^2 processes/ }[backend];
+    await page.waitForFunction((source) => new RegExp(source).test(document.getElementById('workers')!.textContent ?? ''), workers.source, { timeout: WAIT_MS });
+    expect(await page.locator('#routes a[href="/hello"]').count()).toBe(1);
+    await shoot(page, 'page');
+  });
+
+  it('shows a chat message sent from one page in a second page', { timeout: 60_000 }, async () => {
+    const [sender, receiver] = await Promise.all([openPage(), openPage()]);
+    // Both streams must be open before the message goes, or the receiver could miss it.
+    await Promise.all([sender, receiver].map((page) => page.locator('#chat-status[data-state="ready"]').waitFor()));
+    const text = `hello from ${backend} <b>not bold</b> ${Date.now()}`;
+    await sender.fill('#chat-name', 'Ada');
+    await sender.fill('#chat-text', text);
+    await sender.click('#chat-form button[type="submit"]');
+
+    const received = receiver.locator('#chat-log li', { hasText: text });
+    await received.waitFor();
+    expect(await received.locator('strong').textContent()).toBe('Ada');
+    // Text arrives as text: the markup in it is shown, not rendered.
+    expect(await received.locator('b').count()).toBe(0);
+    await sender.locator('#chat-log li', { hasText: text }).waitFor();
+    expect(await sender.inputValue('#chat-text')).toBe('');
+    await shoot(receiver, 'chat');
+  });
+
+  it('updates the stats charts as requests come in', { timeout: 60_000 }, async () => {
+    const page = await openPage();
+    // The first stats event has arrived once the counter shows a number.
+    await page.waitForFunction(() => /^\d+$/.test(document.getElementById('requests')!.textContent ?? ''), undefined, { timeout: WAIT_MS });
+    const before = Number(await page.textContent('#requests'));
+    const points = await chartPoints(page);
+
+    await page.click('#traffic');
+    await page.locator('#traffic:enabled').waitFor();
+    // Every one of the 200 requests shows up in the streamed counts, and the chart gains points.
+    await page.waitForFunction((target) => Number(document.getElementById('requests')!.textContent) >= target, before + 200, { timeout: WAIT_MS });
+    await page.waitForFunction((count) => Chart.getChart('throughput-chart')!.data.labels!.length > count, points, { timeout: WAIT_MS });
+    const rates = await page.evaluate(() => Chart.getChart('throughput-chart')!.data.datasets[0]!.data as number[]);
+    expect(Math.max(...rates)).toBeGreaterThan(0);
+    // One load bar per worker.
+    await page.waitForFunction((count) => Chart.getChart('load-chart')!.data.labels!.length === count, backend === 'reactor' ? 1 : 2, { timeout: WAIT_MS });
+    await shoot(page, 'stats');
+  });
+});
+
+/** A test name as a file name. */
+function slug(name: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+}
+
+/** How many points the requests/s chart holds. */
+function chartPoints(page: Page): Promise<number> {
+  return page.evaluate(() => Chart.getChart('throughput-chart')!.data.labels!.length);
+}
+
+// Chart.js is a global of the page, not of this file.
+declare const Chart: typeof import('chart.js').Chart;

@@ -1,0 +1,97 @@
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The nginx binary, installed with apt-get when missing (the test machines run as root). */
+export function ensureNginx(): string {
+  const found = spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' }).stdout.trim();
+  if (found) return found;
+  execFileSync('sh', ['-c', 'apt-get update && apt-get install -y nginx'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+  return spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' }).stdout.trim();
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+function accepts(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1', () => resolve(true));
+    socket.on('error', () => resolve(false));
+    socket.on('connect', () => socket.destroy());
+  });
+}
+
+export interface Nginx {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts nginx in the foreground on a loopback port, proxying to `upstream`
+ * and serving `internalPrefix` from `dir` for X-Accel-Redirect only. Its pid
+ * file, logs and temp files live in a temp directory removed on stop.
+ */
+export async function startNginx(options: { nginx: string; upstream: string; internalPrefix: string; dir: string }): Promise<Nginx> {
+  const prefix = await mkdtemp(join(tmpdir(), 'demo-nginx-'));
+  await mkdir(join(prefix, 'logs'));
+  const port = await freePort();
+  const temp = ['client_body', 'proxy', 'fastcgi', 'uwsgi', 'scgi'].map((kind) => `${kind}_temp_path ${join(prefix, kind)};`).join('\n    ');
+  const config = join(prefix, 'nginx.conf');
+  await writeFile(
+    config,
+    `daemon off;
+worker_processes 1;
+pid ${join(prefix, 'nginx.pid')};
+error_log stderr warn;
+events { worker_connections 128; }
+http {
+    access_log off;
+    include /etc/nginx/mime.types;
+    ${temp}
+    server {
+        listen 127.0.0.1:${port};
+        location ${options.internalPrefix} {
+            internal;
+            alias ${options.dir}/;
+        }
+        location / {
+            proxy_pass ${options.upstream};
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+}
+`,
+  );
+  const child = spawn(options.nginx, ['-p', prefix, '-c', config, '-e', 'stderr'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  for (let i = 0; !(await accepts(port)); i++) {
+    if (child.exitCode !== null || i > 100) {
+      child.kill('SIGKILL');
+      throw new Error(`nginx did not start: ${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    url: `http://127.0.0.1:${port}`,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        // SIGQUIT: nginx's graceful shutdown.
+        child.kill('SIGQUIT');
+        await exited;
+      }
+      await rm(prefix, { recursive: true, force: true });
+    },
+  };
+}
