@@ -13,7 +13,13 @@ export default defineConfig({
   test: {
     projects: roots.map((root) => ({
       extends: true,
-      test: { name: root.split('/').pop()!, root, include: ['test/**/*.test.{ts,mts,js,mjs}'] },
+      test: {
+        name: root.split('/').pop()!,
+        root,
+        include: ['test/**/*.test.{ts,mts,js,mjs}'],
+        // Once per project, before its files run in parallel: e.g. system packages the demo's tests drive.
+        globalSetup: existsSync(`${root}/test/global-setup.ts`) ? ['test/global-setup.ts'] : [],
+      },
     })),
     // Built packages and fixtures load through Node itself, not the test
     // transformer, so module URLs (with their query strings) behave as in production.

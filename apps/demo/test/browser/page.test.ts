@@ -1,30 +1,21 @@
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import type { RunningServer } from '@switchyard/core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backends, startDemo } from '../support/start-demo.js';
+import { chromiumPath, installPackages } from '../support/system-packages.js';
 
-/** Debian's chromium; CHROMIUM_PATH points elsewhere when a machine has it somewhere else. */
-const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const screenshotDir = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 /** The longest any single wait for the page may take; a bound, not a speed requirement. */
 const WAIT_MS = 20_000;
 
-/** Installs Debian's chromium package, as root or through sudo (CI runners). */
-async function installChromium(): Promise<void> {
-  const script = 'apt-get update && apt-get install -y chromium';
-  const [command, args] = process.getuid?.() === 0 ? ['sh', ['-c', script]] : ['sudo', ['-n', 'sh', '-c', script]];
-  await promisify(execFile)(command, args, { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, maxBuffer: 64 * 1024 * 1024 });
-}
-
 let browser: Browser;
 
 beforeAll(async () => {
-  if (!existsSync(chromiumPath)) await installChromium();
+  // The demo's global setup installs chromium when missing; this covers running the file on its own.
+  if (!existsSync(chromiumPath)) installPackages(['chromium']);
   browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
   await mkdir(screenshotDir, { recursive: true });
 }, 5 * 60_000);

@@ -1,15 +1,16 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { installPackages, which } from './system-packages.js';
 
-/** The nginx binary, installed with apt-get when missing (the test machines run as root). */
+/** The nginx binary; the demo's global setup installed it when it was missing. */
 export function ensureNginx(): string {
-  const found = spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' }).stdout.trim();
-  if (found) return found;
-  execFileSync('sh', ['-c', 'apt-get update && apt-get install -y nginx'], { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  return spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' }).stdout.trim();
+  if (!which('nginx')) installPackages(['nginx']);
+  const found = which('nginx');
+  if (!found) throw new Error('nginx is not on PATH after installing it');
+  return found;
 }
 
 function freePort(): Promise<number> {
