@@ -14,7 +14,8 @@ export default defineConfig({
     projects: roots.map((root) => ({
       extends: true,
       test: {
-        name: root.split('/').pop()!,
+        // The package's folder name, except where two share one (packages/bench, bench).
+        name: root === 'bench' ? 'bench-suite' : root.split('/').pop()!,
         root,
         include: ['test/**/*.test.{ts,mts,js,mjs}'],
         // Once per project, before its files run in parallel: e.g. system packages the demo's tests drive.

@@ -15,8 +15,7 @@
  *
  * Run it through the CLI: node src/run.mjs --only http [--runs 8 --duration 3 ...]
  */
-import { fmtFixed, fmtInt, fmtMiB, markdownTable } from '../lib/format.mjs';
-import { max, median, min, random, shuffle } from '../lib/stats.mjs';
+import { fmtFixed, fmtInt, fmtMiB, markdownTable, max, median, min, random, shuffle } from '@switchyard/bench';
 import { checkContender, headDiff } from './check.mjs';
 import { startContender } from './child.mjs';
 import { CONTENDERS, RATIOS } from './contenders.mjs';

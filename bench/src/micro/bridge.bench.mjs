@@ -17,7 +17,7 @@ import fastApp from '../apps/hello-fast.mjs';
 import nativeApp from '../apps/hello-native.mjs';
 import { BODY } from '../http/contenders.mjs';
 import { handlers as raw } from '../http/raw-handlers.mjs';
-import { fmtFixed, fmtInt, fmtNs, markdownTable } from '../lib/format.mjs';
+import { fmtFixed, fmtInt, fmtNs, markdownTable } from '@switchyard/bench';
 import { fakeRequest, fakeResponse, written } from './fixtures.mjs';
 
 export const MICRO_DEFAULTS = {

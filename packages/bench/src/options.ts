@@ -38,7 +38,9 @@ export interface ResolvedBenchOptions extends Omit<BenchOptions, 'models' | 'cla
   log: (line: string) => void;
 }
 
-const oneOf = (values: readonly string[]) => `one of ${values.map((v) => `"${v}"`).join(', ')}`;
+const quoted = (values: readonly string[]) => values.map((v) => `"${v}"`).join(', ');
+const oneOf = (values: readonly string[]) => `one of ${quoted(values)}`;
+const someOf = (values: readonly string[]) => `some of ${quoted(values)}`;
 
 function number(name: string, value: unknown, fallback: number, { min = 0, integer = false, above = false } = {}): number {
   if (value === undefined) return fallback;
@@ -72,7 +74,7 @@ function validateScenario(scenario: Scenario, index: number, names: Set<string>)
     }
   }
   for (const model of scenario.models ?? []) {
-    if (!MODELS.includes(model)) throw invalidOption(`${at}.models`, `some of ${oneOf(MODELS)}`, model);
+    if (!MODELS.includes(model)) throw invalidOption(`${at}.models`, someOf(MODELS), model);
   }
 }
 
@@ -92,8 +94,8 @@ export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
   let models: ModelName[];
   if (input.models === undefined) models = available;
   else {
-    if (!Array.isArray(input.models) || input.models.length === 0) throw invalidOption('models', `a non-empty array of ${oneOf(MODELS)}`, input.models);
-    for (const model of input.models) if (!MODELS.includes(model)) throw invalidOption('models', `some of ${oneOf(MODELS)}`, model);
+    if (!Array.isArray(input.models) || input.models.length === 0) throw invalidOption('models', `a non-empty array of ${quoted(MODELS)}`, input.models);
+    for (const model of input.models) if (!MODELS.includes(model)) throw invalidOption('models', someOf(MODELS), model);
     if (input.models.includes('raw') && input.rawHandler === undefined) throw invalidOption('rawHandler', 'a handler module path (the "raw" model needs one)', undefined);
     const app = input.models.find((model) => model !== 'raw');
     if (app && input.app === undefined) throw invalidOption('app', `an app module path (the "${app}" model needs one)`, undefined);
@@ -120,8 +122,9 @@ export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
   const seed = number('seed', input.seed, Math.floor(Math.random() * 2 ** 31), { integer: true });
   number('workers', input.workers, 1, { min: 1, integer: true });
 
-  const baseline = input.baseline ?? (models.includes('raw') ? 'raw' : models[0]!);
-  if (!models.includes(baseline)) throw invalidOption('baseline', `one of the models that run (${oneOf(models)})`, baseline);
+  // The raw handler when there is one; else the plain event loop, the model every other is a variation of.
+  const baseline = input.baseline ?? (['raw', 'reactor'] as const).find((m) => models.includes(m)) ?? models[0]!;
+  if (!models.includes(baseline)) throw invalidOption('baseline', `one of the models that run (${quoted(models)})`, baseline);
 
   const sequential = { ...kDefaultSequential, ...input.sequential };
   number('sequential.backlog', sequential.backlog, 0, { integer: true });

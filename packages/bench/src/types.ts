@@ -163,7 +163,7 @@ export interface BenchOptions extends ModelTarget {
   idleConnections?: number;
   /** Seed of the run order; default random. Recorded, so an order can be replayed. */
   seed?: number;
-  /** The reference every ratio divides by. Default `raw` when it runs, else the first model. */
+  /** The reference every ratio divides by. Default `raw` when it runs, else `reactor`, else the first model. */
   baseline?: ModelName;
   /**
    * How long a server process lives: `round` (default), one process per
@@ -222,7 +222,7 @@ export interface IdleSample {
   heldAfter: number;
   rssBeforeBytes: number;
   rssAfterBytes: number;
-  /** (RSS with all held - RSS before) / held. */
+  /** The slope of summed RSS over connections held (least squares over the curve). */
   bytesPerConnection: number;
   /** Summed RSS as connections were added. */
   curve: { connections: number; rssBytes: number }[];

@@ -26,7 +26,7 @@ export function autocannonGenerator(): Generator {
   return {
     name: 'autocannon',
     version: `autocannon ${version}`,
-    describe: ({ connections, timeout }) => `autocannon -c ${connections} -t ${timeout} (programmatic, in the runner process, keep-alive)`,
+    describe: ({ connections, timeout }) => `autocannon -c ${connections ?? '<per scenario>'} -t ${timeout} (programmatic, in the runner process, keep-alive)`,
     run(url: string, request: RequestSpec, { duration, connections, timeout }: LoadSettings): Promise<LoadResult> {
       return new Promise((resolve, reject) => {
         autocannon(

@@ -13,7 +13,7 @@ export interface Generator {
   name: GeneratorName;
   /** Name and version, as recorded in the results. */
   version: string;
-  /** The equivalent command line, for reports. */
-  describe(settings: Omit<LoadSettings, 'duration'>): string;
+  /** The equivalent command line, for reports; without `connections`, it reads "per scenario". */
+  describe(settings: { timeout: number; connections?: number }): string;
   run(url: string, request: RequestSpec, settings: LoadSettings): Promise<LoadResult>;
 }

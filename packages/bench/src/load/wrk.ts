@@ -64,7 +64,7 @@ export function wrkGenerator(path: string): Generator {
   return {
     name: 'wrk',
     version,
-    describe: ({ connections, timeout }) => `wrk -t1 -c${connections} --timeout ${timeout}s --latency (keep-alive)`,
+    describe: ({ connections, timeout }) => `wrk -t1 -c${connections ?? '<per scenario>'} --timeout ${timeout}s --latency (keep-alive)`,
     run(url: string, request: RequestSpec, { duration, connections, timeout }: LoadSettings): Promise<LoadResult> {
       const plain = (request.method ?? 'GET') === 'GET' && request.body === undefined && !request.headers;
       const dir = plain ? undefined : mkdtempSync(join(tmpdir(), 'switchyard-wrk-'));

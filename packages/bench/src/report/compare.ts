@@ -66,16 +66,17 @@ function caveats(a: BenchResult, b: BenchResult): string[] {
   return out;
 }
 
-function row(scenario: string, model: ModelName, baseline: ModelName, x: ModelResult | undefined, y: ModelResult | undefined, threshold: number): CompareRow {
-  const measure = model === baseline ? 'rps' : 'ratio';
+function row(scenario: string, model: ModelName, ratios: boolean, x: ModelResult | undefined, y: ModelResult | undefined, threshold: number): CompareRow {
+  const measure = ratios ? 'ratio' : 'rps';
   const value = (e?: ModelResult) => (measure === 'rps' ? e?.summary?.rps : e?.ratio?.rps);
   const before = value(x);
   const after = value(y);
   const base = { scenario, model, measure, ...(before !== undefined && { before }), ...(after !== undefined && { after }) } as const;
   const p99 = { ...(x?.summary && { p99Before: x.summary.p99Ms }), ...(y?.summary && { p99After: y.summary.p99Ms }) };
-  if (before === undefined || before === null) return { ...base, ...p99, change: Number.NaN, verdict: after === undefined ? 'gone' : 'new' };
-  if (after === undefined || after === null) return { ...base, ...p99, change: Number.NaN, verdict: 'gone', why: y ? `${y.status}: ${y.problems[0] ?? ''}` : 'not run' };
-  const change = after / before - 1;
+  if (before === undefined || before === null) return { ...base, ...p99, change: Number.NaN, verdict: after === undefined ? 'gone' : 'new', ...(!x && { why: 'not run before' }) };
+  if (after === undefined || after === null) return { ...base, ...p99, change: Number.NaN, verdict: 'gone', why: y ? `${y.status}: ${y.problems[0] ?? ''}` : 'not run after' };
+  // Nothing answered on either side (a model that cannot serve this scenario): nothing changed.
+  const change = before === after ? 0 : after / before - 1;
   const errorsBefore = x?.errorRate ?? 0;
   const errorsAfter = y?.errorRate ?? 0;
   if (errorsAfter > MAX_ERROR_RATE && errorsBefore <= MAX_ERROR_RATE) {
@@ -94,19 +95,23 @@ function row(scenario: string, model: ModelName, baseline: ModelName, x: ModelRe
 
 export function compareResults(a: BenchResult, b: BenchResult, { threshold = 0.1 }: CompareOptions = {}): Comparison {
   const rows: CompareRow[] = [];
+  const differentBaselines: string[] = [];
   const names = [...new Set([...a.scenarios.map((s) => s.name), ...b.scenarios.map((s) => s.name)])];
   for (const name of names) {
     const x = a.scenarios.find((s) => s.name === name);
     const y = b.scenarios.find((s) => s.name === name);
+    // Ratios compare only over the same baseline; otherwise, and for the baseline itself, req/s.
+    const sameBaseline = !x || !y || x.baseline === y.baseline;
+    if (!sameBaseline) differentBaselines.push(`${name}: ${x!.baseline} → ${y!.baseline}`);
     const baseline = (y ?? x)!.baseline;
     for (const model of MODELS) {
       if (!x?.models[model] && !y?.models[model]) continue;
-      rows.push(row(name, model, baseline, x?.models[model], y?.models[model], threshold));
+      rows.push(row(name, model, sameBaseline && model !== baseline, x?.models[model], y?.models[model], threshold));
     }
   }
   return {
     rows,
-    caveats: caveats(a, b),
+    caveats: [...caveats(a, b), ...(differentBaselines.length ? [`baselines differ, so req/s are compared instead of ratios (${differentBaselines.join('; ')})`] : [])],
     regressions: rows.filter((r) => r.verdict === 'regression').length,
     improvements: rows.filter((r) => r.verdict === 'improvement').length,
   };

@@ -8,7 +8,7 @@ import type { BenchResult } from '../types.js';
 import { chartJsSource } from './chart-source.js';
 import { classicExplanation } from './classic-text.js';
 import { describeRun } from './markdown.js';
-import { classicTable, scenarioTable, summaryTable, type Table } from './tables.js';
+import { classicTable, scenarioNotes, scenarioTable, summaryTable, type Table } from './tables.js';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -68,7 +68,7 @@ data.scenarios.forEach((s, i) => {
   });
   new Chart(el('p99-' + i), {
     type: 'bar',
-    data: { labels: ms, datasets: [{ label: 'p99 latency (ms)', data: ms.map((m) => Math.max(s.models[m].summary.p99Ms, 0.01)), backgroundColor: ms.map((m) => COLORS[m]) }] },
+    data: { labels: ms, datasets: [{ label: 'p99 latency (ms)', data: ms.map((m) => (s.models[m].summary.p99Ms > 0 ? s.models[m].summary.p99Ms : null)), backgroundColor: ms.map((m) => COLORS[m]) }] },
     options: { maintainAspectRatio: false, plugins: { title: { display: true, text: s.name + ': p99 latency, ms (log scale, lower is better)' } }, scales: { y: { type: 'logarithmic' } } },
   });
 });
@@ -111,7 +111,8 @@ export function htmlReport(result: BenchResult): string {
     return `<h2 id="s-${escape(scenario.name)}">${escape(scenario.name)}: ${escape(scenario.title)}</h2>
 <p class="note">${escape(scenario.description)} Load: ${what}.</p>
 <div class="charts"><div class="chart"><canvas id="rps-${i}"></canvas></div><div class="chart"><canvas id="p99-${i}"></canvas></div></div>
-${table(scenarioTable(scenario))}`;
+${table(scenarioTable(scenario))}
+${scenarioNotes(scenario, result.generator.name).map((note) => `<p class="note">${escape(note)}</p>`).join('')}`;
   });
   const idle = result.scenarios
     .filter((s) => s.kind === 'idle')

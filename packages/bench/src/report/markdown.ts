@@ -3,7 +3,7 @@ import { fmtDuration, fmtFixed, fmtInt, markdownTable } from '../format.js';
 import { MODEL_NOTES, MODELS } from '../models.js';
 import type { BenchResult } from '../types.js';
 import { classicExplanation } from './classic-text.js';
-import { classicTable, scenarioTable, summaryTable, type Table } from './tables.js';
+import { classicTable, scenarioNotes, scenarioTable, summaryTable, type Table } from './tables.js';
 
 function render(table: Table): string {
   const rows = table.rows.map((row, i) => (table.strong.includes(i) ? row.map((cell, j) => (j === 0 ? `**${cell}**` : cell)) : row));
@@ -17,7 +17,8 @@ export function describeRun(result: BenchResult): string {
   return (
     `Machine: ${m.cores} cores (${m.cpuModel}), ${gib(m.memoryBytes)}, ${m.platform}, Node ${m.node}; load average ${m.loadavgStart.join(' ')} at start` +
     `${m.loadavgEnd ? `, ${m.loadavgEnd.join(' ')} at end` : ''}. Generator: ${result.generator.version} (${result.generator.command}). ` +
-    `${s.profile ? `Profile \`${s.profile}\`: ` : ''}${s.runs} timed run(s) of ${s.durationS} s per model and scenario, each in a fresh server process after a correctness check and ${s.warmupS} s of discarded warm-up; ` +
+    `${s.profile ? `Profile \`${s.profile}\`: ` : ''}${s.runs} timed run(s) of ${s.durationS} s per model and scenario, each after a correctness check and ${s.warmupS} s of discarded warm-up; ` +
+    `${s.fresh === 'run' ? 'a fresh server process for every run' : 'a fresh server process per model and round'}; ` +
     `models in a seeded random order each round (seed ${s.seed}); request timeout ${s.timeoutS} s. Took ${fmtDuration(result.durationS)}.`
   );
 }
@@ -42,9 +43,8 @@ export function markdownReport(result: BenchResult): string {
     const what = `\`${scenario.request.method} ${scenario.request.path}\`${scenario.request.bodyBytes ? ` with a ${fmtInt(scenario.request.bodyBytes)}-byte body` : ''}, ${scenario.connections} connections`;
     const idle = scenario.idleConnections ? `, while ${fmtInt(scenario.idleConnections)} idle connections are held open` : '';
     out.push(`${scenario.description ? `${scenario.description} ` : ''}Load: ${what}${idle}.`, '', render(scenarioTable(scenario)), '');
-    const problems = Object.values(scenario.models).filter((e) => e.problems.length);
-    for (const entry of problems) out.push(`- ${entry.model}: ${entry.problems.slice(0, 3).join('; ')}`);
-    if (problems.length) out.push('');
+    const notes = scenarioNotes(scenario, result.generator.name);
+    if (notes.length) out.push(...notes.map((note) => `- ${note}`), '');
   }
   const classic = result.classic;
   if (classic) {
@@ -62,7 +62,7 @@ export function markdownReport(result: BenchResult): string {
     `- Ratios to \`${result.scenarios[0]?.baseline ?? 'raw'}\` measured seconds apart cancel most of a shared machine's noise; absolute req/s do not travel between machines. Compare ratios across runs and commits (\`bench:compare\`).`,
     '- spread is the min–max of req/s over runs; ± is half that range over the median. Models whose ranges overlap the best are marked ≈: on this machine they may be as good.',
     `- CPU / req is the server's whole process tree (every cluster process, every pool thread); server cores near ${fmtFixed(1, 1)} per core means the server was the bottleneck, lower means the generator or another job was.`,
-    '- peak RSS sums each server process\'s high-water mark.',
+    '- peak RSS is the largest RSS of all the server\'s processes together, sampled through the timed runs.',
     '',
   );
   return out.join('\n');

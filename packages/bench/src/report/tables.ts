@@ -122,3 +122,21 @@ export function classicTable(classic: ClassicResult): Table {
   });
   return { header, align: header.map((_, i) => (i === 0 ? 'l' : 'r')), rows, strong: [] };
 }
+
+/** Below this many cores of server CPU, the reference was not the bottleneck: the generator (or a neighbour) was. */
+const SATURATED_CORES = 0.6;
+
+/** Sentences that qualify a scenario's figures. */
+export function scenarioNotes(scenario: ScenarioResult, generator: string): string[] {
+  const notes: string[] = [];
+  const reference = scenario.models[scenario.baseline]?.summary;
+  if (reference && reference.serverCores < SATURATED_CORES) {
+    notes.push(
+      `The reference used ${fmtFixed(reference.serverCores)} cores: ${generator}, not the server, was the bottleneck here, so req/s ratios say little; compare CPU / req, which does not depend on the generator.`,
+    );
+  }
+  for (const entry of Object.values(scenario.models).sort(byModelOrder)) {
+    if (entry.problems.length) notes.push(`${entry.model}: ${entry.problems.slice(0, 3).join('; ')}`);
+  }
+  return notes;
+}

@@ -9,8 +9,8 @@ import type { BenchResult } from '../types.js';
 import { REPORT_FILES } from './write.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
-/** A figure: a number, or null where JSON had to write NaN (no requests, say). */
-const isFigure = (v: unknown) => v === null || (typeof v === 'number' && !Number.isNaN(v));
+/** A figure: a number (NaN where nothing was answered), which JSON writes as null. */
+const isFigure = (v: unknown) => v === null || typeof v === 'number';
 
 /** Why `value` is not a valid BenchResult; empty when it is. */
 export function validateResult(value: unknown): string[] {

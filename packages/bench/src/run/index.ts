@@ -67,7 +67,6 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
     },
   };
 
-  const load = { connections: 100, timeout: options.timeout };
   progress.log(
     `bench: ${system.cores} x ${system.cpuModel}, Node ${system.node}, load ${system.loadavgStart.join(' ')}; ${generator.version}; ` +
       `${options.runs} run(s) x ${options.duration}s after ${options.warmup}s warm-up; seed ${options.seed}; ${plan.tasks.length} timed runs`,
@@ -112,7 +111,7 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
     finished: finished.toISOString(),
     durationS: (finished.getTime() - started.getTime()) / 1000,
     system: { ...system, loadavgEnd: loadAverage(), fdLimit },
-    generator: { name: generator.name, version: generator.version, command: generator.describe(load) },
+    generator: { name: generator.name, version: generator.version, command: generator.describe({ timeout: options.timeout }) },
     settings: {
       ...(options.profile !== undefined && { profile: options.profile }),
       runs: options.runs,

@@ -49,9 +49,27 @@ async function holdIdle(ctx: RunContext, proc: ModelProcess, scenario: Scenario 
     rssBeforeBytes: before.rssBytes,
     rssAfterBytes,
     // Over a handful of connections the difference is noise, not a figure.
-    bytesPerConnection: counts.held >= requested / 2 ? (rssAfterBytes - before.rssBytes) / counts.held : Number.NaN,
+    bytesPerConnection: counts.held >= requested / 2 ? slope(curve) : Number.NaN,
     curve,
   };
+}
+
+/**
+ * Bytes per connection: the least-squares slope of RSS over connections
+ * held, so one step that caught a garbage collection weighs less than it
+ * would in (last - first) / count.
+ */
+export function slope(points: { connections: number; rssBytes: number }[]): number {
+  const n = points.length;
+  const mx = points.reduce((a, p) => a + p.connections, 0) / n;
+  const my = points.reduce((a, p) => a + p.rssBytes, 0) / n;
+  let num = 0;
+  let den = 0;
+  for (const p of points) {
+    num += (p.connections - mx) * (p.rssBytes - my);
+    den += (p.connections - mx) ** 2;
+  }
+  return den > 0 ? num / den : Number.NaN;
 }
 
 /** Reads the tree's summed RSS every RSS_EVERY_MS until stopped; returns the largest. */

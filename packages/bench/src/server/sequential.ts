@@ -2,10 +2,12 @@
  * The sequential baseline: the app on the reactor, behind a gate that lets
  * one connection in at a time, like a server that calls accept(), serves
  * that socket to the end, and only then accepts the next. Connections that
- * arrive meanwhile wait in a queue of `backlog`; beyond it they are reset,
- * as a full listen backlog does with tcp_abort_on_overflow. (Node always
+ * arrive meanwhile wait in a queue of `backlog`; beyond it, a connection is
+ * reset as soon as its request arrives: the client sees its request
+ * dropped, as ab and browsers see a server that cannot take it. (Node always
  * accepts at once, so the kernel's own backlog never fills; the queue here
- * stands in for it.)
+ * stands in for it. Resetting before the request would fail the client's
+ * connect instead, which ab does not survive even with -r.)
  */
 import type { Server as HttpServer } from 'node:http';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
@@ -45,12 +47,19 @@ export function gate(http: HttpServer, { backlog, keepAlive }: ServerSpec['seque
     socket.resume();
   };
 
+  const drop = (socket: Socket) => {
+    reset++;
+    const cut = () => {
+      if (!socket.destroyed) socket.resetAndDestroy();
+    };
+    socket.on('error', () => {});
+    socket.once('data', cut);
+    socket.setTimeout(1_000, cut);
+    socket.resume();
+  };
+
   const listener = createServer({ pauseOnConnect: true }, (socket) => {
-    if (waiting.length >= backlog && active) {
-      reset++;
-      socket.resetAndDestroy();
-      return;
-    }
+    if (waiting.length >= backlog && active) return drop(socket);
     waiting.push(socket);
     if (!active) serveNext();
   });

@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { parseFlags } from '../src/matrix/flags.mjs';
+
+describe('pnpm bench flags', () => {
+  it('defaults to the full matrix, and --quick to the short profile', () => {
+    expect(parseFlags([])).toMatchObject({ profile: 'default', runs: 3, duration: 3, warmup: 1, idle: 10_000, generator: 'autocannon', classic: true });
+    expect(parseFlags(['--quick'])).toMatchObject({ profile: 'quick', runs: 1, idle: 1_000, models: ['raw', 'sequential', 'reactor', 'pool', 'cluster'] });
+    expect(parseFlags(['--quick', '--runs', '3'])).toMatchObject({ profile: 'quick', runs: 3 });
+  });
+
+  it('filters scenarios and models, in the suite order, with io naming both io scenarios', () => {
+    const flags = parseFlags(['--scenarios', 'idle,io,hello', '--models', 'pool,raw']);
+    expect(flags.scenarios).toEqual(['hello', 'io-100', 'io-1000', 'idle']);
+    expect(flags.models).toEqual(['raw', 'pool']);
+  });
+
+  it('names the flag and what it accepts when a value is wrong', () => {
+    expect(() => parseFlags(['--runs', '0'])).toThrow('--runs must be an integer >= 1 (got "0")');
+    expect(() => parseFlags(['--duration', 'soon'])).toThrow('--duration must be a number > 0 (got "soon")');
+    expect(() => parseFlags(['--generator', 'ab'])).toThrow('--generator must be autocannon or wrk (got "ab")');
+    expect(() => parseFlags(['--scenarios', 'hello,db'])).toThrow(
+      '--scenarios must be a comma-separated list of hello, cpu, io-100, io-1000, upstream, file, upload, idle, io (got "db")',
+    );
+    expect(() => parseFlags(['--models', 'threads'])).toThrow('--models must be a comma-separated list of raw, sequential, reactor, pool, cluster (got "threads")');
+    expect(() => parseFlags(['--generator', 'wrk', '--quick'])).toThrow('--duration must be whole seconds with --generator wrk (got 0.5)');
+    expect(() => parseFlags(['--fresh', 'never'])).toThrow('--fresh must be round or run (got "never")');
+    expect(() => parseFlags(['--bogus'])).toThrow("Unknown option '--bogus'");
+  });
+});
