@@ -31,6 +31,7 @@ const HELP = `Usage: node src/run.mjs [options]
   --contenders LIST        comma-separated subset of raw-fast,reactor-fast,raw-native,reactor-native
   --seed N                 seed of the random run order (default: random, recorded)
   --native-read HOW        how raw-native reads its body: reader | arraybuffer (default reader)
+  --pin auto|on|off        server on core 0, generator on core 1 (default auto: when taskset exists and cores >= 2)
   --micro-time MS          sampling time per micro task (default ${MICRO_DEFAULTS.time})
   --out DIR                where results go (default results/<timestamp>)
   -h, --help`;
@@ -57,6 +58,7 @@ export function parse(argv) {
       seed: { type: 'string' },
       'native-read': { type: 'string' },
       'micro-time': { type: 'string' },
+      pin: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -74,6 +76,7 @@ export function parse(argv) {
   set('generator', values.generator);
   set('seed', number('seed', values.seed));
   set('nativeRead', values['native-read']);
+  set('pin', values.pin);
   set('contenders', values.contenders?.split(',').map((s) => s.trim()).filter(Boolean));
   if (values['no-install']) http.install = false;
   const micro = {};

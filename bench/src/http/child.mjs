@@ -4,11 +4,13 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { pinnedCommand } from './pin.mjs';
 
 const SERVER = fileURLToPath(new URL('./server.mjs', import.meta.url));
 
-export async function startContender(name, { env = {}, startTimeoutMs = 20_000 } = {}) {
-  const child = spawn(process.execPath, [SERVER, name], {
+export async function startContender(name, { env = {}, startTimeoutMs = 20_000, pin = null } = {}) {
+  const { command, args } = pinnedCommand(pin, process.execPath, [SERVER, name]);
+  const child = spawn(command, args, {
     stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
     env: { ...process.env, ...env },
   });

@@ -20,6 +20,7 @@ import { checkContender, headDiff } from './check.mjs';
 import { startContender } from './child.mjs';
 import { CONTENDERS, RATIOS } from './contenders.mjs';
 import { resolveGenerator } from './generators.mjs';
+import { pinSelf, planPinning } from './pin.mjs';
 
 export const HTTP_DEFAULTS = {
   /** Seconds per timed run. */
@@ -36,6 +37,8 @@ export const HTTP_DEFAULTS = {
   seed: undefined,
   /** How raw-native reads the native body: 'reader' (the cheaper on Node 20) or 'arraybuffer'. */
   nativeRead: 'reader',
+  /** 'auto' | 'on' | 'off': server on core 0, generator on core 1 (see pin.mjs). */
+  pin: 'auto',
 };
 
 const BASELINE = 'raw-fast';
@@ -55,6 +58,9 @@ export async function runReactorHttp(input = {}, log = (line) => console.error(l
   const seed = options.seed ?? Math.floor(Math.random() * 2 ** 31);
   const rng = random(seed);
   const generator = resolveGenerator(options.generator, { install: options.install, log });
+  const pin = planPinning(options.pin);
+  if (pin) pinSelf(pin);
+  options.pinned = pin ? { server: pin.server, generator: pin.generator } : null;
   const load = { duration: options.duration, connections: options.connections };
   log(`http: ${generator.version}; ${generator.describe(load)}; ${options.runs} x ${options.duration}s after ${options.warmup}s warm-up; seed ${seed}`);
 
@@ -65,7 +71,7 @@ export async function runReactorHttp(input = {}, log = (line) => console.error(l
   process.once('exit', killAll);
   const spawn = async (name) => {
     const env = name === 'raw-native' ? { BENCH_NATIVE_READ: options.nativeRead } : {};
-    const child = await startContender(name, { env });
+    const child = await startContender(name, { env, pin });
     live.add(child);
     return child;
   };
@@ -257,7 +263,7 @@ export function httpMarkdown(result) {
   }
   const o = result.options;
   return [
-    `Generator: ${result.generator.version} — ${result.generator.command}; ${o.runs} rounds; per contender and round a fresh server process, ${o.warmup}s warm-up (discarded), ${o.duration}s timed; random order in each round (seed ${o.seed}); raw-native reads the body with ${o.nativeRead === 'reader' ? 'a stream reader' : 'arrayBuffer()'}.`,
+    `Generator: ${result.generator.version} — ${result.generator.command}; ${o.runs} rounds; per contender and round a fresh server process, ${o.warmup}s warm-up (discarded), ${o.duration}s timed; random order in each round (seed ${o.seed}); raw-native reads the body with ${o.nativeRead === 'reader' ? 'a stream reader' : 'arrayBuffer()'}; ${o.pinned ? `server pinned to core ${o.pinned.server}, generator to core ${o.pinned.generator}` : 'no CPU pinning'}.`,
     '',
     table,
     '',
