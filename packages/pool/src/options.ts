@@ -8,7 +8,7 @@ export interface PoolOptions {
    * async handler waiting on I/O lets the thread start others meanwhile.
    * Requests whose route is known to block the thread (see the README) are
    * held back on the main thread whatever this says, so a high value does
-   * not let CPU-bound work pile up behind a busy thread. Default 64.
+   * not let CPU-bound work pile up behind a busy thread. Default 512.
    */
   concurrentTasksPerWorker?: number;
   /**
@@ -34,7 +34,7 @@ export interface ResolvedPoolOptions {
 }
 
 export const kDefaultPoolOptions: ResolvedPoolOptions = {
-  concurrentTasksPerWorker: 64,
+  concurrentTasksPerWorker: 512,
   streamWindow: 256 * 1024,
   resourceLimits: undefined,
   execArgv: undefined,

@@ -67,6 +67,21 @@ describe('pool: the bounded queue', () => {
     for (const response of await Promise.all(held)) expect(response.status).toBe(200);
   });
 
+  it('by default lets one thread hold hundreds of waiting handlers, as an event loop would', async () => {
+    // An I/O-bound app at high concurrency must not be capped by the pool (C10K in small).
+    server = await startPool({ workers: 1 });
+    dir = tempDir();
+    const release = join(dir, 'release');
+    const hold = `${server.url}/hold?file=${encodeURIComponent(release)}`;
+    const held = Array.from({ length: 300 }, () => fetch(hold));
+    await waitFor(async () => {
+      const stats = await server!.stats();
+      return stats.workers[0]!.inFlight === 300 && stats.queued === 0;
+    }, 10_000, 'all 300 running on the one thread');
+    writeFileSync(release, '');
+    for (const response of await Promise.all(held)) expect(response.status).toBe(200);
+  });
+
   it('reports per-thread and pool figures in stats()', async () => {
     server = await startPool();
     for (let i = 0; i < 10; i++) await (await fetch(`${server.url}/whoami`)).text();
