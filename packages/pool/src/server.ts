@@ -4,14 +4,12 @@ import { Piscina } from 'piscina';
 import {
   appUrl,
   LoopMonitor,
-  onShutdownSignals,
-  RequestCounters,
   resolveOptions,
   type RunningServer,
   type ServeOptions,
   type ServerStats,
 } from '@switchyard/core';
-import { createHttpServer, drain, listen, readBody, requestHasBody } from '@switchyard/core/node';
+import { createHttpServer, listen, readBody, requestHasBody, ServerLifecycle } from '@switchyard/core/node';
 import { Dispatcher } from './dispatch.js';
 import { resolvePoolOptions } from './options.js';
 import type { PoolWorkerStats } from './stats.js';
@@ -64,10 +62,8 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
   // A thread failing with no session on it has nobody to tell; log it rather than crash.
   pool.on('error', (error: unknown) => logger.error('[switchyard] pool thread error', error));
 
-  const counters = new RequestCounters();
-  let closing = false;
-  let idle: (() => void) | undefined;
-  const whenIdle = new Promise<void>((resolve) => (idle = resolve));
+  const lifecycle = new ServerLifecycle();
+  const { counters } = lifecycle;
   const dispatcher = new Dispatcher({
     pool,
     workers: options.workers,
@@ -76,9 +72,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
     poolOptions,
     logger,
     counters,
-    onFinish: () => {
-      if (closing && counters.inFlight === 0) idle?.();
-    },
+    onFinish: lifecycle.requestDone,
   });
 
   try {
@@ -92,7 +86,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
   const handle = (req: IncomingMessage, res: ServerResponse) => {
     counters.requests++;
     counters.inFlight++;
-    if (closing) res.shouldKeepAlive = false;
+    if (lifecycle.closing) res.shouldKeepAlive = false;
     const job = dispatcher.accept(req, res);
     if (!requestHasBody(req)) {
       dispatcher.submit(job, null);
@@ -115,22 +109,19 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
   }
   const monitor = new LoopMonitor();
 
-  let closed: Promise<void> | undefined;
-  let removeSignals: (() => void) | undefined;
-  const close = (graceMs = options.graceMs): Promise<void> => {
-    closed ??= (async () => {
-      closing = true;
-      removeSignals?.();
-      dispatcher.announceShutdown();
-      await drain(server, () => counters.inFlight === 0, whenIdle, graceMs);
-      // Each thread runs `teardown`; one that does not finish in time is terminated.
-      await dispatcher.close(Math.max(graceMs, 1000));
-      await pool.destroy();
-      monitor.stop();
-    })();
-    return closed;
-  };
-  if (options.signals) removeSignals = onShutdownSignals(() => close(), logger);
+  const close = lifecycle.closer(
+    server,
+    {
+      announce: () => dispatcher.announceShutdown(),
+      finish: async (graceMs) => {
+        // Each thread runs `teardown`; one that does not finish in time is terminated.
+        await dispatcher.close(Math.max(graceMs, 1000));
+        await pool.destroy();
+        monitor.stop();
+      },
+    },
+    { graceMs: options.graceMs, signals: options.signals, logger },
+  );
 
   const stats = async (): Promise<PoolStats> => {
     const queued = dispatcher.queue.size;

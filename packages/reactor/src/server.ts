@@ -4,8 +4,6 @@ import {
   createSetupContext,
   loadApp,
   LoopMonitor,
-  onShutdownSignals,
-  RequestCounters,
   resolveOptions,
   serverShuttingDown,
   type BackendName,
@@ -14,7 +12,7 @@ import {
   type ServeOptions,
   type ServerStats,
 } from '@switchyard/core';
-import { createHttpServer, createNodeHandler, drain, listen } from '@switchyard/core/node';
+import { createHttpServer, createNodeHandler, listen, ServerLifecycle } from '@switchyard/core/node';
 
 /** What a process running one reactor needs besides the options; the cluster backend sets these. */
 export interface ReactorContext {
@@ -48,20 +46,16 @@ export async function serve(input: ServeOptions, context: ReactorContext = {}): 
   await app.setup?.(setupContext);
   context.shutdown?.addEventListener('abort', () => setupContext.abort(serverShuttingDown()), { once: true });
 
-  const counters = new RequestCounters();
-  let closing = false;
-  let idle: (() => void) | undefined;
-  const whenIdle = new Promise<void>((resolve) => (idle = resolve));
+  const lifecycle = new ServerLifecycle();
+  const { counters } = lifecycle;
   const handler = createNodeHandler({
     app,
     base,
     limits: options.limits,
     logger: options.logger,
     counters,
-    closing: () => closing,
-    onDone: () => {
-      if (closing && counters.inFlight === 0) idle?.();
-    },
+    closing: () => lifecycle.closing,
+    onDone: lifecycle.requestDone,
   });
   const server = createHttpServer(options.limits, handler);
   let address: { port: number; url: string };
@@ -73,21 +67,18 @@ export async function serve(input: ServeOptions, context: ReactorContext = {}): 
   }
   const monitor = new LoopMonitor();
 
-  let closed: Promise<void> | undefined;
-  let removeSignals: (() => void) | undefined;
-  const close = (graceMs = options.graceMs): Promise<void> => {
-    closed ??= (async () => {
-      closing = true;
-      removeSignals?.();
+  const close = lifecycle.closer(
+    server,
+    {
       // First, so the app can end what never finishes by itself (event streams) within the grace period.
-      setupContext.abort(serverShuttingDown());
-      await drain(server, () => counters.inFlight === 0, whenIdle, graceMs);
-      monitor.stop();
-      await app.teardown?.();
-    })();
-    return closed;
-  };
-  if (options.signals) removeSignals = onShutdownSignals(() => close(), options.logger);
+      announce: () => setupContext.abort(serverShuttingDown()),
+      finish: async () => {
+        monitor.stop();
+        await app.teardown?.();
+      },
+    },
+    options,
+  );
 
   const stats = async (): Promise<ServerStats> => {
     const eventLoop = monitor.read();

@@ -6,3 +6,4 @@ export { sendError } from './errors.js';
 export { createNodeHandler, type NodeHandlerOptions } from './handler.js';
 export { createHttpServer, listen, drain } from './http-server.js';
 export { readBody, requestHasBody } from './body.js';
+export { ServerLifecycle, type CloseSteps } from './lifecycle.js';
