@@ -47,3 +47,15 @@ export async function collectBytes(stream: ReadableStream<Uint8Array>): Promise<
   }
   return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, length);
 }
+
+/** The bytes as an ArrayBuffer of their own: the underlying one when they fill it, else a copy. */
+export function bytesToArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? (bytes.buffer as ArrayBuffer)
+    : (bytes.slice().buffer as ArrayBuffer);
+}
+
+/** The bytes decoded as UTF-8, without copying them first. */
+export function bytesToText(bytes: Uint8Array): string {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}

@@ -6,7 +6,7 @@
  * and copies an ArrayBuffer body, while this one reads the transferred
  * buffer in place.
  */
-import { collectBytes, delegateToNativeRequest } from '@switchyard/core';
+import { bytesToArrayBuffer, bytesToText, collectBytes, delegateToNativeRequest } from '@switchyard/core';
 import type { RequestMessage } from './messages.js';
 
 export class ThreadRequest {
@@ -77,15 +77,11 @@ export class ThreadRequest {
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = await this.bytes();
-    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-      ? (bytes.buffer as ArrayBuffer)
-      : (bytes.slice().buffer as ArrayBuffer);
+    return bytesToArrayBuffer(await this.bytes());
   }
 
   async text(): Promise<string> {
-    const bytes = await this.bytes();
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    return bytesToText(await this.bytes());
   }
 
   async json(): Promise<unknown> {

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { bodyTooLarge } from '../errors.js';
-import { collectBytes, delegateToNativeRequest } from '../lazy-request.js';
+import { bytesToArrayBuffer, bytesToText, collectBytes, delegateToNativeRequest } from '../lazy-request.js';
 
 /** What the lazy request needs from its surroundings. */
 export interface NodeRequestOptions {
@@ -146,15 +146,11 @@ export class NodeRequest {
   }
 
   async arrayBuffer(): Promise<ArrayBuffer> {
-    const bytes = await this.bytes();
-    return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-      ? (bytes.buffer as ArrayBuffer)
-      : (bytes.slice().buffer as ArrayBuffer);
+    return bytesToArrayBuffer(await this.bytes());
   }
 
   async text(): Promise<string> {
-    const bytes = await this.bytes();
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+    return bytesToText(await this.bytes());
   }
 
   async json(): Promise<unknown> {
