@@ -22,7 +22,10 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
+import { median, shuffle as shuffleWith } from '@switchyard/bench';
 import { work } from './apps/work.mjs';
+
+const shuffle = (list) => shuffleWith(list, Math.random);
 
 const { values: args } = parseArgs({
   options: {
@@ -57,21 +60,6 @@ function calibrate() {
     best = Math.min(best, performance.now() - start);
   }
   return Math.round((n * 2) / best);
-}
-
-function shuffle(list) {
-  const copy = [...list];
-  for (let i = copy.length - 1; i > 0; i--) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-}
-
-function median(values) {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
 }
 
 /** Idle share of the machine's CPUs over `ms`, from /proc/stat (Linux). */

@@ -102,6 +102,7 @@ export class Dispatcher implements ThreadEvents {
         pool: config.pool,
         app: config.app,
         streamWindow: config.poolOptions.streamWindow,
+        niceIncrement: config.poolOptions.niceIncrement,
         requestTimeout: config.limits.requestTimeout,
         workers: config.workers,
         logger: config.logger,

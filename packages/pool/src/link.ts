@@ -16,6 +16,7 @@ export interface LinkConfig {
   app: string;
   streamWindow: number;
   requestTimeout: number;
+  niceIncrement: number;
 }
 
 /** How a session ended: `error` is undefined when it ended because it was asked to. */
@@ -70,6 +71,7 @@ export class SessionLink {
       app: config.app,
       streamWindow: config.streamWindow,
       requestTimeout: config.requestTimeout,
+      niceIncrement: config.niceIncrement,
       started: this.started,
     };
     this.ended = config.pool.run(task, { transferList: [port2], signal: this.#controller.signal }).then(

@@ -221,6 +221,8 @@ export interface SessionTask {
   streamWindow: number;
   /** limits.requestTimeout, for the reason `ctx.signal` gives when it fires. */
   requestTimeout: number;
+  /** `pool.niceIncrement`: how much to lower the thread's priority (Linux). */
+  niceIncrement: number;
   /**
    * One Int32 on a SharedArrayBuffer: the `seq` of the last request the
    * thread started. Requests arrive and start in order, so when the thread

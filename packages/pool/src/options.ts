@@ -20,6 +20,13 @@ export interface PoolOptions {
   /** V8 heap limits for each thread (`worker_threads` `resourceLimits`). Default: Node's. */
   resourceLimits?: ResourceLimits;
   /**
+   * How much lower than the main thread the pool threads run, as a `nice`
+   * increment (piscina's name), 0 to 19. On Linux a thread has its own nice
+   * value, so CPU-bound handlers then yield the cores to the main thread,
+   * which accepts, parses and answers. Ignored elsewhere. Default NICE_DEFAULT.
+   */
+  niceIncrement?: number;
+  /**
    * Node flags for each thread. Default: the main thread's `process.execArgv`,
    * so `node --import tsx` reaches the threads too.
    */
@@ -30,13 +37,18 @@ export interface ResolvedPoolOptions {
   concurrentTasksPerWorker: number;
   streamWindow: number;
   resourceLimits: ResourceLimits | undefined;
+  niceIncrement: number;
   execArgv: string[] | undefined;
 }
+
+/** See `PoolOptions.niceIncrement`. */
+export const NICE_DEFAULT = 0;
 
 export const kDefaultPoolOptions: ResolvedPoolOptions = {
   concurrentTasksPerWorker: 512,
   streamWindow: 256 * 1024,
   resourceLimits: undefined,
+  niceIncrement: NICE_DEFAULT,
   execArgv: undefined,
 };
 
@@ -78,6 +90,9 @@ export function resolvePoolOptions(section: Record<string, unknown>): ResolvedPo
         break;
       case 'resourceLimits':
         resolved.resourceLimits = resourceLimits(value);
+        break;
+      case 'niceIncrement':
+        resolved.niceIncrement = integer('pool.niceIncrement', value, 0, 19);
         break;
       case 'execArgv':
         if (!Array.isArray(value) || !value.every((flag) => typeof flag === 'string')) {

@@ -41,6 +41,7 @@ import {
   type ToThread,
 } from './messages.js';
 import { Outbox } from './outbox.js';
+import { lowerThreadPriority } from './priority.js';
 import { reply, type StreamPump } from './reply.js';
 import { ThreadRequest } from './request.js';
 
@@ -83,6 +84,7 @@ class Session {
   }
 
   async run(): Promise<void> {
+    lowerThreadPriority(this.#task.niceIncrement);
     const ended = new Promise<void>((resolve) => (this.#ended = resolve));
     this.#port.on('message', (batch: ToThread[]) => {
       for (const message of batch) this.#onMessage(message);

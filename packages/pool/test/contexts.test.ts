@@ -101,6 +101,7 @@ describe('pool: per-thread contexts', () => {
     await expect(attempt({ streamWindow: 'big' })).rejects.toThrow(/"pool\.streamWindow"/);
     await expect(attempt({ execArgv: '--inspect' })).rejects.toThrow(/"pool\.execArgv": expected an array of strings/);
     await expect(attempt({ resourceLimits: { heap: 1 } })).rejects.toThrow(/"pool\.resourceLimits\.heap"/);
+    await expect(attempt({ niceIncrement: 20 })).rejects.toThrow(/"pool\.niceIncrement": expected an integer from 0 to 19/);
     await expect(attempt({ threads: 4 })).rejects.toThrow(/"pool\.threads": expected one of concurrentTasksPerWorker/);
   });
 });
