@@ -1,12 +1,13 @@
 /**
- * The bench CLI: micro-benchmarks of the bridge, then the reactor's HTTP
+ * The bench CLI: the tinybench micro suite (bridge, pool dispatch, channel
+ * fan-out, headers), then the reactor's HTTP
  * ratios against raw node:http. Prints markdown; writes results.json and
  * results.md under bench/results/<timestamp>/ (or --out).
  *
  *   node src/run.mjs [--only micro|http] [--duration 3] [--runs 8] [--warmup 2]
  *                    [--connections 100] [--generator auto|wrk|autocannon]
  *                    [--contenders a,b] [--seed N] [--native-read reader|arraybuffer]
- *                    [--micro-time 500] [--no-install] [--out DIR]
+ *                    [--micro-time 500] [--micro-only LIST] [--no-install] [--out DIR]
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, freemem, loadavg, totalmem } from 'node:os';
@@ -14,7 +15,7 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { HTTP_DEFAULTS, httpMarkdown, runReactorHttp } from './http/reactor.mjs';
-import { MICRO_DEFAULTS, microMarkdown, runMicro } from './micro/bridge.bench.mjs';
+import { MICRO_DEFAULTS, microMarkdown, pickSuites, runMicro, SUITE_NAMES } from './micro/index.mjs';
 
 const BENCH_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -33,6 +34,7 @@ const HELP = `Usage: node src/run.mjs [options]
   --native-read HOW        how raw-native reads its body: reader | arraybuffer (default reader)
   --pin auto|on|off        server on core 0, generator on core 1 (default auto: when taskset exists and cores >= 2)
   --micro-time MS          sampling time per micro task (default ${MICRO_DEFAULTS.time})
+  --micro-only LIST        some of ${SUITE_NAMES.join(',')} (default: all)
   --out DIR                where results go (default results/<timestamp>)
   -h, --help`;
 
@@ -58,6 +60,7 @@ export function parse(argv) {
       seed: { type: 'string' },
       'native-read': { type: 'string' },
       'micro-time': { type: 'string' },
+      'micro-only': { type: 'string' },
       pin: { type: 'string' },
       out: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -81,6 +84,7 @@ export function parse(argv) {
   if (values['no-install']) http.install = false;
   const micro = {};
   if (values['micro-time'] !== undefined) micro.time = number('micro-time', values['micro-time']);
+  if (values['micro-only'] !== undefined) micro.suites = pickSuites(values['micro-only']);
   return { help: values.help, only: values.only, http, micro, out: values.out };
 }
 
@@ -111,7 +115,7 @@ export async function main(argv = process.argv.slice(2)) {
   const sections = [`# Switchyard bench, ${started.toISOString()}`, '', `Machine: ${m.cpus} cores (${m.cpuModel}), ${m.memory}, ${m.platform}, Node ${m.node}; load average at start ${m.loadavg.join(' ')}.`];
   if (args.only !== 'http') {
     result.micro = await runMicro(args.micro);
-    sections.push('', '## Bridge micro-benchmarks (tinybench, in-process)', '', microMarkdown(result.micro));
+    sections.push('', '## Micro-benchmarks (tinybench, in-process)', '', microMarkdown(result.micro));
   }
   if (args.only !== 'micro') {
     result.http = await runReactorHttp(args.http);

@@ -1,15 +1,11 @@
 /**
- * Micro-benchmarks of the Fetch bridge, in-process, with tinybench.
+ * Micro-benchmarks of the Fetch bridge, in-process, with tinybench (batching
+ * and figures: runner.mjs). Tasks that write a response use Node's real
+ * ServerResponse with no socket (see fixtures.mjs), and are checked for the
+ * right bytes first.
  *
- * Each sample runs its operation a batch of times, sized so that one sample
- * takes about 20 µs: the timer's own cost and granularity then stay out of
- * sub-microsecond figures. Results are per operation. Tasks that write a response use Node's real ServerResponse with
- * no socket (see fixtures.mjs), and are checked for the right bytes first.
- *
- * Standalone: node src/micro/bridge.bench.mjs   (or node src/run.mjs --only micro)
+ * Standalone: node src/micro/index.mjs bridge   (or node src/run.mjs --only micro)
  */
-import { pathToFileURL } from 'node:url';
-import { Bench } from 'tinybench';
 import { ChannelHub, FastResponse, kDefaultLimits, RequestCounters } from '@switchyard/core';
 import { createNodeHandler, flattenHeaders, sendResponse } from '@switchyard/core/node';
 import { fastResponseState } from '@switchyard/core/response';
@@ -17,20 +13,7 @@ import fastApp from '../apps/hello-fast.mjs';
 import nativeApp from '../apps/hello-native.mjs';
 import { BODY } from '../http/contenders.mjs';
 import { handlers as raw } from '../http/raw-handlers.mjs';
-import { fmtFixed, fmtInt, fmtNs, markdownTable } from '@switchyard/bench';
 import { fakeRequest, fakeResponse, written } from './fixtures.mjs';
-
-export const MICRO_DEFAULTS = {
-  /** Milliseconds of sampling per task (tinybench `time`). */
-  time: 500,
-  /** Milliseconds of warm-up per task. */
-  warmupTime: 200,
-};
-
-/** Target duration of one sample, in nanoseconds. */
-const SAMPLE_NS = 20_000;
-// Results land here so no construction can be optimised away.
-let sink;
 
 const INIT = { status: 201, headers: { 'content-type': 'text/plain', 'x-request-id': 'abc' } };
 const OBJECT_HEADERS = { 'content-type': 'application/json', 'cache-control': 'no-store' };
@@ -165,95 +148,4 @@ export const GROUPS = [
   },
 ];
 
-/** Runs the task for ~20 ms to pick a power-of-two batch that makes one sample last about SAMPLE_NS. */
-async function batchSize(task) {
-  let n = 0;
-  const start = process.hrtime.bigint();
-  let elapsed = 0;
-  while (elapsed < 20e6) {
-    sink = task.async ? await task.fn() : task.fn();
-    n++;
-    elapsed = Number(process.hrtime.bigint() - start);
-  }
-  const perOp = elapsed / n;
-  return Math.min(4096, Math.max(16, 2 ** Math.round(Math.log2(SAMPLE_NS / perOp))));
-}
-
-function batched(task, batch) {
-  if (task.async) {
-    return async () => {
-      for (let i = 0; i < batch; i++) sink = await task.fn();
-    };
-  }
-  return () => {
-    for (let i = 0; i < batch; i++) sink = task.fn();
-  };
-}
-
-export async function runMicro(input = {}, log = (line) => console.error(line)) {
-  const options = { ...MICRO_DEFAULTS, ...input };
-  const groups = [];
-  for (const group of GROUPS) {
-    const problems = new Map();
-    for (const task of group.tasks) {
-      if (!task.verify) continue;
-      const problem = task.verify(await task.fn());
-      if (problem) problems.set(task.name, problem);
-    }
-    const bench = new Bench({ name: group.name, time: options.time, warmupTime: options.warmupTime, throws: true });
-    const batches = new Map();
-    for (const task of group.tasks) {
-      const batch = await batchSize(task);
-      batches.set(task.name, batch);
-      bench.add(task.name, batched(task, batch));
-    }
-    log(`micro: ${group.name} (${group.tasks.length} tasks)`);
-    await bench.run();
-    const rows = bench.tasks.map((t) => {
-      const latency = t.result.latency;
-      const batch = batches.get(t.name);
-      const nsPerOp = (latency.p50 * 1e6) / batch;
-      return {
-        name: t.name,
-        batch,
-        nsPerOp,
-        meanNsPerOp: (latency.mean * 1e6) / batch,
-        opsPerSec: 1e9 / nsPerOp,
-        rme: latency.rme,
-        samples: latency.samples?.length ?? t.runs,
-        problem: problems.get(t.name),
-      };
-    });
-    for (const row of rows) row.relative = rows[0].nsPerOp / row.nsPerOp;
-    groups.push({ name: group.name, rows });
-  }
-  return { sampleNs: SAMPLE_NS, options, groups, sinkType: typeof sink };
-}
-
-export function microMarkdown(result) {
-  const parts = [
-    `Time per operation: the median tinybench sample divided by its batch (${fmtNs(result.sampleNs)} of work per sample); "vs first" > 1 means faster than the group's first row.`,
-  ];
-  for (const group of result.groups) {
-    parts.push('', `**${group.name}**`, '');
-    parts.push(
-      markdownTable(
-        ['task', 'time/op (median)', 'ops/s', '± rme', 'vs first'],
-        group.rows.map((r) => [
-          r.problem ? `${r.name} ⚠` : r.name,
-          fmtNs(r.nsPerOp),
-          fmtInt(r.opsPerSec),
-          `${fmtFixed(r.rme, 1)}%`,
-          `×${fmtFixed(r.relative)}`,
-        ]),
-        ['l', 'r', 'r', 'r', 'r'],
-      ),
-    );
-    for (const r of group.rows) if (r.problem) parts.push(`\n⚠ ${r.name}: ${r.problem}`);
-  }
-  return parts.join('\n');
-}
-
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  console.log(microMarkdown(await runMicro()));
-}
+export const suite = { name: 'bridge', title: 'The Fetch bridge', load: () => ({ groups: GROUPS }) };
