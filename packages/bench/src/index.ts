@@ -3,6 +3,9 @@
  * load, on the same machine, in one run, and reports which wins.
  */
 export type {
+  AppModelName,
+  BenchAppOptions,
+  BenchAppResult,
   BenchOptions,
   BenchResult,
   ClassicModelResult,
@@ -19,9 +22,13 @@ export type {
   ModelResult,
   ModelSummary,
   ModelTarget,
+  ProbeSample,
+  ProbeSpec,
   ProgressMode,
+  Recommendation,
   Ratios,
   RequestSpec,
+  RouteFinding,
   Sample,
   Scenario,
   ScenarioResult,
@@ -30,6 +37,13 @@ export type {
   TreeUsage,
 } from './types.js';
 export { runBench } from './run/index.js';
+export { benchApp, benchAppOptions, DEFAULT_APP_MODELS, kQuickProfile } from './app/bench-app.js';
+export { runBenchCommand, type CommandIO } from './app/command.js';
+export { recommend, PROBE_GAIN } from './app/recommend.js';
+export { routeFinding, BLOCKING_MS, CLEAR_GAIN } from './app/findings.js';
+export { parseRoute, routeLabel } from './app/routes.js';
+export { appReport, appTable } from './app/print.js';
+export { startProbe, PROBE_EVERY_MS, type Probe } from './load/probe.js';
 export { resolveBenchOptions, kDefaultBenchOptions, kDefaultSequential, kDefaultClassic, GENERATORS, type ResolvedBenchOptions } from './options.js';
 export { MODELS, MODEL_NOTES } from './models.js';
 export { MAX_ERROR_RATE, MIN_IDLE_HELD } from './run/summarize.js';

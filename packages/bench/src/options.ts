@@ -73,6 +73,12 @@ function validateScenario(scenario: Scenario, index: number, names: Set<string>)
       throw invalidOption(`${at}.idle.heldWhen`, oneOf(['head', 'connect']), scenario.idle.heldWhen);
     }
   }
+  if (scenario.probe !== undefined) {
+    if (typeof scenario.probe?.request?.path !== 'string' || !scenario.probe.request.path.startsWith('/')) {
+      throw invalidOption(`${at}.probe.request.path`, 'a path starting with "/"', scenario.probe?.request?.path);
+    }
+    number(`${at}.probe.everyMs`, scenario.probe.everyMs, 0);
+  }
   for (const model of scenario.models ?? []) {
     if (!MODELS.includes(model)) throw invalidOption(`${at}.models`, someOf(MODELS), model);
   }

@@ -60,6 +60,29 @@ interface ScenarioBase {
   connections?: number;
   /** Only these models run this scenario. Default: every model of the run. */
   models?: ModelName[];
+  /**
+   * Another request timed beside the load: one keep-alive connection, from
+   * its own process, sends it every `everyMs` (default 10) through the timed
+   * run, so the result shows what a light request waits while this one
+   * loads the server (a handler that blocks the event loop makes it wait).
+   */
+  probe?: ProbeSpec;
+}
+
+export interface ProbeSpec {
+  request: RequestSpec;
+  /** Milliseconds between one answer and the next request. Default 10. */
+  everyMs?: number;
+}
+
+/** What the probe saw in one timed run (latencies of its 2xx answers). */
+export interface ProbeSample {
+  requests: number;
+  /** Non-2xx answers, socket errors and timeouts. */
+  errors: number;
+  p50Ms: number;
+  p99Ms: number;
+  maxMs: number;
 }
 
 /** Load on one route. */
@@ -239,6 +262,8 @@ export interface Sample extends LoadResult {
   peakRssBytes: number;
   processes: number;
   idle?: IdleSample;
+  /** The scenario's probe, when it has one. */
+  probe?: ProbeSample;
 }
 
 export interface ModelSummary {
@@ -262,6 +287,8 @@ export interface ModelSummary {
   /** The largest summed peak RSS of any run. */
   peakRssBytes: number;
   idle?: { requested: number; held: number; heldAfter: number; bytesPerConnection: number; curve: { connections: number; rssBytes: number }[] };
+  /** The probe: medians of p50 and p99 over runs, the largest max, summed counts. */
+  probe?: ProbeSample;
 }
 
 /** Figures divided by the baseline's. */
@@ -299,6 +326,8 @@ export interface ScenarioResult {
   request: { method: string; path: string; bodyBytes: number };
   connections: number;
   idleConnections?: number;
+  /** The request probed beside the load, when the scenario has a probe. */
+  probe?: { method: string; path: string; everyMs: number };
   baseline: ModelName;
   /** The model with the most req/s among those without errors; the baseline is a reference and never best. */
   best?: ModelName;
@@ -382,4 +411,92 @@ export interface BenchResult {
   scenarios: ScenarioResult[];
   classic?: ClassicResult;
   warnings: string[];
+}
+
+/** The models `benchApp` can compare: a user's app has no raw `node:http` handler. */
+export type AppModelName = Exclude<ModelName, 'raw'>;
+
+/** `benchApp(options)`: the comparison on a user's app, one scenario per route. */
+export interface BenchAppOptions {
+  /** Path or file URL of the app module (`export default { fetch }`). */
+  app: string | URL;
+  /** The routes to load, each a path (`/report?month=3`) or `METHOD /path`; GET by default. */
+  routes: (string | RequestSpec)[];
+  /** Default `reactor`, `pool`, `cluster`. Must include `reactor`, the reference. */
+  models?: AppModelName[];
+  /**
+   * The request timed beside each other route's load (see `Scenario.probe`);
+   * `false` for none. Default: the first route.
+   */
+  probe?: string | RequestSpec | false;
+  /** About a minute for two routes: 1 run of 1.5 s after 0.5 s of warm-up. */
+  quick?: boolean;
+  /** Default 3 (1 with `quick`). */
+  runs?: number;
+  /** Seconds per timed run. Default 3 (1.5 with `quick`). */
+  duration?: number;
+  /** Seconds of discarded load before each. Default 1 (0.5 with `quick`). */
+  warmup?: number;
+  /** Concurrent connections of the load generator. Default 100. */
+  connections?: number;
+  /** Default `autocannon`. */
+  generator?: GeneratorName;
+  /** Threads (pool) and processes (cluster). Default: the backend's own default. */
+  workers?: number;
+  /** Seconds before a request counts as timed out. Default 10. */
+  timeout?: number;
+  seed?: number;
+  /** CPU time per request under reactor, in ms, from which a route is flagged as blocking the event loop. Default 10. */
+  blockingMs?: number;
+  /** Write `results.json`, `results.md` and `report.html` here. Default: no files. */
+  out?: string;
+  /** Environment for every server process. */
+  env?: Record<string, string>;
+  progress?: ProgressMode;
+  log?: (line: string) => void;
+}
+
+/** What one route showed. */
+export interface RouteFinding {
+  /** `GET /report?month=3` */
+  route: string;
+  scenario: string;
+  /** `failed`: no model could be measured (see problems). */
+  status: 'ok' | 'failed';
+  problems: string[];
+  /** Models that served it with at most 1% failed requests. */
+  served: AppModelName[];
+  /** CPU time per request under the reference (reactor), in ms: how long the handler holds the event loop, at most. */
+  cpuMs?: number;
+  /** `cpuMs` reached the blocking threshold. */
+  blocking: boolean;
+  /** The model with the most req/s; the reference when no other wins clearly. */
+  winner?: AppModelName;
+  /** The winner beat the reference by the margin and beyond the spread of the runs. */
+  clear: boolean;
+  /** Every model that did (see `CLEAR_GAIN`). */
+  clearlyFaster: AppModelName[];
+  /** Median req/s of each measured model over the reference's. */
+  rpsRatio: Partial<Record<AppModelName, number>>;
+  /** p99 of the probe while this route was loaded, per model. */
+  probeP99Ms: Partial<Record<AppModelName, number>>;
+}
+
+export interface Recommendation {
+  /** The model to use. */
+  model: AppModelName;
+  /** False when nothing won clearly and the reference (reactor) stands as the simplest. */
+  clear: boolean;
+  /** One line: the model and the measured reason. */
+  reason: string;
+  routes: RouteFinding[];
+  /** Blocking handlers and routes that could not be measured, one line each. */
+  warnings: string[];
+}
+
+export interface BenchAppResult {
+  result: BenchResult;
+  recommendation: Recommendation;
+  /** Where the reports were written, when `out` was given. */
+  out?: string;
 }

@@ -1,10 +1,12 @@
 /**
  * `switchyard serve <app>`: runs an app module under a backend chosen by flag
  * or environment. Flags override env; `resolveOptions` fills in the rest.
+ * `switchyard bench <app>` is handed to @switchyard/bench (cli-bench.ts).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { benchCommand } from './cli-bench.js';
 import { appNotFound } from './errors.js';
 import { appUrl } from './load-app.js';
 import { resolveBackend, resolveOptions } from './options.js';
@@ -12,10 +14,15 @@ import { serve } from './serve.js';
 import type { ServeOptions } from './types.js';
 
 const USAGE = `Usage: switchyard serve <app> [options]
+       switchyard bench <app> --route <path> [--route <path> ...] [options]
 
-Runs <app>, an ES module whose default export has a fetch(request, ctx) method.
+serve  runs <app>, an ES module whose default export has a fetch(request, ctx) method.
+bench  runs <app> under reactor, pool and cluster with the same load on each
+       route, prints the table and which model to use, and flags handlers that
+       block the event loop. Needs @switchyard/bench; "switchyard bench --help"
+       lists its options.
 
-Options:
+Options of serve:
   --backend <name>  reactor, pool or cluster   env SWITCHYARD_BACKEND, default reactor
   --port <n>        port, 0 for any free port  env PORT, default 3000
   --host <address>  address to listen on       env HOST, default 127.0.0.1
@@ -27,7 +34,7 @@ Options:
 Flags override the environment. SIGTERM or SIGINT stop the server gracefully.
 `;
 
-const COMMANDS = ['serve'];
+const COMMANDS = ['serve', 'bench'];
 
 /** A mistake in the command line itself: exit 2, as POSIX tools do. */
 class UsageError extends Error {}
@@ -57,6 +64,12 @@ function parse(argv: string[]) {
 }
 
 async function main(argv: string[]): Promise<void> {
+  // The bench parses its own flags.
+  if (argv[0] === 'bench') {
+    const code = await benchCommand(argv.slice(1));
+    // Exit once the output is flushed: a finished run may leave timers or sockets behind.
+    return void process.stdout.write('', () => process.exit(code));
+  }
   const { values, positionals } = parse(argv);
   if (values.help) return void process.stdout.write(USAGE);
   if (values.version) return void process.stdout.write(`${version()}\n`);

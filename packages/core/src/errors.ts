@@ -2,6 +2,7 @@
 export type SwitchyardErrorCode =
   | 'ERR_INVALID_OPTION'
   | 'ERR_BACKEND_NOT_INSTALLED'
+  | 'ERR_PACKAGE_NOT_INSTALLED'
   | 'ERR_APP_NOT_FOUND'
   | 'ERR_APP_INVALID'
   | 'ERR_PORT_IN_USE'
@@ -40,6 +41,15 @@ export function backendNotInstalled(backend: string, cause?: unknown): Switchyar
   return new SwitchyardError(
     'ERR_BACKEND_NOT_INSTALLED',
     `The "${backend}" backend needs the ${pkg} package, which is not installed. Install it with: npm install ${pkg}`,
+    { cause },
+  );
+}
+
+/** An optional package a command needs (e.g. `@switchyard/bench` for `switchyard bench`). */
+export function packageNotInstalled(pkg: string, neededBy: string, cause?: unknown): SwitchyardError {
+  return new SwitchyardError(
+    'ERR_PACKAGE_NOT_INSTALLED',
+    `${neededBy} needs the ${pkg} package, which is not installed. Install it with: npm install ${pkg}`,
     { cause },
   );
 }

@@ -1,14 +1,7 @@
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { backendNotInstalled } from './errors.js';
 import { resolveBackend, resolveOptions } from './options.js';
+import { importInstalled } from './resolve-package.js';
 import type { BackendModule, BackendName, RunningServer, ServeByNameOptions } from './types.js';
-
-function isNotFound(error: unknown, pkg: string): boolean {
-  const { code, message } = (error ?? {}) as { code?: string; message?: string };
-  return (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') && String(message).includes(pkg);
-}
 
 /**
  * Imports `@switchyard/<backend>`: first as core's own dependency (a flat
@@ -16,19 +9,9 @@ function isNotFound(error: unknown, pkg: string): boolean {
  * is where users install backends under strict layouts such as pnpm's).
  */
 export async function loadBackend(backend: BackendName, cwd = process.cwd()): Promise<BackendModule> {
-  const pkg = `@switchyard/${backend}`;
-  try {
-    return (await import(pkg)) as BackendModule;
-  } catch (error) {
-    if (!isNotFound(error, pkg)) throw error;
-  }
-  let path: string;
-  try {
-    path = createRequire(join(cwd, 'noop.js')).resolve(pkg);
-  } catch (error) {
-    throw backendNotInstalled(backend, error);
-  }
-  return (await import(pathToFileURL(path).href)) as BackendModule;
+  const module = await importInstalled<BackendModule>(`@switchyard/${backend}`, [new URL(import.meta.url), cwd]);
+  if (!module) throw backendNotInstalled(backend);
+  return module;
 }
 
 /**

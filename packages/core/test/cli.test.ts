@@ -1,5 +1,7 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
@@ -12,12 +14,16 @@ interface Result {
   stderr: string;
 }
 
-/** Runs the CLI to completion with a clean environment for the variables it reads. */
-function cli(args: string[], env: Record<string, string> = {}): Promise<Result> {
+/**
+ * Runs the CLI to completion with a clean environment for the variables it
+ * reads. NODE_PATH goes too: pnpm's bin shims point it at every hoisted
+ * workspace package, which would make any package resolvable.
+ */
+function cli(args: string[], env: Record<string, string> = {}, { bin: path = bin, dir = cwd } = {}): Promise<Result> {
   const base = { ...process.env };
-  for (const key of ['SWITCHYARD_BACKEND', 'PORT', 'HOST', 'WEB_CONCURRENCY']) delete base[key];
+  for (const key of ['SWITCHYARD_BACKEND', 'PORT', 'HOST', 'WEB_CONCURRENCY', 'NODE_PATH']) delete base[key];
   return new Promise((resolve) => {
-    execFile(process.execPath, [bin, ...args], { cwd, env: { ...base, ...env }, timeout: 15_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [path, ...args], { cwd: dir, env: { ...base, ...env }, timeout: 15_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
     });
   });
@@ -59,7 +65,47 @@ describe('switchyard CLI', () => {
   it('exits 2 on an unknown command, naming the known ones', async () => {
     const { code, stderr } = await cli(['deploy', 'fixtures/hello.mjs']);
     expect(code).toBe(2);
-    expect(stderr).toContain('Unknown command "deploy". Commands: serve.');
+    expect(stderr).toContain('Unknown command "deploy". Commands: serve, bench.');
+  });
+
+  it('--help lists the bench command', async () => {
+    const { stdout } = await cli(['--help']);
+    expect(stdout).toContain('switchyard bench <app> --route <path>');
+    expect(stdout).toContain('switchyard bench --help');
+  });
+
+  it('hands "bench" to @switchyard/bench, which prints its own usage', async () => {
+    const { code, stdout } = await cli(['bench', '--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('Usage: switchyard bench <app> --route <path>');
+    expect(stdout).toContain('--quick');
+  });
+
+  it('exits 2 with the bench\'s own message on a bad bench flag', async () => {
+    const { code, stderr } = await cli(['bench', 'fixtures/hello.mjs', '--route', '/', '--runs', 'many']);
+    expect(code).toBe(2);
+    expect(stderr).toContain('Invalid --runs "many"');
+  });
+
+  it('names the package to install when @switchyard/bench is missing', async () => {
+    // A project with core installed and nothing else: a copy, so that no
+    // workspace node_modules lies on the way up from it.
+    const project = mkdtempSync(join(tmpdir(), 'switchyard-no-bench-'));
+    try {
+      const core = join(project, 'node_modules', '@switchyard', 'core');
+      mkdirSync(core, { recursive: true });
+      const root = fileURLToPath(new URL('..', import.meta.url));
+      for (const part of ['package.json', 'bin', 'dist']) cpSync(join(root, part), join(core, part), { recursive: true });
+      cpSync(join(cwd, 'fixtures', 'hello.mjs'), join(project, 'app.mjs'));
+      const { code, stdout, stderr } = await cli(['bench', 'app.mjs', '--route', '/'], {}, { bin: join(core, 'bin', 'switchyard.js'), dir: project });
+      expect(code).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr).toBe(
+        'switchyard: The "switchyard bench" command needs the @switchyard/bench package, which is not installed. Install it with: npm install @switchyard/bench\n',
+      );
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
   });
 
   it('exits 1 with the ERR_APP_NOT_FOUND message when the app file does not exist', async () => {

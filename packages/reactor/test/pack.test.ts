@@ -100,6 +100,12 @@ console.log(typeof m.serve, Object.values(m).some((value) => typeof value === 'f
     }
   });
 
+  it('finds the installed @switchyard/bench for "switchyard bench"', async () => {
+    const bin = join(project, 'node_modules', '.bin', 'switchyard');
+    const { stdout } = await run(bin, ['bench', '--help'], { ...options, cwd: project });
+    expect(stdout).toContain('Usage: switchyard bench <app> --route <path>');
+  });
+
   it("serves through @switchyard/core's serve() with the reactor backend", async () => {
     await writeFile(
       join(project, 'serve.mjs'),

@@ -5,8 +5,9 @@
  */
 import { checkAnswer } from '../check.js';
 import { startIdleClient, type IdleClient } from '../load/idle.js';
+import { PROBE_EVERY_MS, startProbe, type Probe } from '../load/probe.js';
 import type { ModelProcess } from '../server/launch.js';
-import type { IdleSample, Sample, Scenario } from '../types.js';
+import type { IdleSample, ProbeSample, Sample, Scenario } from '../types.js';
 import { sleep, type RunContext } from './context.js';
 import { WrongAnswer } from './errors.js';
 
@@ -95,7 +96,9 @@ export async function measure(ctx: RunContext, proc: ModelProcess, scenario: Sce
   const { options, generator, progress } = ctx;
   const load = { connections: scenario.connections ?? 100, timeout: options.timeout };
   let client: IdleClient | undefined;
+  let probe: Probe | undefined;
   const tracker = { kill: () => void client?.close() };
+  const probeTracker = { kill: () => probe?.kill() };
   try {
     progress.phase('checking');
     await checkServer(ctx, proc, scenario);
@@ -109,11 +112,16 @@ export async function measure(ctx: RunContext, proc: ModelProcess, scenario: Sce
       ctx.live.add(tracker);
       idle = await holdIdle(ctx, proc, scenario, client);
     }
+    if (scenario.probe) {
+      probe = await startProbe(proc.url, scenario.probe.request, scenario.probe.everyMs ?? PROBE_EVERY_MS, options.timeout * 1000);
+      ctx.live.add(probeTracker);
+    }
     progress.phase('timed run', options.duration);
     const before = await proc.usage();
     const sampler = samplePeakRss(proc, before.rssBytes);
     const result = await generator.run(proc.url, scenario.request, { ...load, duration: options.duration });
     const after = await proc.usage();
+    const probed: ProbeSample | undefined = await probe?.stop();
     const peakRssBytes = Math.max(await sampler.stop(), after.rssBytes);
     if (!proc.alive()) throw new Error('the server process exited during the run');
     const heldAfter = client ? (await client.status()).held : 0;
@@ -128,8 +136,13 @@ export async function measure(ctx: RunContext, proc: ModelProcess, scenario: Sce
       peakRssBytes,
       processes: after.processes,
       ...(idle && { idle: { ...idle, heldAfter } }),
+      ...(probed && { probe: probed }),
     };
   } finally {
+    if (probe) {
+      await probe.close();
+      ctx.live.delete(probeTracker);
+    }
     if (client) {
       progress.phase('closing idle connections');
       await client.close();

@@ -1,6 +1,7 @@
 /** The result's frame before any run: every scenario and model, empty. */
 import type { ResolvedBenchOptions } from '../options.js';
 import type { ClassicResult, ModelName, ModelResult, ScenarioResult } from '../types.js';
+import { PROBE_EVERY_MS } from '../load/probe.js';
 import { scenarioModels } from './plan.js';
 
 function emptyModel(model: ModelName): ModelResult {
@@ -23,6 +24,9 @@ export function emptyScenarios(options: ResolvedBenchOptions): ScenarioResult[] 
       },
       connections: scenario.connections ?? 100,
       ...(scenario.kind === 'idle' && { idleConnections: scenario.idle.count ?? options.idleConnections }),
+      ...(scenario.probe && {
+        probe: { method: scenario.probe.request.method ?? 'GET', path: scenario.probe.request.path, everyMs: scenario.probe.everyMs ?? PROBE_EVERY_MS },
+      }),
       baseline: models.includes(options.baseline) ? options.baseline : models[0]!,
       tiedWithBest: [],
       models: Object.fromEntries(models.map((model) => [model, emptyModel(model)])),

@@ -1,6 +1,6 @@
 /** Medians, spreads, ratios to the baseline, and the best model of a scenario. */
 import { max, median, min, spread, sum } from '../stats.js';
-import type { ClassicModelResult, ModelName, ModelResult, ModelSummary, Ratios, Sample, ScenarioResult } from '../types.js';
+import type { ClassicModelResult, ModelName, ModelResult, ModelSummary, ProbeSample, Ratios, Sample, ScenarioResult } from '../types.js';
 
 /** Above this share of failed requests (errors, non-2xx, timeouts), a model cannot be best. */
 export const MAX_ERROR_RATE = 0.01;
@@ -27,6 +27,8 @@ export function summarize(samples: Sample[]): ModelSummary | undefined {
     serverCores: median(pick('serverCores')),
     peakRssBytes: max(pick('peakRssBytes')),
   };
+  const probes = samples.map((s) => s.probe).filter((p) => p !== undefined);
+  if (probes.length) summary.probe = summarizeProbe(probes);
   const idle = samples.map((s) => s.idle).filter((i) => i !== undefined);
   if (idle.length) {
     const perConnection = median(idle.map((i) => i.bytesPerConnection));
@@ -41,6 +43,11 @@ export function summarize(samples: Sample[]): ModelSummary | undefined {
     };
   }
   return summary;
+}
+
+function summarizeProbe(probes: ProbeSample[]): ProbeSample {
+  const pick = (key: keyof ProbeSample) => probes.map((p) => p[key]);
+  return { requests: sum(pick('requests')), errors: sum(pick('errors')), p50Ms: median(pick('p50Ms')), p99Ms: median(pick('p99Ms')), maxMs: max(pick('maxMs')) };
 }
 
 export function errorRate(summary: ModelSummary): number {

@@ -10,6 +10,8 @@ import type { ModelName, ModelTarget, SequentialOptions, TreeUsage } from '../ty
 import { SPEC_ENV, type ServerSpec } from './spec.js';
 
 const ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
+/** This package's folder: backends installed beside the bench (a global install, `npx -p`) are found from here last. */
+const OWN_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ModelProcess {
   model: ModelName;
@@ -41,7 +43,7 @@ export function toFileUrl(value: string | URL): string {
 /** The spec a child needs to run `model` for `target`. */
 export function serverSpec(model: ModelName, target: ModelTarget & { sequential: Required<SequentialOptions> }): ServerSpec {
   const app = target.app === undefined ? undefined : toFileUrl(target.app);
-  const resolveFrom = [target.resolveFrom, app?.startsWith('file:') ? dirname(fileURLToPath(app)) : undefined, process.cwd()].filter(
+  const resolveFrom = [target.resolveFrom, app?.startsWith('file:') ? dirname(fileURLToPath(app)) : undefined, process.cwd(), OWN_DIR].filter(
     (dir): dir is string => dir !== undefined,
   );
   return {
