@@ -7,10 +7,11 @@
  * progress is read from a shared counter (thread.ts), so the main thread
  * knows how long a request sent to a thread now would wait there. Requests
  * expected to be cheap go at once to the thread where that wait is
- * shortest; expensive ones only to a thread where it is under
- * BUSY_BUDGET_MS, and otherwise wait on the main thread for whichever
- * thread frees first, instead of queueing behind one busy thread. Async
- * handlers cost little, so up to `concurrentTasksPerWorker` overlap.
+ * shortest, or to the express lane when every other thread would make them
+ * wait; expensive ones only to a thread where it is under PREFETCH_MS, and
+ * otherwise wait on the main thread for whichever thread frees first,
+ * instead of queueing behind one busy thread. Async handlers cost little,
+ * so up to `concurrentTasksPerWorker` overlap.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -47,10 +48,17 @@ import type { PoolWorkerStats } from './stats.js';
 import type { ThreadEvents, ThreadHandle } from './thread.js';
 import { Threads } from './threads.js';
 
-/** A thread whose requests are expected to keep it busy this long takes no more, unless it is idle. */
+/** A thread that has started nothing sent to it for this long is held by synchronous work: send it no more. */
 export const BUSY_BUDGET_MS = 1;
 /** Requests expected to cost less than this skip ahead of expensive ones in the queue. */
 export const CHEAP_MS = BUSY_BUDGET_MS / 4;
+/**
+ * A busy thread takes its next expensive request when what it holds is
+ * expected to last at most this long, so that the request is already in
+ * its port when it frees: the main thread, sharing the cores with the
+ * threads, may take a millisecond or more to be scheduled and send it.
+ */
+export const PREFETCH_MS = 2;
 /** Seconds a refused client is told to wait (RFC 9110, 10.2.3). */
 const RETRY_AFTER_S = 1;
 
@@ -103,6 +111,7 @@ export class Dispatcher implements ThreadEvents {
         app: config.app,
         streamWindow: config.poolOptions.streamWindow,
         niceIncrement: config.poolOptions.niceIncrement,
+        expressLane: config.poolOptions.expressLane,
         requestTimeout: config.limits.requestTimeout,
         workers: config.workers,
         logger: config.logger,
@@ -184,6 +193,7 @@ export class Dispatcher implements ThreadEvents {
     return this.#threads.list.map((thread) => ({
       id: thread.id,
       threadId: thread.worker?.threadId,
+      express: thread.express,
       requests: thread.stats.tasks,
       inFlight: thread.running.size + thread.streams.size,
       ...thread.stats.read(thread.worker),
@@ -205,12 +215,14 @@ export class Dispatcher implements ThreadEvents {
    * The ready thread that should take a request of `expected` cost, if any
    * may, the shortest expected wait first. An idle thread takes anything; a
    * busy one takes an expensive request only if it would wait at most
-   * BUSY_BUDGET_MS there (so the thread's next request is queued just before
-   * it frees, and it never idles for a round trip), and a cheap request
-   * always: holding it on the main thread would only add a hop.
+   * PREFETCH_MS there (so the thread's next request is queued before it
+   * frees, and it never idles for a round trip), and a cheap request
+   * always: holding it on the main thread would only add a hop. A cheap
+   * request that would wait CHEAP_MS or more everywhere goes to the express
+   * lane instead, if that is sooner.
    */
   #pick(expected: number): ThreadHandle | undefined {
-    const threads = this.#threads.list;
+    const threads = this.#threads.serving;
     const count = threads.length;
     const now = performance.now();
     // Start the scan one further each time, so equally idle threads take turns.
@@ -219,26 +231,34 @@ export class Dispatcher implements ThreadEvents {
     let bestWait = Infinity;
     for (let i = 0; i < count; i++) {
       const thread = threads[(first + i) % count]!;
-      if (!thread.ready) continue;
-      const running = thread.running.size;
-      let wait = 0;
-      if (running > 0) {
-        if (running >= this.#capacity) continue;
-        wait = thread.wait(now);
-        if ((wait > BUSY_BUDGET_MS && expected >= CHEAP_MS) || thread.blocked(now, BUSY_BUDGET_MS)) continue;
-      }
+      const wait = this.#waitAt(thread, expected, now);
+      if (wait === undefined) continue;
       if (!best || wait < bestWait || (wait === bestWait && less(thread, best))) {
         best = thread;
         bestWait = wait;
       }
     }
-    return best;
+    const express = this.#threads.express;
+    if (!express || expected >= CHEAP_MS || bestWait < CHEAP_MS) return best;
+    const wait = this.#waitAt(express, expected, now);
+    return wait !== undefined && wait < bestWait ? express : best;
+  }
+
+  /** How long a request of `expected` cost would wait on `thread`, or undefined if the thread should not take it now. */
+  #waitAt(thread: ThreadHandle, expected: number, now: number): number | undefined {
+    if (!thread.ready) return undefined;
+    const running = thread.running.size;
+    if (running === 0) return 0;
+    if (running >= this.#capacity) return undefined;
+    const wait = thread.wait(now);
+    if ((wait > PREFETCH_MS && expected >= CHEAP_MS) || thread.blocked(now, BUSY_BUDGET_MS)) return undefined;
+    return wait;
   }
 
   /**
    * Requests wait on the main thread while every thread is busy. A thread
    * frees up when it answers (which drains the queue), when its running
-   * request is expected to be within BUSY_BUDGET_MS of done, or when it
+   * request is expected to be within PREFETCH_MS of done, or when it
    * starts moving again after looking blocked; neither of the last two sends
    * a message, so wake up and look then.
    */
@@ -248,7 +268,7 @@ export class Dispatcher implements ThreadEvents {
     for (const thread of this.#threads.list) {
       if (!thread.ready || thread.running.size >= this.#capacity) continue;
       const wait = thread.wait(now);
-      soonest = Math.min(soonest, wait > BUSY_BUDGET_MS ? wait - BUSY_BUDGET_MS : BUSY_BUDGET_MS);
+      soonest = Math.min(soonest, wait > PREFETCH_MS ? wait - PREFETCH_MS : BUSY_BUDGET_MS);
     }
     if (soonest === Infinity || (this.#wake && this.#wakeAt <= now + soonest)) return;
     clearTimeout(this.#wake);

@@ -84,10 +84,10 @@ export class SessionLink {
     });
   }
 
-  /** Makes a standby session thread `workerId`; resolves once its `setup` has run. */
-  activate(workerId: number): Promise<void> {
+  /** Makes a standby session thread `workerId`, lowered by `niceIncrement`; resolves once its `setup` has run. */
+  activate(workerId: number, niceIncrement: number): Promise<void> {
     const up = this.#nextUp();
-    this.post({ t: ACTIVATE, workerId });
+    this.post({ t: ACTIVATE, workerId, niceIncrement });
     return up;
   }
 

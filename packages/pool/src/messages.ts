@@ -69,6 +69,8 @@ export interface DeliverMessage {
 export interface ActivateMessage {
   t: typeof ACTIVATE;
   workerId: number;
+  /** How much to lower the thread's priority now that it knows which thread it is. */
+  niceIncrement: number;
 }
 
 /**
@@ -221,7 +223,7 @@ export interface SessionTask {
   streamWindow: number;
   /** limits.requestTimeout, for the reason `ctx.signal` gives when it fires. */
   requestTimeout: number;
-  /** `pool.niceIncrement`: how much to lower the thread's priority (Linux). */
+  /** `pool.niceIncrement` (0 for the express lane): how much to lower the thread's priority (Linux); a standby gets it with ACTIVATE. */
   niceIncrement: number;
   /**
    * One Int32 on a SharedArrayBuffer: the `seq` of the last request the

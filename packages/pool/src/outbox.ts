@@ -7,6 +7,7 @@
  * so messages keep their order (a request before its abort, a chunk before
  * the end).
  */
+import { performance } from 'node:perf_hooks';
 import type { MessagePort, Transferable } from 'node:worker_threads';
 
 export class Outbox<T> {
@@ -14,18 +15,31 @@ export class Outbox<T> {
   #messages: T[] = [];
   #transfer: Transferable[] = [];
   #scheduled = false;
+  /** When the oldest message waiting was pushed. */
+  #since = 0;
 
   constructor(port: MessagePort) {
     this.#port = port;
   }
 
   push(message: T, transfer?: Transferable): void {
+    if (this.#messages.length === 0) this.#since = performance.now();
     this.#messages.push(message);
     if (transfer) this.#transfer.push(transfer);
     if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(this.flush);
     }
+  }
+
+  /**
+   * Sends now if the oldest message has waited `ms` or more. A port keeps
+   * delivering messages that arrive while it is being drained, so a thread
+   * fed steadily with synchronous requests may not reach `setImmediate` for
+   * a long time: answers must not wait for that.
+   */
+  flushIfOlderThan(ms: number): void {
+    if (this.#messages.length > 0 && performance.now() - this.#since >= ms) this.flush();
   }
 
   readonly flush = (): void => {

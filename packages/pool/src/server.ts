@@ -18,7 +18,10 @@ import type { PoolWorkerStats } from './stats.js';
 export interface PoolStats extends ServerStats {
   workers: PoolWorkerStats[];
   pool: {
+    /** Serving threads (`workers`), not counting the express lane. */
     threads: number;
+    /** Whether an express-lane thread runs beside them; it is the last entry of `workers`. */
+    expressLane: boolean;
     /** Requests waiting on the main thread for a thread. */
     queued: number;
     /** Requests refused with 503: queue full, or waited past the request timeout. */
@@ -44,11 +47,12 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
   const poolOptions = resolvePoolOptions(options.pool);
   const { limits, logger } = options;
 
+  // The serving threads, the express lane if on, and the standby that takes over a lost thread (threads.ts).
+  const threads = options.workers + (poolOptions.expressLane ? 1 : 0) + 1;
   const pool = new Piscina({
     filename: WORKER_FILE,
-    // One more than asked for: the standby that takes over a lost thread (threads.ts).
-    minThreads: options.workers + 1,
-    maxThreads: options.workers + 1,
+    minThreads: threads,
+    maxThreads: threads,
     // Threads live as long as the server: no creation and destruction churn.
     idleTimeout: Infinity,
     // One session per thread; requests then travel on the session's own port.
@@ -135,6 +139,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
       workers: dispatcher.figures(),
       pool: {
         threads: options.workers,
+        expressLane: poolOptions.expressLane,
         queued,
         rejected: counters.rejected,
         concurrentTasksPerWorker: poolOptions.concurrentTasksPerWorker,

@@ -22,6 +22,8 @@ export interface PoolThreadFigures {
 export interface PoolWorkerStats extends WorkerStats, PoolThreadFigures {
   /** The thread's `worker_threads` id; changes when the thread is replaced. */
   threadId: number | undefined;
+  /** True for the express lane, the thread that takes only cheap requests while the others are busy. */
+  express: boolean;
 }
 
 function percentileMs(histogram: RecordableHistogram, p: number): number {

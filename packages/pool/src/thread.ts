@@ -1,5 +1,6 @@
 /**
- * The main thread's handle on pool thread `id` (1..N): the requests it
+ * The main thread's handle on pool thread `id` (1..N, then N+1 for the
+ * express lane): the requests it
  * holds, how far it has got with them, and the session currently serving
  * as that thread. When a session dies or is terminated for being stuck, the
  * handle stays and a new session (a standby, when one is ready) takes over.
@@ -22,6 +23,10 @@ type State = 'idle' | 'starting' | 'ready' | 'closing';
 
 export class ThreadHandle {
   readonly id: number;
+  /** The express lane: takes only cheap requests, and only while the other threads are busy. */
+  readonly express: boolean;
+  /** How much lower than the main thread this thread runs (`pool.niceIncrement`; 0 for the express lane). */
+  readonly niceIncrement: number;
   readonly stats = new ThreadStats();
   /** Requests the thread has and has not answered yet. */
   readonly running = new Map<number, Job>();
@@ -47,8 +52,10 @@ export class ThreadHandle {
   #currentSeq = 0;
   #currentCost = 0;
 
-  constructor(id: number, events: ThreadEvents) {
+  constructor(id: number, events: ThreadEvents, role: { express: boolean; niceIncrement: number }) {
     this.id = id;
+    this.express = role.express;
+    this.niceIncrement = role.express ? 0 : role.niceIncrement;
     this.#events = events;
   }
 
@@ -76,7 +83,7 @@ export class ThreadHandle {
     link.onMessage = (message) => this.#events.message(this, message);
     void link.ended.then(({ error }) => this.#ended(link, error));
     try {
-      await (activate ? link.activate(this.id) : link.up);
+      await (activate ? link.activate(this.id, this.niceIncrement) : link.up);
     } catch (error) {
       if (this.#link === link) {
         this.#link = undefined;

@@ -1,5 +1,6 @@
 /**
- * The life of the pool's threads: starts threads 1..N, keeps one standby
+ * The life of the pool's threads: starts threads 1..N (and N+1, the express
+ * lane, when `pool.expressLane` is on), keeps one standby
  * session warm (thread started, app imported, no `setup` yet) so that a lost
  * thread is replaced in about a millisecond instead of the tens it takes to
  * boot a thread, and samples each thread's event loop so that a stuck one
@@ -17,13 +18,19 @@ const MAX_RESTART_DELAY_MS = 30_000;
 
 export interface ThreadsConfig extends LinkConfig {
   workers: number;
+  expressLane: boolean;
   logger: Logger;
   /** A thread joined or rejoined and can take requests. */
   onReady: () => void;
 }
 
 export class Threads {
+  /** Every thread: the serving ones, then the express lane. */
   readonly list: ThreadHandle[] = [];
+  /** Threads 1..N, which take any request. */
+  readonly serving: ThreadHandle[];
+  /** Thread N+1, which takes only cheap requests while the others are busy (`pool.expressLane`). */
+  readonly express: ThreadHandle | undefined;
   readonly #config: ThreadsConfig;
   readonly #delays = new Map<ThreadHandle | 'standby', number>();
   #standby: SessionLink | undefined;
@@ -33,7 +40,11 @@ export class Threads {
 
   constructor(config: ThreadsConfig, events: ThreadEvents) {
     this.#config = config;
-    for (let id = 1; id <= config.workers; id++) this.list.push(new ThreadHandle(id, events));
+    const { niceIncrement } = config;
+    for (let id = 1; id <= config.workers; id++) this.list.push(new ThreadHandle(id, events, { express: false, niceIncrement }));
+    this.serving = [...this.list];
+    this.express = config.expressLane ? new ThreadHandle(config.workers + 1, events, { express: true, niceIncrement }) : undefined;
+    if (this.express) this.list.push(this.express);
   }
 
   /**
@@ -42,7 +53,7 @@ export class Threads {
    * ES modules aborts the whole process on Node 20 (a V8 fatal error).
    */
   async start(): Promise<void> {
-    const results = await Promise.allSettled(this.list.map((thread) => thread.start(new SessionLink(this.#config, thread.id), false)));
+    const results = await Promise.allSettled(this.list.map((thread) => thread.start(this.#session(thread), false)));
     const failed = results.find((result) => result.status === 'rejected');
     if (failed) throw failed.reason;
     this.#sampler = setInterval(() => {
@@ -64,7 +75,7 @@ export class Threads {
       this.#standby = undefined;
       this.#standbyReady = false;
       this.#replenish();
-    } else link = new SessionLink(this.#config, thread.id);
+    } else link = this.#session(thread);
     thread.start(link, activate).then(
       () => {
         this.#delays.delete(thread);
@@ -85,6 +96,11 @@ export class Threads {
     const standby = this.#standby;
     this.#standby = undefined;
     await Promise.all([standby?.settleThenTerminate(graceMs), ...this.list.map((thread) => thread.close(graceMs))]);
+  }
+
+  /** A new session to be `thread`, at that thread's priority. */
+  #session(thread: ThreadHandle): SessionLink {
+    return new SessionLink({ ...this.#config, niceIncrement: thread.niceIncrement }, thread.id);
   }
 
   #replenish(): void {

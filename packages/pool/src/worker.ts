@@ -35,6 +35,7 @@ import {
   SETUP_FAILED,
   SHUTDOWN,
   STANDBY,
+  type ActivateMessage,
   type FromThread,
   type RequestMessage,
   type SessionTask,
@@ -44,6 +45,12 @@ import { Outbox } from './outbox.js';
 import { lowerThreadPriority } from './priority.js';
 import { reply, type StreamPump } from './reply.js';
 import { ThreadRequest } from './request.js';
+
+/**
+ * Answers are batched per event-loop turn, but a port fed steadily keeps a
+ * thread's loop in one turn: past this, what is waiting goes out at once.
+ */
+const FLUSH_AFTER_MS = 0.5;
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -59,7 +66,7 @@ class Session {
   #base: ContextBase | undefined;
   #setupContext: RequestContext | undefined;
   /** Resolves a standby's wait for ACTIVATE. */
-  #activated: ((workerId: number) => void) | undefined;
+  #activated: ((message: ActivateMessage) => void) | undefined;
   readonly #contexts = new Map<number, RequestContext>();
   readonly #pumps = new Map<number, StreamPump>();
   #app: App | undefined;
@@ -84,20 +91,28 @@ class Session {
   }
 
   async run(): Promise<void> {
-    lowerThreadPriority(this.#task.niceIncrement);
     const ended = new Promise<void>((resolve) => (this.#ended = resolve));
     this.#port.on('message', (batch: ToThread[]) => {
-      for (const message of batch) this.#onMessage(message);
+      for (const message of batch) {
+        const start = performance.now();
+        this.#onMessage(message);
+        // A handler that held the loop this long answers now, not after the requests queued behind it.
+        if (performance.now() - start >= FLUSH_AFTER_MS) this.#out.flush();
+        else this.#out.flushIfOlderThan(FLUSH_AFTER_MS);
+      }
     });
     try {
       this.#app = await loadApp(this.#task.app);
       let workerId = this.#task.workerId;
       if (workerId === 0) {
         // A standby: the app is loaded; setup waits until this thread replaces a lost one.
-        const activation = new Promise<number>((resolve) => (this.#activated = resolve));
+        // It stays at full priority until then: a thread cannot raise its priority back.
+        const activation = new Promise<ActivateMessage>((resolve) => (this.#activated = resolve));
         this.#port.postMessage({ t: STANDBY, threadId });
-        workerId = await activation;
-      }
+        const activated = await activation;
+        workerId = activated.workerId;
+        lowerThreadPriority(activated.niceIncrement);
+      } else lowerThreadPriority(this.#task.niceIncrement);
       this.#base = { backend: 'pool', workerId, hub: this.#hub };
       this.#setupContext = createSetupContext(this.#base);
       await this.#app.setup?.(this.#setupContext);
@@ -140,7 +155,7 @@ class Session {
         this.#hub.deliver(message.name, message.message);
         break;
       case ACTIVATE:
-        this.#activated?.(message.workerId);
+        this.#activated?.(message);
         this.#activated = undefined;
         break;
       case SHUTDOWN:

@@ -16,18 +16,18 @@ describe('pool: per-thread contexts', () => {
     dir = undefined;
   });
 
-  it('runs setup and teardown once per thread, with workerIds 1..N', async () => {
+  it('runs setup and teardown once per thread, with workerIds 1..N and N+1 for the express lane', async () => {
     dir = tempDir();
     // Threads copy the environment when they start.
     process.env.SWITCHYARD_POOL_TEST_DIR = dir;
-    const server = await startPool({ workers: 3 });
+    const server = await startPool({ workers: 3, pool: { expressLane: true } });
     for (let i = 0; i < 12; i++) await (await fetch(`${server.url}/whoami`)).text();
     await server.close();
     await server.close();
     const lines = readFileSync(join(dir, 'lifecycle.log'), 'utf8').trim().split('\n');
     const setups = lines.filter((line) => line.startsWith('setup '));
     const teardowns = lines.filter((line) => line.startsWith('teardown '));
-    expect(setups.map((line) => line.split(' ').slice(1, 3).join(' ')).sort()).toEqual(['pool 1', 'pool 2', 'pool 3']);
+    expect(setups.map((line) => line.split(' ').slice(1, 3).join(' ')).sort()).toEqual(['pool 1', 'pool 2', 'pool 3', 'pool 4']);
     // Each thread tore down once: the same thread ids as set up.
     expect(teardowns.map((line) => line.split(' ')[1]).sort()).toEqual(setups.map((line) => line.split(' ')[3]).sort());
   });

@@ -16,9 +16,15 @@ export function recordingLogger(): Logger & { lines: string[] } {
   return { lines, error: keep, warn: keep, info: keep };
 }
 
+/**
+ * Starts the fixture app on the pool. The express lane is off unless asked
+ * for, so tests of queueing and placement see exactly `workers` threads;
+ * express.test.ts and the conformance suite run with it.
+ */
 export async function startPool(options: Partial<ServeOptions> = {}): Promise<RunningPool & { logger: ReturnType<typeof recordingLogger> }> {
   const logger = recordingLogger();
-  const server = await serve({ app: APP, port: 0, workers: 2, signals: false, logger, ...options });
+  const pool = { expressLane: false, ...options.pool };
+  const server = await serve({ app: APP, port: 0, workers: 2, signals: false, logger, ...options, pool });
   return Object.assign(server, { logger });
 }
 
