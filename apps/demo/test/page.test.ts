@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StatsBoard, STALE_AFTER_MS } from '../src/page/board.js';
 import type { StatsSnapshot, WorkerFigures } from '../src/page/figures.js';
 import { escapeHtml, renderCatalogue } from '../src/page/html.js';
-import { backends, startDemo } from './support/start-demo.js';
+import { backends, contextIds, startDemo } from './support/start-demo.js';
 
 /** Reads server-sent events from `url` until `accept` takes one's data, or the stream has sent `max` events. */
 async function readEvents<T>(url: string, event: string, accept: (data: T) => boolean, max = 15): Promise<T> {
@@ -82,7 +82,7 @@ describe.each(backends)('the page routes under %s', (backend) => {
   });
 
   it('streams stats that list every worker', { timeout: 30_000 }, async () => {
-    const expectedIds = backend === 'reactor' ? [0] : [1, 2];
+    const expectedIds = contextIds(backend);
     const snapshot = await readEvents<StatsSnapshot>(`${server.url}/stats/events`, 'stats', (data) => data.workers.length === expectedIds.length);
     expect(snapshot.backend).toBe(backend);
     expect(snapshot.workers.map((worker) => worker.workerId)).toEqual(expectedIds);

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { RunningServer } from '@switchyard/core';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { backends, startDemo } from '../support/start-demo.js';
+import { backends, contextIds, startDemo } from '../support/start-demo.js';
 import { chromiumPath, installPackages } from '../support/system-packages.js';
 
 const screenshotDir = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
@@ -67,7 +67,7 @@ describe.each(backends)('the page under %s', (backend) => {
     const page = await openPage();
     expect(await page.title()).toBe(`Switchyard demo (${backend})`);
     expect(await page.textContent('#backend')).toBe(backend);
-    const workers = { reactor: /one event loop/, pool: /^2 worker threads/, cluster: /^2 processes/ }[backend];
+    const workers = { reactor: /one event loop/, pool: /^3 worker threads/, cluster: /^2 processes/ }[backend];
     await page.waitForFunction((source) => new RegExp(source).test(document.getElementById('workers')!.textContent ?? ''), workers.source, { timeout: WAIT_MS });
     expect(await page.locator('#routes a[href="/hello"]').count()).toBe(1);
     await shoot(page, 'page');
@@ -107,7 +107,7 @@ describe.each(backends)('the page under %s', (backend) => {
     const rates = await page.evaluate(() => Chart.getChart('throughput-chart')!.data.datasets[0]!.data as number[]);
     expect(Math.max(...rates)).toBeGreaterThan(0);
     // One load bar per worker.
-    await page.waitForFunction((count) => Chart.getChart('load-chart')!.data.labels!.length === count, backend === 'reactor' ? 1 : 2, { timeout: WAIT_MS });
+    await page.waitForFunction((count) => Chart.getChart('load-chart')!.data.labels!.length === count, contextIds(backend).length, { timeout: WAIT_MS });
     await shoot(page, 'stats');
   });
 });

@@ -16,3 +16,12 @@ export const backends: readonly BackendName[] = ['reactor', 'pool', 'cluster'];
 export function startDemo(backend: BackendName, options: Partial<ServeOptions> = {}): Promise<RunningServer> {
   return serve({ backend, app: demoApp, port: 0, host: '127.0.0.1', workers: 2, signals: false, ...options });
 }
+
+/**
+ * The worker ids `startDemo` runs under `backend`: the reactor's one loop
+ * (0); the pool's two serving threads and its express lane (3), which runs
+ * `setup` and reports stats like the others; the cluster's two processes.
+ */
+export function contextIds(backend: BackendName): number[] {
+  return { reactor: [0], pool: [1, 2, 3], cluster: [1, 2] }[backend];
+}
