@@ -58,7 +58,13 @@ export const CHEAP_MS = BUSY_BUDGET_MS / 4;
  * its port when it frees: the main thread, sharing the cores with the
  * threads, may take a millisecond or more to be scheduled and send it.
  */
-export const PREFETCH_MS = 2;
+export const PREFETCH_MS = 3;
+/**
+ * Work a thread's port should hold when it answers, so that the main thread
+ * has time to be scheduled and send the next request while the thread
+ * runs what it holds.
+ */
+export const REACT_MS = 1;
 /** Seconds a refused client is told to wait (RFC 9110, 10.2.3). */
 const RETRY_AFTER_S = 1;
 
@@ -260,15 +266,28 @@ export class Dispatcher implements ThreadEvents {
    * frees up when it answers (which drains the queue), when its running
    * request is expected to be within PREFETCH_MS of done, or when it
    * starts moving again after looking blocked; neither of the last two sends
-   * a message, so wake up and look then.
+   * a message, so wake up and look then. Under steady load every thread
+   * has its next request queued already and answers drive everything: no
+   * timer, so the main thread wakes (and takes a core from a busy thread)
+   * only when there is work for it.
    */
   #armWake(): void {
     const now = performance.now();
     let soonest = Infinity;
     for (const thread of this.#threads.list) {
-      if (!thread.ready || thread.running.size >= this.#capacity) continue;
+      const running = thread.running.size;
+      // An idle thread already took whatever it may take (the express lane, idle, takes no expensive request).
+      if (!thread.ready || running === 0 || running >= this.#capacity) continue;
       const wait = thread.wait(now);
-      soonest = Math.min(soonest, wait > PREFETCH_MS ? wait - PREFETCH_MS : BUSY_BUDGET_MS);
+      if (wait <= PREFETCH_MS) {
+        soonest = Math.min(soonest, BUSY_BUDGET_MS);
+        continue;
+      }
+      // If, when it next answers, it will still hold enough to keep busy
+      // while the main thread reacts, and little enough to take more then,
+      // that answer does the job: no timer to wake the loop for.
+      const held = thread.heldAtNextAnswer(now);
+      if (held < REACT_MS || held > PREFETCH_MS) soonest = Math.min(soonest, wait - PREFETCH_MS);
     }
     if (soonest === Infinity || (this.#wake && this.#wakeAt <= now + soonest)) return;
     clearTimeout(this.#wake);
@@ -322,7 +341,7 @@ export class Dispatcher implements ThreadEvents {
   /** The thread is done with `job` (it answered, failed or streams on): free its slot. */
   #release(thread: ThreadHandle, job: Job, message: ResponseMessage | HeadMessage | FailedMessage): void {
     thread.running.delete(job.id);
-    thread.answered(job.seq);
+    thread.answered(job.seq, performance.now());
     this.#costs.record(job.route, message.costMs);
     thread.stats.record(message.runMs, Math.max(0, performance.now() - job.readyAt - message.runMs));
   }
@@ -404,7 +423,7 @@ export class Dispatcher implements ThreadEvents {
         const job = thread.running.get(message.id);
         if (!job) return;
         thread.running.delete(job.id);
-        thread.answered(job.seq);
+        thread.answered(job.seq, performance.now());
         this.#drain();
         return;
       }

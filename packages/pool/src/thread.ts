@@ -40,7 +40,10 @@ export class ThreadHandle {
   /** The current session's started counter; kept after it dies, to tell what never ran. */
   #started = new Int32Array(new SharedArrayBuffer(4));
   #sent = 0;
-  /** The last `started` value seen, and since when the thread has made no progress. */
+  /**
+   * The last `started` value seen, and the last sign of progress: a start
+   * or an answer seen, or requests sent to a thread that held none.
+   */
   #seenStarted = 0;
   #progressAt = 0;
   /** Requests sent and not started yet, in send order: their seqs and expected costs. */
@@ -48,9 +51,10 @@ export class ThreadHandle {
   #queuedCost: number[] = [];
   #queuedHead = 0;
   #queuedSum = 0;
-  /** The last request the thread started: its seq and expected cost, until it answers. */
+  /** The last request the thread started: its seq, whether it is still unanswered, and when it should end. */
   #currentSeq = 0;
-  #currentCost = 0;
+  #currentOpen = false;
+  #currentEndsAt = 0;
 
   constructor(id: number, events: ThreadEvents, role: { express: boolean; niceIncrement: number }) {
     this.id = id;
@@ -77,7 +81,7 @@ export class ThreadHandle {
     this.#started = link.started;
     this.#sent = 0;
     this.#seenStarted = 0;
-    this.#currentCost = 0;
+    this.#currentOpen = false;
     this.#clearQueued();
     this.state = 'starting';
     link.onMessage = (message) => this.#events.message(this, message);
@@ -102,7 +106,7 @@ export class ThreadHandle {
   /** Records a request sent with `expected` cost; returns its place in this thread's order. */
   sent(expected: number, now: number): number {
     this.#refresh(now);
-    // Nothing was waiting for the thread: from now on, it owes progress.
+    // Nothing was waiting to start: from now on, it owes progress.
     if (this.#queuedHead === this.#queuedSeq.length) this.#progressAt = now;
     const seq = (this.#sent = (this.#sent + 1) | 0);
     this.#queuedSeq.push(seq);
@@ -119,23 +123,44 @@ export class ThreadHandle {
   wait(now: number): number {
     this.#refresh(now);
     const queued = this.#queuedHead === this.#queuedSeq.length ? 0 : this.#queuedSum;
-    const left = this.#currentCost - (now - this.#progressAt);
+    const left = this.#currentOpen ? this.#currentEndsAt - now : 0;
     return left > 0 ? queued + left : queued;
   }
 
-  /** The thread answered the request sent as `seq`. */
-  answered(seq: number): void {
-    if (seq === this.#currentSeq) this.#currentCost = 0;
+  /**
+   * Expected milliseconds of work the thread will still hold when it next
+   * answers: what waits behind the request it runs, or, if it has just
+   * answered that one, behind the request it starts next.
+   */
+  heldAtNextAnswer(now: number): number {
+    this.#refresh(now);
+    const head = this.#queuedHead;
+    if (head === this.#queuedSeq.length) return 0;
+    return this.#currentOpen ? this.#queuedSum : this.#queuedSum - this.#queuedCost[head]!;
   }
 
   /**
-   * True when requests sent to the thread have waited more than `ms` without
-   * the thread starting any: its event loop is held by synchronous work
-   * (perhaps forever), so more requests should go elsewhere.
+   * The thread answered the request sent as `seq`. Answering the request it
+   * runs is progress: what waits in its port starts next, so it does not
+   * count as blocked from before (it was sent while that request ran).
+   */
+  answered(seq: number, now: number): void {
+    if (seq !== this.#currentSeq) return;
+    this.#currentOpen = false;
+    this.#progressAt = now;
+  }
+
+  /**
+   * True when requests sent to the thread have waited more than `ms` past
+   * when it should have started one (its last sign of progress, or the
+   * expected end of the request it runs): its event loop is held by
+   * synchronous work (perhaps forever), so more requests should go elsewhere.
    */
   blocked(now: number, ms: number): boolean {
     this.#refresh(now);
-    return this.#queuedHead !== this.#queuedSeq.length && now - this.#progressAt > ms;
+    if (this.#queuedHead === this.#queuedSeq.length) return false;
+    const due = this.#currentOpen ? Math.max(this.#progressAt, this.#currentEndsAt) : this.#progressAt;
+    return now - due > ms;
   }
 
   /** True if the thread never started the request sent as `seq`; valid after it died, too. */
@@ -217,12 +242,14 @@ export class ThreadHandle {
     if (started === this.#seenStarted) return;
     this.#seenStarted = started;
     this.#progressAt = now;
+    this.#currentOpen = true;
     const seqs = this.#queuedSeq;
     let head = this.#queuedHead;
     while (head < seqs.length && ((seqs[head]! - started) | 0) <= 0) {
+      const cost = this.#queuedCost[head]!;
       this.#currentSeq = seqs[head]!;
-      this.#currentCost = this.#queuedCost[head]!;
-      this.#queuedSum -= this.#currentCost;
+      this.#currentEndsAt = now + cost;
+      this.#queuedSum -= cost;
       head++;
     }
     if (head === seqs.length) this.#clearQueued();
