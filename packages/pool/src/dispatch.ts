@@ -340,10 +340,11 @@ export class Dispatcher implements ThreadEvents {
 
   /** The thread is done with `job` (it answered, failed or streams on): free its slot. */
   #release(thread: ThreadHandle, job: Job, message: ResponseMessage | HeadMessage | FailedMessage): void {
+    const now = performance.now();
     thread.running.delete(job.id);
-    thread.answered(job.seq, performance.now());
+    thread.answered(job.seq, now);
     this.#costs.record(job.route, message.costMs);
-    thread.stats.record(message.runMs, Math.max(0, performance.now() - job.readyAt - message.runMs));
+    thread.stats.record(message.runMs, Math.max(0, now - job.readyAt - message.runMs));
   }
 
   message(thread: ThreadHandle, message: FromThread): void {
