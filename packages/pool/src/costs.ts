@@ -1,50 +1,114 @@
 /**
- * What each route costs a thread, learnt from the threads' reports. A
- * request's "cost" is the time it kept its thread's event loop busy (see
- * `costMs` in messages.ts), so a handler awaiting a slow upstream is cheap
- * and one doing 2 ms of synchronous work is not. The dispatcher uses the
- * expected cost to keep CPU-bound requests from piling up behind a busy
- * thread and to let cheap requests pass queued expensive ones.
+ * What each route costs a thread, learnt from the threads' reports, and the
+ * class the scheduler gives a request from it. A request's "cost" is the
+ * time it kept its thread's event loop busy (see `costMs` in messages.ts),
+ * so a handler awaiting a slow upstream is cheap and one doing 2 ms of
+ * synchronous work is not.
+ *
+ * A route is cheap while expensive requests are rare among its recent ones:
+ * one slow sample (a cold first call, a garbage collection, a thread the OS
+ * kept waiting) does not flip it, two in a row do, and a route that turns
+ * expensive is expensive from its second slow request on. A route never
+ * seen is unknown, never guessed.
  */
 
-/** Weight of the newest sample in the moving average. */
+/** A request that kept its thread under this long is cheap. */
+export const CHEAP_MS = 0.5;
+/** Weight of the newest sample in a route's share of expensive requests. */
+const SHARE_ALPHA = 0.25;
+/** A route whose share of expensive requests is this or more is expensive. */
+const HEAVY_SHARE = 0.3;
+/** Weight of the newest sample in a route's moving average (used to rank waits, not to classify). */
 const ALPHA = 0.25;
-/** Routes remembered; beyond it the oldest is forgotten (apps with ids in paths). */
-const MAX_ROUTES = 1024;
+/** Routes remembered; past it the least recently used is forgotten. */
+export const MAX_ROUTES = 1024;
+
+export const CHEAP = 0;
+export const HEAVY = 1;
+export const UNKNOWN = 2;
+/** How the scheduler treats a request: known cheap, known (or seen) expensive, or never seen. */
+export type CostClass = typeof CHEAP | typeof HEAVY | typeof UNKNOWN;
+
+interface RouteCost {
+  /** Moving average of its costs, in milliseconds. */
+  average: number;
+  /** Moving share of its requests that were expensive, 0..1. */
+  share: number;
+}
 
 export class RouteCosts {
-  readonly #costs = new Map<string, number>();
-  /** The average over every request: the guess for a route not seen yet. */
-  #overall = 0;
+  /** Insertion order is recency: a lookup moves a route to the end. */
+  readonly #routes = new Map<string, RouteCost>();
 
-  /** Expected cost in milliseconds. */
+  get size(): number {
+    return this.#routes.size;
+  }
+
+  /** The class a request of `route` gets now. */
+  classify(route: string): CostClass {
+    const known = this.#routes.get(route);
+    if (!known) return UNKNOWN;
+    // Most recently used last, so the table forgets what the app no longer asks for.
+    this.#routes.delete(route);
+    this.#routes.set(route, known);
+    return known.share < HEAVY_SHARE ? CHEAP : HEAVY;
+  }
+
+  /** Expected cost in milliseconds (0 for a route never seen). */
   expected(route: string): number {
-    return this.#costs.get(route) ?? this.#overall;
+    return this.#routes.get(route)?.average ?? 0;
   }
 
   record(route: string, costMs: number): void {
-    this.#overall += ALPHA * (costMs - this.#overall);
-    this.#set(route, costMs);
-  }
-
-  /** A request of `route` ran past the timeout: remember the route as that expensive, and only it. */
-  timedOut(route: string, timeoutMs: number): void {
-    this.#set(route, Math.max(timeoutMs, this.expected(route)));
-  }
-
-  #set(route: string, costMs: number): void {
-    const known = this.#costs.get(route);
-    if (known !== undefined) {
-      this.#costs.set(route, known + ALPHA * (costMs - known));
+    const expensive = costMs >= CHEAP_MS ? 1 : 0;
+    const known = this.#routes.get(route);
+    if (!known) {
+      this.#add(route, { average: costMs, share: expensive });
       return;
     }
-    if (this.#costs.size >= MAX_ROUTES) this.#costs.delete(this.#costs.keys().next().value!);
-    this.#costs.set(route, costMs);
+    known.average += ALPHA * (costMs - known.average);
+    known.share += SHARE_ALPHA * (expensive - known.share);
+  }
+
+  /**
+   * A request of `route` was seen holding its thread for `busyMs` before it
+   * answered (a thread that stopped moving, or a request that timed out):
+   * the route is expensive from now on, without waiting for the answer.
+   * Seen, not guessed: a pause of the thread is not mistaken for this,
+   * since it must last several beats (see OBSERVE_MS).
+   */
+  observed(route: string, busyMs: number): void {
+    const known = this.#routes.get(route);
+    if (!known) this.#add(route, { average: busyMs, share: 1 });
+    else {
+      known.average = Math.max(known.average, busyMs);
+      known.share = Math.max(known.share, HEAVY_SHARE);
+    }
+  }
+
+  #add(route: string, cost: RouteCost): void {
+    if (this.#routes.size >= MAX_ROUTES) this.#routes.delete(this.#routes.keys().next().value!);
+    this.#routes.set(route, cost);
   }
 }
 
-/** The route of a request: method and path, without the query. */
+/** A path segment that names one item of many (a number, a hex or base64 id, a UUID), not a route of its own. */
+const ID_SEGMENT = /^(?:\d+|[0-9a-f]{8,}|[0-9a-f]{8}-[0-9a-f-]{27}|(?=[^/]*\d)[\w.~-]{16,})$/i;
+
+/**
+ * The route of a request: method and path, without the query, with each
+ * segment that looks like an id replaced by `:id`, so `/users/123` and
+ * `/users/456` share what is learnt and an app with a million users does
+ * not fill the table with one entry each.
+ */
 export function routeKey(method: string, url: string): string {
   const query = url.indexOf('?');
-  return method + ' ' + (query === -1 ? url : url.slice(0, query));
+  const path = query === -1 ? url : url.slice(0, query);
+  return method + ' ' + (/\d|[0-9a-f]{8}/i.test(path) ? normalize(path) : path);
+}
+
+function normalize(path: string): string {
+  const segments = path.split('/');
+  for (let i = 1; i < segments.length; i++) if (ID_SEGMENT.test(segments[i]!)) segments[i] = ':id';
+  return segments.join('/');
 }

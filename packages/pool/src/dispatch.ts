@@ -1,17 +1,13 @@
 /**
- * The main thread's traffic control: which thread takes a request, what
- * waits in the queue, what comes back, and what happens when a request
- * times out or its thread goes away.
+ * The main thread's traffic control: which thread takes a request (the rule
+ * is in placement.ts), what waits in the queue, what comes back, and what
+ * happens when a request times out or its thread goes away.
  *
  * Each route's cost to a thread is learnt (costs.ts), and each thread's
- * progress is read from a shared counter (thread.ts), so the main thread
- * knows how long a request sent to a thread now would wait there. Requests
- * expected to be cheap go at once to the thread where that wait is
- * shortest, or to the express lane when every other thread would make them
- * wait; expensive ones only to a thread where it is under PREFETCH_MS, and
- * otherwise wait on the main thread for whichever thread frees first,
- * instead of queueing behind one busy thread. Async handlers cost little,
- * so up to `concurrentTasksPerWorker` overlap.
+ * progress is read from shared memory (progress.ts), so the main thread
+ * knows which requests a thread holds, which it has started, and whether
+ * its loop is moving. Async handlers cost little, so up to
+ * `concurrentTasksPerWorker` overlap on a thread.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
@@ -19,6 +15,8 @@ import type { Piscina } from 'piscina';
 import { NodeRequest, sendError } from '@switchyard/core/node';
 import type { Logger, RequestCounters, ResolvedLimits } from '@switchyard/core';
 import { RouteCosts, routeKey } from './costs.js';
+import { observeBusy } from './observe.js';
+import { place, type Threads as Placement } from './placement.js';
 import { Deadlines } from './deadlines.js';
 import { fromErrorData, threadStuck } from './errors.js';
 import { CLOSED, Job, QUEUED, RECEIVING, RUNNING, STREAMING } from './job.js';
@@ -48,33 +46,14 @@ import type { PoolWorkerStats } from './stats.js';
 import type { ThreadEvents, ThreadHandle } from './thread.js';
 import { Threads } from './threads.js';
 
-/** A thread that has started nothing sent to it for this long is held by synchronous work: send it no more. */
-export const BUSY_BUDGET_MS = 1;
-/** Requests expected to cost less than this skip ahead of expensive ones in the queue. */
-export const CHEAP_MS = BUSY_BUDGET_MS / 4;
-/**
- * A busy thread takes its next expensive request when what it holds is
- * expected to last at most this long, so that the request is already in
- * its port when it frees: the main thread, sharing the cores with the
- * threads, may take a millisecond or more to be scheduled and send it.
- */
-export const PREFETCH_MS = 3;
-/**
- * Work a thread's port should hold when it answers, so that the main thread
- * has time to be scheduled and send the next request while the thread
- * runs what it holds.
- */
-export const REACT_MS = 1;
 /** Seconds a refused client is told to wait (RFC 9110, 10.2.3). */
 const RETRY_AFTER_S = 1;
-
-/** Whether `a` is the less loaded thread, backlogs being equal: requests held and streaming, then requests held. */
-function less(a: ThreadHandle, b: ThreadHandle): boolean {
-  const totalA = a.running.size + a.streams.size;
-  const totalB = b.running.size + b.streams.size;
-  if (totalA !== totalB) return totalA < totalB;
-  return a.running.size < b.running.size;
-}
+/**
+ * While requests wait, how soon to look again at a thread that has requests
+ * in its port and is moving: it starts them without a message, and once it
+ * has, it may take the next.
+ */
+const RECHECK_MS = 1;
 
 const NO_BODY_OPTIONS = { maxBodySize: 0, signal: () => new AbortController().signal, onTooLarge: () => {} };
 
@@ -100,10 +79,10 @@ export class Dispatcher implements ThreadEvents {
   readonly #maxQueue: number;
   /** How long a thread's loop may stay busy after one of its requests timed out before it counts as stuck. */
   readonly #stuckGraceMs: number;
+  readonly #placement: Placement;
   #nextId = 1;
   #rotation = 0;
   #wake: NodeJS.Timeout | undefined;
-  #wakeAt = 0;
 
   constructor(config: DispatcherConfig) {
     this.#config = config;
@@ -125,6 +104,7 @@ export class Dispatcher implements ThreadEvents {
       },
       this,
     );
+    this.#placement = { serving: this.#threads.serving, express: this.#threads.express, capacity: this.#capacity };
   }
 
   get threads(): readonly ThreadHandle[] {
@@ -141,8 +121,7 @@ export class Dispatcher implements ThreadEvents {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const route = routeKey(method, url);
-    const expected = this.#costs.expected(route);
-    const job = new Job(this.#nextId++, req, res, performance.now(), route, expected, expected < CHEAP_MS);
+    const job = new Job(this.#nextId++, req, res, performance.now(), route, this.#costs.expected(route), this.#costs.classify(route));
     this.#deadlines.add(job, job.arrivedAt);
     res.once('close', () => {
       if (!res.writableFinished) this.#clientGone(job);
@@ -169,7 +148,8 @@ export class Dispatcher implements ThreadEvents {
     };
     job.hadBody = body !== null;
     job.readyAt = performance.now();
-    const thread = this.#pick(job.expected);
+    observeBusy(this.#threads.list, this.#costs, job.readyAt);
+    const thread = this.#pick(job);
     if (thread) this.#run(thread, job);
     else if (this.queue.size < this.#maxQueue) {
       job.state = QUEUED;
@@ -217,82 +197,28 @@ export class Dispatcher implements ThreadEvents {
     await this.#threads.close(graceMs);
   }
 
-  /**
-   * The ready thread that should take a request of `expected` cost, if any
-   * may, the shortest expected wait first. An idle thread takes anything; a
-   * busy one takes an expensive request only if it would wait at most
-   * PREFETCH_MS there (so the thread's next request is queued before it
-   * frees, and it never idles for a round trip), and a cheap request
-   * always: holding it on the main thread would only add a hop. A cheap
-   * request that would wait CHEAP_MS or more everywhere goes to the express
-   * lane instead, if that is sooner.
-   */
-  #pick(expected: number): ThreadHandle | undefined {
-    const threads = this.#threads.serving;
-    const count = threads.length;
-    const now = performance.now();
-    // Start the scan one further each time, so equally idle threads take turns.
-    const first = this.#rotation++ % count;
-    let best: ThreadHandle | undefined;
-    let bestWait = Infinity;
-    for (let i = 0; i < count; i++) {
-      const thread = threads[(first + i) % count]!;
-      const wait = this.#waitAt(thread, expected, now);
-      if (wait === undefined) continue;
-      if (!best || wait < bestWait || (wait === bestWait && less(thread, best))) {
-        best = thread;
-        bestWait = wait;
-      }
-    }
-    const express = this.#threads.express;
-    if (!express || expected >= CHEAP_MS || bestWait < CHEAP_MS) return best;
-    const wait = this.#waitAt(express, expected, now);
-    return wait !== undefined && wait < bestWait ? express : best;
-  }
-
-  /** How long a request of `expected` cost would wait on `thread`, or undefined if the thread should not take it now. */
-  #waitAt(thread: ThreadHandle, expected: number, now: number): number | undefined {
-    if (!thread.ready) return undefined;
-    const running = thread.running.size;
-    if (running === 0) return 0;
-    if (running >= this.#capacity) return undefined;
-    const wait = thread.wait(now);
-    if ((wait > PREFETCH_MS && expected >= CHEAP_MS) || thread.blocked(now, BUSY_BUDGET_MS)) return undefined;
-    return wait;
+  #pick(job: Job): ThreadHandle | undefined {
+    return place(job, this.#placement, performance.now(), this.#rotation++);
   }
 
   /**
-   * Requests wait on the main thread while every thread is busy. A thread
-   * frees up when it answers (which drains the queue), when its running
-   * request is expected to be within PREFETCH_MS of done, or when it
-   * starts moving again after looking blocked; neither of the last two sends
-   * a message, so wake up and look then. Under steady load every thread
-   * has its next request queued already and answers drive everything: no
-   * timer, so the main thread wakes (and takes a core from a busy thread)
-   * only when there is work for it.
+   * Requests wait on the main thread while no thread may take them. Most
+   * changes that free a thread come as a message (an answer), which drains
+   * the queue. Two do not: a thread starting what waits in its port (after
+   * which it may take the next request), and a thread seen busy beating
+   * again (its long work ended, or it was only waiting on I/O). So while
+   * requests wait, look again shortly at such threads, unless an answer
+   * comes first.
    */
   #armWake(): void {
+    if (this.#wake) return;
     const now = performance.now();
-    let soonest = Infinity;
     for (const thread of this.#threads.list) {
-      const running = thread.running.size;
-      // An idle thread already took whatever it may take (the express lane, idle, takes no expensive request).
-      if (!thread.ready || running === 0 || running >= this.#capacity) continue;
-      const wait = thread.wait(now);
-      if (wait <= PREFETCH_MS) {
-        soonest = Math.min(soonest, BUSY_BUDGET_MS);
-        continue;
+      if (thread.ready && (thread.unstarted(now) > 0 || thread.busyFor(now) > 0)) {
+        this.#wake = setTimeout(this.#onWake, RECHECK_MS);
+        return;
       }
-      // If, when it next answers, it will still hold enough to keep busy
-      // while the main thread reacts, and little enough to take more then,
-      // that answer does the job: no timer to wake the loop for.
-      const held = thread.heldAtNextAnswer(now);
-      if (held < REACT_MS || held > PREFETCH_MS) soonest = Math.min(soonest, wait - PREFETCH_MS);
     }
-    if (soonest === Infinity || (this.#wake && this.#wakeAt <= now + soonest)) return;
-    clearTimeout(this.#wake);
-    this.#wakeAt = now + soonest;
-    this.#wake = setTimeout(this.#onWake, Math.max(1, Math.ceil(soonest)));
   }
 
   readonly #onWake = () => {
@@ -303,8 +229,7 @@ export class Dispatcher implements ThreadEvents {
   #run(thread: ThreadHandle, job: Job): void {
     job.state = RUNNING;
     job.thread = thread;
-    job.seq = thread.sent(job.expected, performance.now());
-    thread.running.set(job.id, job);
+    thread.sent(job, performance.now());
     const message = job.message!;
     message.seq = job.seq;
     // The body's buffer is transferred when the turn's batch goes out; it is detached here after.
@@ -317,7 +242,7 @@ export class Dispatcher implements ThreadEvents {
     while (this.queue.size > 0) {
       let moved = false;
       for (const job of this.queue.candidates()) {
-        const thread = this.#pick(job.expected);
+        const thread = this.#pick(job);
         if (!thread) continue;
         this.queue.take(job);
         this.#run(thread, job);
@@ -341,8 +266,7 @@ export class Dispatcher implements ThreadEvents {
   /** The thread is done with `job` (it answered, failed or streams on): free its slot. */
   #release(thread: ThreadHandle, job: Job, message: ResponseMessage | HeadMessage | FailedMessage): void {
     const now = performance.now();
-    thread.running.delete(job.id);
-    thread.answered(job.seq, now);
+    thread.answered(job, now);
     this.#costs.record(job.route, message.costMs);
     thread.stats.record(message.runMs, Math.max(0, now - job.readyAt - message.runMs));
   }
@@ -423,8 +347,7 @@ export class Dispatcher implements ThreadEvents {
       case DROPPED: {
         const job = thread.running.get(message.id);
         if (!job) return;
-        thread.running.delete(job.id);
-        thread.answered(job.seq, performance.now());
+        thread.answered(job, performance.now());
         this.#drain();
         return;
       }
@@ -459,13 +382,12 @@ export class Dispatcher implements ThreadEvents {
       job.res.destroy();
       this.finish(job);
     }
-    thread.running.clear();
-    thread.streams.clear();
+    thread.clear();
     thread.stats.restarts++;
     thread.stats.replaced();
     for (const job of retry) {
       job.thread = undefined;
-      const other = this.#pick(job.expected);
+      const other = this.#pick(job);
       if (other) this.#run(other, job);
       else {
         // Admitted already, so it may go past maxQueue.
@@ -514,7 +436,7 @@ export class Dispatcher implements ThreadEvents {
         job.answered = true;
         job.state = CLOSED;
         // It has cost at least this much: later requests of its route wait for an idle thread.
-        this.#costs.timedOut(job.route, limits.requestTimeout);
+        this.#costs.observed(job.route, limits.requestTimeout);
         sendError(job.res, 504);
         this.finish(job);
         thread.post({ t: ABORT, id: job.id, reason: 'timeout' });

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { CHEAP, CHEAP_MS, UNKNOWN, type CostClass } from './costs.js';
+import { FAST_LANE, SLOW_LANE, UNSURE_LANE, type Lane, type Queued } from './queue.js';
 import type { RequestMessage } from './messages.js';
-import type { Queued } from './queue.js';
 import type { StreamSink } from './respond.js';
 import type { ThreadHandle } from './thread.js';
 
@@ -22,7 +23,10 @@ export class Job implements Queued {
   readonly route: string;
   /** The route's expected cost when the request arrived, in milliseconds. */
   readonly expected: number;
-  readonly cheap: boolean;
+  /** How the scheduler treats it: known cheap, heavy (known or seen expensive), or unknown (route never seen). */
+  readonly cls: CostClass;
+  /** Where it waits in the queue, if it has to. */
+  readonly lane: Lane;
   state: JobState = RECEIVING;
   message: RequestMessage | undefined;
   /** When the body was in and the request ready for a thread. */
@@ -37,17 +41,20 @@ export class Job implements Queued {
   answered = false;
   /** Counted out of `inFlight` already. */
   finished = false;
+  /** Seen holding its thread long enough to count as expensive before it answered. */
+  observed = false;
   /** Ran past the request timeout while its body was still arriving. */
   expired = false;
 
-  constructor(id: number, req: IncomingMessage, res: ServerResponse, arrivedAt: number, route: string, expected: number, cheap: boolean) {
+  constructor(id: number, req: IncomingMessage, res: ServerResponse, arrivedAt: number, route: string, expected: number, cls: CostClass) {
     this.id = id;
     this.req = req;
     this.res = res;
     this.arrivedAt = arrivedAt;
     this.route = route;
     this.expected = expected;
-    this.cheap = cheap;
+    this.cls = cls;
+    this.lane = cls === CHEAP ? FAST_LANE : cls === UNKNOWN || expected < CHEAP_MS ? UNSURE_LANE : SLOW_LANE;
   }
 
   get waiting(): boolean {

@@ -10,6 +10,7 @@ import type { Piscina } from 'piscina';
 import { fromErrorData } from './errors.js';
 import { ACTIVATE, READY, SETUP_FAILED, STANDBY, type FromThread, type SessionTask, type ToThread } from './messages.js';
 import { Outbox } from './outbox.js';
+import { SessionProgress } from './progress.js';
 
 export interface LinkConfig {
   pool: Piscina;
@@ -25,8 +26,8 @@ export interface LinkEnd {
 }
 
 export class SessionLink {
-  /** The seq of the last request the thread started (see SessionTask.started). */
-  readonly started = new Int32Array(new SharedArrayBuffer(4));
+  /** What the thread writes as it goes: the last request it started, and its beat. */
+  readonly progress = new SessionProgress();
   /** Settles when the session is over, however it ended. Never rejects. */
   readonly ended: Promise<LinkEnd>;
   /** Resolves once the thread is up: READY (or STANDBY for a standby); rejects if it fails first. */
@@ -72,7 +73,8 @@ export class SessionLink {
       streamWindow: config.streamWindow,
       requestTimeout: config.requestTimeout,
       niceIncrement: config.niceIncrement,
-      started: this.started,
+      progress: this.progress.buffer,
+      clockOrigin: performance.timeOrigin,
     };
     this.ended = config.pool.run(task, { transferList: [port2], signal: this.#controller.signal }).then(
       () => ({ error: undefined }),

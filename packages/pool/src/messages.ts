@@ -34,7 +34,7 @@ export const DROPPED = 20;
 export interface RequestMessage {
   t: typeof REQUEST;
   id: number;
-  /** Position among the requests sent to this thread, for `SessionTask.started`. */
+  /** Position among the requests sent to this thread, for `SessionProgress.started`. */
   seq: number;
   method: string;
   url: string;
@@ -225,10 +225,8 @@ export interface SessionTask {
   requestTimeout: number;
   /** `pool.niceIncrement` (0 for the express lane): how much to lower the thread's priority (Linux); a standby gets it with ACTIVATE. */
   niceIncrement: number;
-  /**
-   * One Int32 on a SharedArrayBuffer: the `seq` of the last request the
-   * thread started. Requests arrive and start in order, so when the thread
-   * dies the main thread knows which of its requests never ran.
-   */
-  started: Int32Array;
+  /** The shared memory of a `SessionProgress`: the last request started, and the thread's beat. */
+  progress: SharedArrayBuffer;
+  /** The main thread's `performance.timeOrigin`, so the thread writes its beat on the main thread's clock. */
+  clockOrigin: number;
 }

@@ -1,8 +1,12 @@
 /**
- * Requests waiting on the main thread for a thread to take them. Two lanes:
- * requests expected to be cheap go before expensive ones, so a health check
- * does not wait behind thirty 2 ms renders. The expensive lane still gets
- * one turn in every `FAST_IN_A_ROW + 1` while both wait, so it cannot starve.
+ * Requests waiting on the main thread for a thread to take them, in three
+ * lanes served in order: requests known to be cheap, so a health check does
+ * not wait behind thirty 2 ms renders; then requests not yet known to be
+ * either (a route never seen, or one that looks cheap on average but not
+ * yet reliably), so a cheap route is not held behind the expensive ones
+ * while it proves itself; then the expensive ones. The expensive lane still
+ * gets one turn in every `FAST_IN_A_ROW + 1` while others wait, so it
+ * cannot starve.
  */
 
 const FAST_IN_A_ROW = 8;
@@ -35,15 +39,19 @@ class Fifo<T> {
   }
 }
 
+export const FAST_LANE = 0;
+export const UNSURE_LANE = 1;
+export const SLOW_LANE = 2;
+export type Lane = typeof FAST_LANE | typeof UNSURE_LANE | typeof SLOW_LANE;
+
 export interface Queued {
   /** False once the entry left the queue some other way (timeout, client gone). */
   readonly waiting: boolean;
-  readonly cheap: boolean;
+  readonly lane: Lane;
 }
 
 export class RequestQueue<T extends Queued> {
-  readonly #fast = new Fifo<T>();
-  readonly #slow = new Fifo<T>();
+  readonly #lanes = [new Fifo<T>(), new Fifo<T>(), new Fifo<T>()] as const;
   #size = 0;
   #fastInARow = 0;
 
@@ -52,7 +60,7 @@ export class RequestQueue<T extends Queued> {
   }
 
   push(item: T): void {
-    (item.cheap ? this.#fast : this.#slow).push(item);
+    this.#lanes[item.lane].push(item);
     this.#size++;
   }
 
@@ -63,22 +71,22 @@ export class RequestQueue<T extends Queued> {
 
   /** The lanes' heads in the order they should be served. */
   candidates(): T[] {
-    const fast = this.#head(this.#fast);
-    const slow = this.#head(this.#slow);
-    if (!fast) return slow ? [slow] : [];
-    if (!slow) return [fast];
-    return this.#fastInARow >= FAST_IN_A_ROW ? [slow, fast] : [fast, slow];
+    const heads: T[] = [];
+    const slow = this.#head(this.#lanes[SLOW_LANE]);
+    if (slow && this.#fastInARow >= FAST_IN_A_ROW) heads.push(slow);
+    for (const lane of [FAST_LANE, UNSURE_LANE] as const) {
+      const head = this.#head(this.#lanes[lane]);
+      if (head) heads.push(head);
+    }
+    if (slow && this.#fastInARow < FAST_IN_A_ROW) heads.push(slow);
+    return heads;
   }
 
   /** Removes `item`, which must be a lane's head from `candidates()`. */
   take(item: T): void {
-    if (item.cheap) {
-      this.#fast.shift();
-      this.#fastInARow = this.#head(this.#slow) ? this.#fastInARow + 1 : 0;
-    } else {
-      this.#slow.shift();
-      this.#fastInARow = 0;
-    }
+    this.#lanes[item.lane].shift();
+    if (item.lane === SLOW_LANE) this.#fastInARow = 0;
+    else this.#fastInARow = this.#head(this.#lanes[SLOW_LANE]) ? this.#fastInARow + 1 : 0;
     this.#size--;
   }
 

@@ -12,6 +12,8 @@ import type { Job } from './job.js';
 import type { SessionLink } from './link.js';
 import { CLOSE, type FromThread, type ToThread } from './messages.js';
 import { ThreadStats } from './stats.js';
+import { SessionProgress } from './progress.js';
+import { CHEAP, UNKNOWN } from './costs.js';
 
 export interface ThreadEvents {
   message(thread: ThreadHandle, message: FromThread): void;
@@ -21,6 +23,13 @@ export interface ThreadEvents {
 
 type State = 'idle' | 'starting' | 'ready' | 'closing';
 
+/**
+ * A thread that has held a started request without a beat for longer than
+ * this is busy in synchronous code. Its timer beats every millisecond; the
+ * rest is room for a thread the OS has not scheduled yet.
+ */
+export const LIVE_MS = 2;
+
 export class ThreadHandle {
   readonly id: number;
   /** The express lane: takes only cheap requests, and only while the other threads are busy. */
@@ -28,7 +37,7 @@ export class ThreadHandle {
   /** How much lower than the main thread this thread runs (`pool.niceIncrement`; 0 for the express lane). */
   readonly niceIncrement: number;
   readonly stats = new ThreadStats();
-  /** Requests the thread has and has not answered yet. */
+  /** Requests sent to the thread and not answered yet, whether started or still in its port. */
   readonly running = new Map<number, Job>();
   /** Requests whose body the thread is streaming. */
   readonly streams = new Map<number, Job>();
@@ -37,23 +46,20 @@ export class ThreadHandle {
   #link: SessionLink | undefined;
   #stuck: Error | undefined;
   #stuckTimer: NodeJS.Timeout | undefined;
-  /** The current session's started counter; kept after it dies, to tell what never ran. */
-  #started = new Int32Array(new SharedArrayBuffer(4));
+  /** The current session's progress (see SessionProgress); kept after it dies, to tell what never ran. */
+  #progress = new SessionProgress();
   #sent = 0;
-  /**
-   * The last `started` value seen, and the last sign of progress: a start
-   * or an answer seen, or requests sent to a thread that held none.
-   */
+  /** Held requests (in `running`) that are not known to be cheap, and those never seen before. */
+  #heavy = 0;
+  #unknown = 0;
+  /** Requests sent and not started yet, in send order (`#unstartedHead` is the next to start). */
+  #unstarted: (Job | undefined)[] = [];
+  #unstartedHead = 0;
+  /** Their expected costs, added up. */
+  #unstartedSum = 0;
+  /** The last started `seq` seen, the request it belongs to, and when that request should end. */
   #seenStarted = 0;
-  #progressAt = 0;
-  /** Requests sent and not started yet, in send order: their seqs and expected costs. */
-  #queuedSeq: number[] = [];
-  #queuedCost: number[] = [];
-  #queuedHead = 0;
-  #queuedSum = 0;
-  /** The last request the thread started: its seq, whether it is still unanswered, and when it should end. */
-  #currentSeq = 0;
-  #currentOpen = false;
+  #current: Job | undefined;
   #currentEndsAt = 0;
 
   constructor(id: number, events: ThreadEvents, role: { express: boolean; niceIncrement: number }) {
@@ -78,11 +84,13 @@ export class ThreadHandle {
   async start(link: SessionLink, activate: boolean): Promise<void> {
     this.#link = link;
     this.#stuck = undefined;
-    this.#started = link.started;
+    this.#progress = link.progress;
     this.#sent = 0;
     this.#seenStarted = 0;
-    this.#currentOpen = false;
-    this.#clearQueued();
+    this.#current = undefined;
+    this.#heavy = 0;
+    this.#unknown = 0;
+    this.#clearUnstarted();
     this.state = 'starting';
     link.onMessage = (message) => this.#events.message(this, message);
     void link.ended.then(({ error }) => this.#ended(link, error));
@@ -103,70 +111,89 @@ export class ThreadHandle {
     this.#link?.post(message, transfer);
   }
 
-  /** Records a request sent with `expected` cost; returns its place in this thread's order. */
-  sent(expected: number, now: number): number {
+  /** Held requests that are not known to be cheap: expensive, or never seen before. */
+  get heavy(): number {
+    return this.#heavy;
+  }
+
+  /** Held requests of routes never seen before. */
+  get unknown(): number {
+    return this.#unknown;
+  }
+
+  /** Records `job` as sent to the thread now, holding it until `answered`; gives it its place in this thread's order. */
+  sent(job: Job, now: number): void {
     this.#refresh(now);
-    // Nothing was waiting to start: from now on, it owes progress.
-    if (this.#queuedHead === this.#queuedSeq.length) this.#progressAt = now;
-    const seq = (this.#sent = (this.#sent + 1) | 0);
-    this.#queuedSeq.push(seq);
-    this.#queuedCost.push(expected);
-    this.#queuedSum += expected;
-    return seq;
+    job.seq = this.#sent = (this.#sent + 1) | 0;
+    this.running.set(job.id, job);
+    this.#count(job, 1);
+    this.#unstarted.push(job);
+    this.#unstartedSum += job.expected;
+  }
+
+  /** The thread is done with `job` (it answered, failed, dropped it, or starts streaming it). */
+  answered(job: Job, now: number): void {
+    this.#refresh(now);
+    if (!this.running.delete(job.id)) return;
+    this.#count(job, -1);
+    if (job === this.#current) this.#current = undefined;
+  }
+
+  /** Forgets every held request (the thread is gone). */
+  clear(): void {
+    this.running.clear();
+    this.streams.clear();
+    this.#heavy = 0;
+    this.#unknown = 0;
+    this.#current = undefined;
+    this.#clearUnstarted();
+  }
+
+  /** Requests sent to the thread that it has not started yet. */
+  unstarted(now: number): number {
+    this.#refresh(now);
+    return this.#unstarted.length - this.#unstartedHead;
+  }
+
+  /**
+   * How long one piece of synchronous work has held the thread's loop, as
+   * far as the main thread can see: the time since its last beat, when it
+   * holds a request it has started and that is more than LIVE_MS ago;
+   * otherwise 0.
+   */
+  busyFor(now: number): number {
+    if (this.running.size <= this.unstarted(now)) return 0;
+    const since = now - this.#progress.beat;
+    return since > LIVE_MS ? since : 0;
+  }
+
+  /** The request the thread runs, when it has started exactly one it has not answered (so what holds its loop is that one). */
+  sole(now: number): Job | undefined {
+    return this.running.size - this.unstarted(now) === 1 ? this.#current : undefined;
+  }
+
+  /** True when the thread has been busy for more than `marginMs` past the expected end of the request it started last. */
+  overdue(now: number, marginMs: number): boolean {
+    const busy = this.busyFor(now);
+    if (busy === 0) return false;
+    return this.#current ? now > this.#currentEndsAt + marginMs : busy > marginMs;
   }
 
   /**
    * Expected milliseconds a request sent now would wait before the thread
-   * starts it: the work queued in its port, plus what is left of the request
-   * it runs (its expected cost less the time since it started).
+   * starts it: what waits in its port, plus what is left of the request it
+   * runs. A thread seen busy past that is taken to stay busy as long again.
    */
   wait(now: number): number {
-    this.#refresh(now);
-    const queued = this.#queuedHead === this.#queuedSeq.length ? 0 : this.#queuedSum;
-    const left = this.#currentOpen ? this.#currentEndsAt - now : 0;
-    return left > 0 ? queued + left : queued;
-  }
-
-  /**
-   * Expected milliseconds of work the thread will still hold when it next
-   * answers: what waits behind the request it runs, or, if it has just
-   * answered that one, behind the request it starts next.
-   */
-  heldAtNextAnswer(now: number): number {
-    this.#refresh(now);
-    const head = this.#queuedHead;
-    if (head === this.#queuedSeq.length) return 0;
-    return this.#currentOpen ? this.#queuedSum : this.#queuedSum - this.#queuedCost[head]!;
-  }
-
-  /**
-   * The thread answered the request sent as `seq`. Answering the request it
-   * runs is progress: what waits in its port starts next, so it does not
-   * count as blocked from before (it was sent while that request ran).
-   */
-  answered(seq: number, now: number): void {
-    if (seq !== this.#currentSeq) return;
-    this.#currentOpen = false;
-    this.#progressAt = now;
-  }
-
-  /**
-   * True when requests sent to the thread have waited more than `ms` past
-   * when it should have started one (its last sign of progress, or the
-   * expected end of the request it runs): its event loop is held by
-   * synchronous work (perhaps forever), so more requests should go elsewhere.
-   */
-  blocked(now: number, ms: number): boolean {
-    this.#refresh(now);
-    if (this.#queuedHead === this.#queuedSeq.length) return false;
-    const due = this.#currentOpen ? Math.max(this.#progressAt, this.#currentEndsAt) : this.#progressAt;
-    return now - due > ms;
+    const busy = this.busyFor(now);
+    const left = this.#current ? Math.max(this.#currentEndsAt - now, busy) : busy;
+    return this.#unstartedSum + (left > 0 ? left : 0);
   }
 
   /** True if the thread never started the request sent as `seq`; valid after it died, too. */
   neverStarted(seq: number): boolean {
     // Wrap-safe: seq counts on in 32 bits.
-    return ((seq - Atomics.load(this.#started, 0)) | 0) > 0;
+    return ((seq - this.#progress.started) | 0) > 0;
   }
 
   /** Reads the thread's event-loop idle time; the dispatcher calls it on a timer. */
@@ -236,34 +263,41 @@ export class ThreadHandle {
     this.#events.exited(this, stuck ?? threadExited(this.id, error ?? 'its session ended unasked'), stuck !== undefined);
   }
 
-  /** Reads how far the thread has got and drops what it has started from the queued work. */
-  #refresh(now: number): void {
-    const started = Atomics.load(this.#started, 0);
-    if (started === this.#seenStarted) return;
-    this.#seenStarted = started;
-    this.#progressAt = now;
-    this.#currentOpen = true;
-    const seqs = this.#queuedSeq;
-    let head = this.#queuedHead;
-    while (head < seqs.length && ((seqs[head]! - started) | 0) <= 0) {
-      const cost = this.#queuedCost[head]!;
-      this.#currentSeq = seqs[head]!;
-      this.#currentEndsAt = now + cost;
-      this.#queuedSum -= cost;
-      head++;
-    }
-    if (head === seqs.length) this.#clearQueued();
-    else if (head > 1024 && head * 2 > seqs.length) {
-      this.#queuedSeq = seqs.slice(head);
-      this.#queuedCost = this.#queuedCost.slice(head);
-      this.#queuedHead = 0;
-    } else this.#queuedHead = head;
+  #count(job: Job, by: 1 | -1): void {
+    if (job.cls === CHEAP) return;
+    this.#heavy += by;
+    if (job.cls === UNKNOWN) this.#unknown += by;
   }
 
-  #clearQueued(): void {
-    this.#queuedSeq = [];
-    this.#queuedCost = [];
-    this.#queuedHead = 0;
-    this.#queuedSum = 0;
+  /** Reads how far the thread has got and moves what it has started out of the unstarted list. */
+  #refresh(now: number): void {
+    const started = this.#progress.started;
+    if (started === this.#seenStarted) return;
+    this.#seenStarted = started;
+    const list = this.#unstarted;
+    let head = this.#unstartedHead;
+    let last: Job | undefined;
+    while (head < list.length && ((list[head]!.seq - started) | 0) <= 0) {
+      last = list[head]!;
+      list[head] = undefined;
+      this.#unstartedSum -= last.expected;
+      head++;
+    }
+    if (last && this.running.has(last.id)) {
+      this.#current = last;
+      // The thread beats as it starts a request: that beat is when this one began, if it is not older than now.
+      this.#currentEndsAt = Math.min(now, this.#progress.beat) + last.expected;
+    }
+    if (head === list.length) this.#clearUnstarted();
+    else if (head > 1024 && head * 2 > list.length) {
+      this.#unstarted = list.slice(head);
+      this.#unstartedHead = 0;
+    } else this.#unstartedHead = head;
+  }
+
+  #clearUnstarted(): void {
+    this.#unstarted = [];
+    this.#unstartedHead = 0;
+    this.#unstartedSum = 0;
   }
 }

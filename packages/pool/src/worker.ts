@@ -43,6 +43,7 @@ import {
 } from './messages.js';
 import { Outbox } from './outbox.js';
 import { lowerThreadPriority } from './priority.js';
+import { SessionProgress } from './progress.js';
 import { reply, type StreamPump } from './reply.js';
 import { ThreadRequest } from './request.js';
 
@@ -51,6 +52,8 @@ import { ThreadRequest } from './request.js';
  * thread's loop in one turn: past this, what is waiting goes out at once.
  */
 const FLUSH_AFTER_MS = 0.5;
+/** How often a thread holding requests that wait on I/O beats (see SessionProgress). */
+const BEAT_MS = 1;
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -71,21 +74,31 @@ class Session {
   readonly #pumps = new Map<number, StreamPump>();
   #app: App | undefined;
   #ended: (() => void) | undefined;
+  readonly #progress: SessionProgress;
+  /** Added to this thread's `performance.now()` to give the main thread's clock. */
+  readonly #clockOffset: number;
   /**
-   * Counts event-loop turns: a handler whose promise settles in the turn it
-   * started in never waited on I/O, so all its time kept the loop busy.
+   * When the thread last did something for a request (started, finished,
+   * returned from a handler, or beat on the timer): a handler that settles
+   * later cost its sync part plus the time since then, the continuation
+   * that settled it.
    */
-  #turn = 0;
-  #turnScheduled = false;
-  readonly #nextTurn = () => {
-    this.#turn++;
-    this.#turnScheduled = false;
+  #lastMark = 0;
+  #beating: NodeJS.Timeout | undefined;
+  readonly #tick = () => {
+    if (this.#contexts.size > this.#pumps.size) this.#mark();
+    else {
+      clearInterval(this.#beating);
+      this.#beating = undefined;
+    }
   };
 
   constructor(task: SessionTask) {
     this.#task = task;
     this.#port = task.port;
     this.#out = new Outbox(task.port);
+    this.#progress = new SessionProgress(task.progress);
+    this.#clockOffset = performance.timeOrigin - task.clockOrigin;
     // Sent at once, not batched: a message that cannot be cloned throws at the publish() call.
     this.#hub = new ChannelHub((name, message) => this.#port.postMessage({ t: PUBLISH, name, message }));
   }
@@ -97,8 +110,13 @@ class Session {
         const start = performance.now();
         this.#onMessage(message);
         // A handler that held the loop this long answers now, not after the requests queued behind it.
-        if (performance.now() - start >= FLUSH_AFTER_MS) this.#out.flush();
+        if (this.#mark() - start >= FLUSH_AFTER_MS) this.#out.flush();
         else this.#out.flushIfOlderThan(FLUSH_AFTER_MS);
+      }
+      // Requests waiting on I/O: beat while they wait, so the main thread can tell waiting from working.
+      if (!this.#beating && this.#contexts.size > this.#pumps.size) {
+        this.#beating = setInterval(this.#tick, BEAT_MS);
+        this.#beating.unref();
       }
     });
     try {
@@ -128,10 +146,6 @@ class Session {
   #onMessage(message: ToThread): void {
     switch (message.t) {
       case REQUEST:
-        if (!this.#turnScheduled) {
-          this.#turnScheduled = true;
-          setImmediate(this.#nextTurn);
-        }
         this.#handle(message);
         break;
       case CREDIT:
@@ -169,9 +183,9 @@ class Session {
 
   #handle(message: RequestMessage): void {
     const { id } = message;
-    Atomics.store(this.#task.started, 0, message.seq);
-    const start = performance.now();
-    const turn = this.#turn;
+    // The beat first: when the main thread sees this request started, it reads when.
+    const start = this.#mark();
+    this.#progress.start(message.seq);
     const ctx = new RequestContext(this.#base!);
     this.#contexts.set(id, ctx);
     const request = new ThreadRequest(message, () => ctx.signal);
@@ -188,15 +202,25 @@ class Session {
       this.#finish(id, result, { runMs: ms, costMs: ms });
       return;
     }
-    const syncMs = performance.now() - start;
+    const syncMs = (this.#lastMark = performance.now()) - start;
     const timing = () => {
-      const runMs = performance.now() - start;
-      return { runMs, costMs: this.#turn === turn ? runMs : syncMs };
+      const now = performance.now();
+      const costMs = syncMs + (now - this.#lastMark);
+      this.#mark();
+      return { runMs: now - start, costMs };
     };
     (result as Promise<unknown>).then(
       (response) => this.#finish(id, response, timing()),
       (error: unknown) => this.#fail(id, timing(), error),
     );
+  }
+
+  /** Records that the loop is moving now: the local mark and the beat the main thread reads. */
+  #mark(): number {
+    const now = performance.now();
+    this.#lastMark = now;
+    this.#progress.setBeat(now + this.#clockOffset);
+    return now;
   }
 
   #finish(id: number, response: unknown, timing: { runMs: number; costMs: number }): void {

@@ -109,7 +109,10 @@ describe('pool: failing handlers', () => {
     // One thread, many requests allowed on it. The first request holds the
     // thread synchronously, so the second waits in its port; then the thread
     // dies. The second never started, so it is served by the new thread.
+    // The first request's route is known to take a while (so the second may
+    // wait behind it; not behind a route never seen).
     server = await startPool({ workers: 1 });
+    for (let i = 0; i < 2; i++) expect(await (await fetch(`${server.url}/block-then-exit?learn=150`)).text()).toBe('learnt');
     dir = tempDir();
     const release = join(dir, 'release');
     const doomed = fetch(`${server.url}/block-then-exit?file=${encodeURIComponent(release)}`);
