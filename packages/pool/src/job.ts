@@ -32,8 +32,9 @@ export class Job implements Queued {
   /** When the body was in and the request ready for a thread. */
   readyAt = 0;
   thread: ThreadHandle | undefined;
-  /** Its place in its thread's order (see `SessionTask.started`). */
+  /** Its place in its thread's order (see `SessionProgress.started`), and when it was sent there. */
   seq = 0;
+  sentAt = 0;
   /** Whether a body went with it: such a request cannot be sent again, its buffer was transferred. */
   hadBody = false;
   sink: StreamSink | undefined;

@@ -28,7 +28,7 @@ type State = 'idle' | 'starting' | 'ready' | 'closing';
  * this is busy in synchronous code. Its timer beats every millisecond; the
  * rest is room for a thread the OS has not scheduled yet.
  */
-export const LIVE_MS = 2;
+export const LIVE_MS = 3;
 
 export class ThreadHandle {
   readonly id: number;
@@ -125,6 +125,7 @@ export class ThreadHandle {
   sent(job: Job, now: number): void {
     this.#refresh(now);
     job.seq = this.#sent = (this.#sent + 1) | 0;
+    job.sentAt = now;
     this.running.set(job.id, job);
     this.#count(job, 1);
     this.#unstarted.push(job);
@@ -157,14 +158,17 @@ export class ThreadHandle {
 
   /**
    * How long one piece of synchronous work has held the thread's loop, as
-   * far as the main thread can see: the time since its last beat, when it
-   * holds a request it has started and that is more than LIVE_MS ago;
-   * otherwise 0.
+   * far as the main thread can see: the time since the thread last beat
+   * (or, if it holds only requests it has not started, since the oldest
+   * was sent), when that is more than LIVE_MS; otherwise 0.
    */
   busyFor(now: number): number {
-    if (this.running.size <= this.unstarted(now)) return 0;
-    const since = now - this.#progress.beat;
-    return since > LIVE_MS ? since : 0;
+    const waiting = this.unstarted(now);
+    if (this.running.size === 0) return 0;
+    let since = this.#progress.beat;
+    if (this.running.size === waiting) since = Math.max(since, this.#unstarted[this.#unstartedHead]!.sentAt);
+    const age = now - since;
+    return age > LIVE_MS ? age : 0;
   }
 
   /** The request the thread runs, when it has started exactly one it has not answered (so what holds its loop is that one). */
