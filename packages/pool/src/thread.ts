@@ -160,20 +160,21 @@ export class ThreadHandle {
    * How long one piece of synchronous work has held the thread's loop, as
    * far as the main thread can see: the time since the thread last beat
    * (or, if it holds only requests it has not started, since the oldest
-   * was sent), when that is more than LIVE_MS; otherwise 0.
+   * was sent), when that is more than LIVE_MS; otherwise 0. A thread
+   * producing a stream counts too: its chunks are work.
    */
   busyFor(now: number): number {
     const waiting = this.unstarted(now);
-    if (this.running.size === 0) return 0;
+    if (this.running.size === 0 && this.streams.size === 0) return 0;
     let since = this.#progress.beat;
-    if (this.running.size === waiting) since = Math.max(since, this.#unstarted[this.#unstartedHead]!.sentAt);
+    if (waiting > 0 && this.running.size === waiting && this.streams.size === 0) since = Math.max(since, this.#unstarted[this.#unstartedHead]!.sentAt);
     const age = now - since;
     return age > LIVE_MS ? age : 0;
   }
 
-  /** The request the thread runs, when it has started exactly one it has not answered (so what holds its loop is that one). */
+  /** The request the thread runs, when it has started exactly one it has not answered and streams nothing (so what holds its loop is that one). */
   sole(now: number): Job | undefined {
-    return this.running.size - this.unstarted(now) === 1 ? this.#current : undefined;
+    return this.streams.size === 0 && this.running.size - this.unstarted(now) === 1 ? this.#current : undefined;
   }
 
   /** True when the thread has been busy for more than `marginMs` past the expected end of the request it started last. */

@@ -52,7 +52,7 @@ import { ThreadRequest } from './request.js';
  * thread's loop in one turn: past this, what is waiting goes out at once.
  */
 const FLUSH_AFTER_MS = 0.5;
-/** How often a thread holding requests that wait on I/O beats (see SessionProgress). */
+/** How often a thread holding requests or streams that wait on I/O beats (see SessionProgress). */
 const BEAT_MS = 1;
 
 function describe(value: unknown): string {
@@ -86,7 +86,7 @@ class Session {
   #lastMark = 0;
   #beating: NodeJS.Timeout | undefined;
   readonly #tick = () => {
-    if (this.#contexts.size > this.#pumps.size) this.#mark();
+    if (this.#contexts.size > 0) this.#mark();
     else {
       clearInterval(this.#beating);
       this.#beating = undefined;
@@ -113,8 +113,8 @@ class Session {
         if (this.#mark() - start >= FLUSH_AFTER_MS) this.#out.flush();
         else this.#out.flushIfOlderThan(FLUSH_AFTER_MS);
       }
-      // Requests waiting on I/O: beat while they wait, so the main thread can tell waiting from working.
-      if (!this.#beating && this.#contexts.size > this.#pumps.size) {
+      // Requests and streams waiting on I/O: beat while they wait, so the main thread can tell waiting from working.
+      if (!this.#beating && this.#contexts.size > 0) {
         this.#beating = setInterval(this.#tick, BEAT_MS);
         this.#beating.unref();
       }

@@ -138,6 +138,22 @@ describe('pool scheduling: long native work and costs that change', () => {
     for (let turn = 0; turn < 4; turn++) expect(place(job(CHEAP), threads, 150, turn)).toBe(two.handle);
   });
 
+  it('counts a thread producing a response stream as busy when it stops beating', async () => {
+    const { threads, fakes } = await pool(2, false);
+    const [one, two] = fakes as [FakeThread, FakeThread];
+    // Thread 1 answered with a stream and holds no request; its chunks take synchronous work.
+    const streaming = job(CHEAP);
+    one.handle.streams.set(streaming.id, streaming);
+    one.beat(0);
+    two.beat(20);
+    expect(one.handle.busyFor(20)).toBe(20);
+    expect(place(job(CHEAP), threads, 20, 0)).toBe(two.handle);
+    expect(place(job(CHEAP), threads, 20, 1)).toBe(two.handle);
+    // While it beats (a stream waiting for its next event), it is a thread like any other.
+    one.beat(20);
+    expect(one.handle.busyFor(20)).toBe(0);
+  });
+
   it('sends no expensive request behind work running past its expected end', async () => {
     const { threads, fakes } = await pool(1, false);
     const [one] = fakes as [FakeThread];
