@@ -39,6 +39,8 @@ interface RouteCost {
 export class RouteCosts {
   /** Insertion order is recency: a lookup moves a route to the end. */
   readonly #routes = new Map<string, RouteCost>();
+  /** The route classified last: already the most recent, no need to move it (a steady load asks for few routes). */
+  #last = '';
 
   get size(): number {
     return this.#routes.size;
@@ -49,8 +51,11 @@ export class RouteCosts {
     const known = this.#routes.get(route);
     if (!known) return UNKNOWN;
     // Most recently used last, so the table forgets what the app no longer asks for.
-    this.#routes.delete(route);
-    this.#routes.set(route, known);
+    if (route !== this.#last) {
+      this.#routes.delete(route);
+      this.#routes.set(route, known);
+      this.#last = route;
+    }
     return known.share < HEAVY_SHARE ? CHEAP : HEAVY;
   }
 
@@ -89,6 +94,7 @@ export class RouteCosts {
   #add(route: string, cost: RouteCost): void {
     if (this.#routes.size >= MAX_ROUTES) this.#routes.delete(this.#routes.keys().next().value!);
     this.#routes.set(route, cost);
+    this.#last = route;
   }
 }
 
