@@ -6,8 +6,8 @@
  * synchronous work is not.
  *
  * A route is cheap while expensive requests are rare among its recent ones:
- * one slow sample (a cold first call, a garbage collection, a thread the OS
- * kept waiting) does not flip it, two in a row do, and a route that turns
+ * one slow sample (a garbage collection, a thread the OS kept waiting) does
+ * not flip it, two in a row do, and a route that turns
  * expensive is expensive from its second slow request on. A route never
  * seen is unknown, never guessed.
  */
@@ -22,6 +22,13 @@ const HEAVY_SHARE = 0.3;
 const ALPHA = 0.25;
 /** Routes remembered; past it the least recently used is forgotten. */
 export const MAX_ROUTES = 1024;
+/**
+ * Answers a thread gives for a route before their costs count: a thread's
+ * first calls of a route run cold (compiling, first-use set-up) and can
+ * take milliseconds for a handler that then takes microseconds. Each thread
+ * compiles its own code, so this is per thread.
+ */
+export const COLD_CALLS = 3;
 
 export const CHEAP = 0;
 export const HEAVY = 1;

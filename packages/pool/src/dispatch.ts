@@ -267,7 +267,7 @@ export class Dispatcher implements ThreadEvents {
   #release(thread: ThreadHandle, job: Job, message: ResponseMessage | HeadMessage | FailedMessage): void {
     const now = performance.now();
     thread.answered(job, now);
-    this.#costs.record(job.route, message.costMs);
+    if (thread.warmed(job.route)) this.#costs.record(job.route, message.costMs);
     thread.stats.record(message.runMs, Math.max(0, now - job.readyAt - message.runMs));
   }
 

@@ -22,7 +22,8 @@ export function observeBusy(threads: readonly ThreadHandle[], costs: RouteCosts,
     if (busy < OBSERVE_MS) continue;
     // Only when one started request is unanswered is it surely the one holding the loop.
     const job = thread.sole(now);
-    if (!job || job.observed || job.cls !== CHEAP) continue;
+    // A thread's first calls of a route run cold, and may be slow for that alone.
+    if (!job || job.observed || job.cls !== CHEAP || !thread.isWarm(job.route)) continue;
     job.observed = true;
     costs.observed(job.route, busy);
   }

@@ -13,7 +13,7 @@ import type { SessionLink } from './link.js';
 import { CLOSE, type FromThread, type ToThread } from './messages.js';
 import { ThreadStats } from './stats.js';
 import { SessionProgress } from './progress.js';
-import { CHEAP, UNKNOWN } from './costs.js';
+import { CHEAP, COLD_CALLS, MAX_ROUTES, UNKNOWN } from './costs.js';
 
 export interface ThreadEvents {
   message(thread: ThreadHandle, message: FromThread): void;
@@ -59,6 +59,8 @@ export class ThreadHandle {
   #unstartedSum = 0;
   /** The last started `seq` seen, the request it belongs to, and when that request should end. */
   #seenStarted = 0;
+  /** Answers this session gave per route, up to COLD_CALLS: until then the thread runs that route cold. */
+  #calls = new Map<string, number>();
   #current: Job | undefined;
   #currentEndsAt = 0;
 
@@ -91,6 +93,8 @@ export class ThreadHandle {
     this.#heavy = 0;
     this.#unknown = 0;
     this.#clearUnstarted();
+    // A new session compiles everything anew.
+    this.#calls = new Map();
     this.state = 'starting';
     link.onMessage = (message) => this.#events.message(this, message);
     void link.ended.then(({ error }) => this.#ended(link, error));
@@ -138,6 +142,20 @@ export class ThreadHandle {
     if (!this.running.delete(job.id)) return;
     this.#count(job, -1);
     if (job === this.#current) this.#current = undefined;
+  }
+
+  /** Whether this thread has run `route` often enough that its costs are a warm thread's (COLD_CALLS). */
+  isWarm(route: string): boolean {
+    return (this.#calls.get(route) ?? 0) >= COLD_CALLS;
+  }
+
+  /** Counts an answer for `route`; true when the thread was warm for it, so its cost says something about the route. */
+  warmed(route: string): boolean {
+    const calls = this.#calls.get(route) ?? 0;
+    if (calls >= COLD_CALLS) return true;
+    if (this.#calls.size >= MAX_ROUTES) this.#calls.clear();
+    this.#calls.set(route, calls + 1);
+    return false;
   }
 
   /** Forgets every held request (the thread is gone). */

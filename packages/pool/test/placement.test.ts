@@ -13,7 +13,7 @@
  * expensive requests there.
  */
 import { describe, expect, it } from 'vitest';
-import { CHEAP, CHEAP_MS, HEAVY, MAX_ROUTES, RouteCosts, routeKey, UNKNOWN, type CostClass } from '../src/costs.js';
+import { CHEAP, CHEAP_MS, COLD_CALLS, HEAVY, MAX_ROUTES, RouteCosts, routeKey, UNKNOWN, type CostClass } from '../src/costs.js';
 import type { Job } from '../src/job.js';
 import type { SessionLink } from '../src/link.js';
 import { observeBusy, OBSERVE_MS } from '../src/observe.js';
@@ -174,12 +174,28 @@ describe('pool scheduling: long native work and costs that change', () => {
     const { fakes } = await pool(2, false);
     const [one] = fakes as [FakeThread];
     const slow = job(CHEAP, 0.05, 'GET /search');
+    // The thread has run the route before: it is warm, so its time is the route's own.
+    for (let i = 0; i < COLD_CALLS; i++) one.handle.warmed('GET /search');
     one.begin(send(one, slow, 0), 0);
     // Within a beat or two nothing is concluded: a thread may be paused by the OS or a collection.
     observeBusy([one.handle], costs, LIVE_MS + 1);
     expect(costs.classify('GET /search')).toBe(CHEAP);
     observeBusy([one.handle], costs, OBSERVE_MS + 1);
     expect(costs.classify('GET /search')).toBe(HEAVY);
+  });
+
+  it('does not blame a route for a thread running it cold', async () => {
+    const costs = new RouteCosts();
+    for (let i = 0; i < 50; i++) costs.record('GET /search', 0.05);
+    const { fakes } = await pool(1, false);
+    const [one] = fakes as [FakeThread];
+    // A thread's first calls of a route compile it: slow, and no sign of what the route costs.
+    one.begin(send(one, job(CHEAP, 0.05, 'GET /search'), 0), 0);
+    observeBusy([one.handle], costs, 50);
+    expect(costs.classify('GET /search')).toBe(CHEAP);
+    // Its answers count once it has given COLD_CALLS of them.
+    const counted = Array.from({ length: COLD_CALLS + 1 }, () => one.handle.warmed('GET /search'));
+    expect(counted).toEqual([...Array<boolean>(COLD_CALLS).fill(false), true]);
   });
 
   it('does not blame one of several started requests for a busy loop', async () => {
