@@ -12,18 +12,18 @@
  * 2. The express lane takes only cheap requests.
  * 3. An expensive request, or one of a route never seen, goes only to a
  *    serving thread with nothing waiting in its port, that is not overdue
- *    on what it runs. So a thread holds at most one such request it has not
+ *    on what it runs (OVERDUE_MS). So a thread holds at most one such request it has not
  *    started, and one it runs: its next is at hand when it frees.
  */
 import { CHEAP, CHEAP_MS, type CostClass } from './costs.js';
 import type { ThreadHandle } from './thread.js';
 
 /**
- * A thread busy this long past the expected end of what it runs (or, for a
- * request of unknown cost, this long at all) gets no more expensive
+ * A thread busy for this long past twice the expected cost of what it runs
+ * (or, for a request of unknown cost, this long at all) gets no more
  * requests: it may be stuck, and what it holds would wait behind it.
  */
-export const OVERDUE_MS = 1;
+export const OVERDUE_MS = 5;
 
 export interface Threads {
   /** Threads 1..N, which take any request. */

@@ -62,7 +62,7 @@ export class ThreadHandle {
   /** Answers this session gave per route, up to COLD_CALLS: until then the thread runs that route cold. */
   #calls = new Map<string, number>();
   #current: Job | undefined;
-  #currentEndsAt = 0;
+  #currentStartedAt = 0;
 
   constructor(id: number, events: ThreadEvents, role: { express: boolean; niceIncrement: number }) {
     this.id = id;
@@ -195,11 +195,17 @@ export class ThreadHandle {
     return this.streams.size === 0 && this.running.size - this.unstarted(now) === 1 ? this.#current : undefined;
   }
 
-  /** True when the thread has been busy for more than `marginMs` past the expected end of the request it started last. */
+  /**
+   * True when the thread has been busy for longer than twice what the
+   * request it started last is expected to take, plus `marginMs`: late
+   * enough to be stuck, or far costlier than learnt, not merely slowed down
+   * by a busy machine.
+   */
   overdue(now: number, marginMs: number): boolean {
     const busy = this.busyFor(now);
     if (busy === 0) return false;
-    return this.#current ? now > this.#currentEndsAt + marginMs : busy > marginMs;
+    const expected = this.#current ? 2 * this.#current.expected : 0;
+    return busy > expected + marginMs;
   }
 
   /**
@@ -209,7 +215,7 @@ export class ThreadHandle {
    */
   wait(now: number): number {
     const busy = this.busyFor(now);
-    const left = this.#current ? Math.max(this.#currentEndsAt - now, busy) : busy;
+    const left = this.#current ? Math.max(this.#currentStartedAt + this.#current.expected - now, busy) : busy;
     return this.#unstartedSum + (left > 0 ? left : 0);
   }
 
@@ -308,8 +314,8 @@ export class ThreadHandle {
     }
     if (last && this.running.has(last.id)) {
       this.#current = last;
-      // The thread beats as it starts a request: that beat is when this one began, if it is not older than now.
-      this.#currentEndsAt = Math.min(now, this.#progress.beat) + last.expected;
+      // The thread beats as it starts a request: that beat is when this one began.
+      this.#currentStartedAt = Math.min(now, this.#progress.beat);
     }
     if (head === list.length) this.#clearUnstarted();
     else if (head > 1024 && head * 2 > list.length) {
