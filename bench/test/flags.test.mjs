@@ -8,6 +8,24 @@ describe('pnpm bench flags', () => {
     expect(parseFlags(['--quick', '--runs', '3'])).toMatchObject({ profile: 'quick', runs: 3 });
   });
 
+  it('runs the demo scenarios by default, and one isolation cell more with --quick', () => {
+    const demo = ['hello', 'cpu', 'io-100', 'io-1000', 'upstream', 'file', 'upload', 'idle'];
+    expect(parseFlags([]).scenarios).toEqual(demo);
+    expect(parseFlags(['--quick']).scenarios).toEqual([...demo, 'isolation-js-5ms-c16']);
+  });
+
+  it('names the whole isolation grid with isolation, cell by cell in the suite order', () => {
+    const { scenarios } = parseFlags(['--scenarios', 'isolation']);
+    expect(scenarios).toHaveLength(16);
+    expect(scenarios.slice(0, 3)).toEqual(['isolation-js-1ms-c16', 'isolation-js-1ms-c256', 'isolation-js-5ms-c16']);
+    expect(scenarios.at(-1)).toBe('isolation-native-100ms-c256');
+    expect(parseFlags(['--scenarios', 'isolation-native-100ms-c256,hello,isolation-js-20ms-c16']).scenarios).toEqual([
+      'hello',
+      'isolation-js-20ms-c16',
+      'isolation-native-100ms-c256',
+    ]);
+  });
+
   it('filters scenarios and models, in the suite order, with io naming both io scenarios', () => {
     const flags = parseFlags(['--scenarios', 'idle,io,hello', '--models', 'pool,raw']);
     expect(flags.scenarios).toEqual(['hello', 'io-100', 'io-1000', 'idle']);
@@ -19,7 +37,7 @@ describe('pnpm bench flags', () => {
     expect(() => parseFlags(['--duration', 'soon'])).toThrow('--duration must be a number > 0 (got "soon")');
     expect(() => parseFlags(['--generator', 'ab'])).toThrow('--generator must be autocannon or wrk (got "ab")');
     expect(() => parseFlags(['--scenarios', 'hello,db'])).toThrow(
-      '--scenarios must be a comma-separated list of hello, cpu, io-100, io-1000, upstream, file, upload, idle, io (got "db")',
+      '--scenarios must be a comma-separated list of hello, cpu, io-100, io-1000, upstream, file, upload, idle, isolation-<js|native>-<1|5|20|100>ms-c<16|256>, io, isolation (got "db")',
     );
     expect(() => parseFlags(['--models', 'threads'])).toThrow('--models must be a comma-separated list of raw, sequential, reactor, pool, cluster (got "threads")');
     expect(() => parseFlags(['--generator', 'wrk', '--quick'])).toThrow('--duration must be whole seconds with --generator wrk (got 0.5)');

@@ -26,7 +26,28 @@ afterAll(async () => {
   services?.close();
 });
 
+describe('the isolation grid', () => {
+  it('has a cell per kind of work, cost and connection count, each loading /cpu beside an open-loop /hello probe', () => {
+    const cells = scenarios.filter((s) => s.isolation);
+    expect(cells).toHaveLength(2 * 4 * 2);
+    for (const cell of cells) {
+      const { work, costMs } = cell.isolation;
+      expect(cell.name).toBe(`isolation-${work}-${costMs}ms-c${cell.connections}`);
+      expect(cell.request.path).toBe(`/cpu?ms=${costMs}&kind=${work}`);
+      expect(cell.models).toEqual(['reactor', 'pool', 'cluster']);
+      expect(cell.probe).toEqual({ request: { path: '/hello' }, everyMs: 10, openLoop: true });
+      expect(cell).toMatchObject({ drain: true, timeout: 60, expect: { json: { ms: costMs, kind: work } } });
+    }
+  });
+});
+
 describe.each(['raw', 'reactor'])('%s', (model) => {
+  it('answers a /cpu kind it does not know with a 400', async () => {
+    const response = await fetch(`${servers[model].url}/cpu?ms=1&kind=gpu`);
+    expect(response.status).toBe(400);
+    expect(await response.text()).toContain('kind must be one of hash, js, native');
+  });
+
   it('answers every scenario as the bench expects', async () => {
     for (const scenario of scenarios) {
       expect(await checkAnswer(servers[model].url, scenario.request, scenario.expect), scenario.name).toEqual([]);

@@ -35,3 +35,12 @@ export function flagParam(url: URL, name: string): boolean {
   const raw = url.searchParams.get(name);
   return raw === '1' || raw === 'true';
 }
+
+/** Reads `name` as one of `choices`; absent is `fallback`, anything else a 400 that lists the choices. */
+export function choiceParam<T extends string>(url: URL, name: string, choices: readonly T[], fallback: T): T {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return fallback;
+  if ((choices as readonly string[]).includes(raw)) return raw as T;
+  const shown = raw.length > 40 ? `${raw.slice(0, 40)}...` : raw;
+  throw new HttpError(400, `${name} must be one of ${choices.join(', ')} (got ${JSON.stringify(shown)})`);
+}

@@ -5,6 +5,10 @@ import { workloadRoutes } from '../src/routes/index.js';
 import { parseRange } from '../src/static/range.js';
 import { safeName } from '../src/static/resolve.js';
 import { burnCpu, burnRounds, calibrate, roundsFor } from '../src/work/cpu.js';
+import { jsSteps } from '../src/work/js-loop.js';
+import { calibrateAll, CPU_KINDS, cpuWork, isCpuKind, KINDS, unitsFor } from '../src/work/kinds.js';
+import { nativeIterations } from '../src/work/native.js';
+import { workRate } from '../src/work/rate.js';
 
 describe('numberParam', () => {
   const bounds = { min: 0, max: 1000, default: 2 };
@@ -68,6 +72,45 @@ describe('safeName', () => {
     ['', undefined],
   ])('%s', (encoded, expected) => {
     expect(safeName('/srv/files', encoded)).toBe(expected);
+  });
+});
+
+describe('the kinds of /cpu work', () => {
+  it('each does a fixed amount of work with a result that depends on all of it', () => {
+    expect(jsSteps(1000)).toBe(jsSteps(1000));
+    expect(jsSteps(1000)).not.toBe(jsSteps(1001));
+    expect(jsSteps(0)).toMatch(/^[0-9a-f]{8}$/);
+    expect(nativeIterations(50)).toBe(nativeIterations(50));
+    expect(nativeIterations(50)).not.toBe(nativeIterations(51));
+    expect(nativeIterations(0)).toBe('0'.repeat(64));
+  });
+
+  it('calibrates each kind once, and cpuWork does the units for the milliseconds asked', () => {
+    calibrateAll();
+    for (const kind of CPU_KINDS) {
+      const rate = KINDS[kind].rate();
+      expect(rate).toBeGreaterThan(0);
+      expect(KINDS[kind].rate()).toBe(rate);
+      expect(unitsFor(kind, 3)).toBe(Math.round(3 * rate));
+      expect(cpuWork(kind, 1)).toEqual({ rounds: unitsFor(kind, 1), digest: KINDS[kind].run(unitsFor(kind, 1)) });
+    }
+    expect(CPU_KINDS.filter(isCpuKind)).toEqual(['hash', 'js', 'native']);
+    expect(isCpuKind('gpu')).toBe(false);
+  });
+
+  it('takes a rate pinned in the environment instead of measuring one', () => {
+    process.env.TEST_PINNED_RATE = '1234';
+    try {
+      let calls = 0;
+      const rate = workRate('TEST_PINNED_RATE', 10, () => calls++);
+      expect(rate()).toBe(1234);
+      expect(calls).toBe(0);
+    } finally {
+      delete process.env.TEST_PINNED_RATE;
+    }
+    const measured = workRate('TEST_UNSET_RATE', 1000, (units) => jsSteps(units));
+    expect(measured()).toBeGreaterThan(0);
+    expect(Number.isInteger(measured())).toBe(true);
   });
 });
 

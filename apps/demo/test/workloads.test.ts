@@ -3,6 +3,8 @@ import { readFile } from 'node:fs/promises';
 import type { RunningServer } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { burnRounds } from '../src/work/cpu.js';
+import { jsSteps } from '../src/work/js-loop.js';
+import { nativeIterations } from '../src/work/native.js';
 import { postChunked, rawRequest } from './support/http.js';
 import { backends, startDemo } from './support/start-demo.js';
 
@@ -37,6 +39,9 @@ describe.each(backends)('the workload routes under %s', (backend) => {
       ['/cpu?ms=abc', 'ms must be an integer from 0 to 1000 (got "abc")'],
       ['/cpu?ms=1.5', 'ms must be an integer from 0 to 1000 (got "1.5")'],
       ['/cpu?ms=', 'ms must be an integer from 0 to 1000 (got "")'],
+      ['/cpu?ms=1&kind=gpu', 'kind must be one of hash, js, native (got "gpu")'],
+      ['/cpu?kind=', 'kind must be one of hash, js, native (got "")'],
+      ['/cpu?kind=JS', 'kind must be one of hash, js, native (got "JS")'],
       ['/io?ms=60001', 'ms must be an integer from 0 to 60000 (got "60001")'],
       ['/idle?s=3601', 's must be a number from 0 to 3600 (got "3601")'],
       ['/idle?s=1e3', 's must be a number from 0 to 3600 (got "1e3")'],
@@ -60,9 +65,22 @@ describe.each(backends)('the workload routes under %s', (backend) => {
     if (backend === 'reactor') expect(body.workerId).toBe(0);
   });
 
-  it('/cpu takes 2 ms by default, and ms=0 does no work', async () => {
-    expect(await (await get('/cpu')).json()).toMatchObject({ ms: 2 });
-    expect(await (await get('/cpu?ms=0')).json()).toMatchObject({ ms: 0, rounds: 0, digest: burnRounds(0) });
+  it('/cpu takes 2 ms of hashing by default, and ms=0 does no work', async () => {
+    expect(await (await get('/cpu')).json()).toMatchObject({ ms: 2, kind: 'hash' });
+    expect(await (await get('/cpu?ms=0')).json()).toMatchObject({ ms: 0, kind: 'hash', rounds: 0, digest: burnRounds(0) });
+  });
+
+  it.each([
+    ['js', jsSteps],
+    ['native', nativeIterations],
+  ] as const)('/cpu&kind=%s does its calibrated units of work, the same as the exported function', async (kind, run) => {
+    const response = await get(`/cpu?ms=3&kind=${kind}`);
+    expect(response.status).toBe(200);
+    const body = (await response.json()) as { ms: number; kind: string; rounds: number; digest: string };
+    expect(body).toMatchObject({ ms: 3, kind });
+    expect(body.rounds).toBeGreaterThan(0);
+    expect(body.digest).toBe(run(body.rounds));
+    expect(await (await get(`/cpu?ms=0&kind=${kind}`)).json()).toMatchObject({ ms: 0, kind, rounds: 0, digest: run(0) });
   });
 
   it('/io answers only after waiting', async () => {

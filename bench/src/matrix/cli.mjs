@@ -9,13 +9,15 @@ import { pathToFileURL } from 'node:url';
 import { failedModels, markdownReport, MODEL_NOTES, MODELS, runBench, validateReportDir, writeReports } from '@switchyard/bench';
 import { HELP, parseFlags } from './flags.mjs';
 import { DEMO_APP, RAW_HANDLER, requireDemo, RESULTS, userPath } from './paths.mjs';
-import { CLASSIC, demoScenarios, SCENARIO_NAMES } from './scenarios.mjs';
+import { PROFILES } from './profiles.mjs';
+import { CLASSIC, demoScenarios, SCENARIO_GROUPS, SCENARIO_NAMES } from './scenarios.mjs';
 import { prepareServices } from './services.mjs';
 
 function listing() {
   return [
-    'scenarios:',
-    ...SCENARIO_NAMES.map((name) => `  ${name}`),
+    'scenarios (* in the default profile; + in --quick too):',
+    ...SCENARIO_NAMES.map((name) => `  ${PROFILES.default.scenarios.includes(name) ? '*' : PROFILES.quick.scenarios.includes(name) ? '+' : ' '} ${name}`),
+    `groups: ${Object.entries(SCENARIO_GROUPS).map(([group, names]) => `${group} (${names.length})`).join(', ')}`,
     'models:',
     ...MODELS.map((model) => `  ${model.padEnd(11)} ${MODEL_NOTES[model]}`),
   ].join('\n');
@@ -30,7 +32,7 @@ export async function main(argv = process.argv.slice(2)) {
   const services = await prepareServices({ upstream: flags.scenarios.includes('upstream') });
   let result;
   try {
-    const scenarios = demoScenarios(services.facts, { idleConnections: flags.idle }).filter((s) => flags.scenarios.includes(s.name));
+    const scenarios = demoScenarios(services.facts, { idleConnections: flags.idle, timeout: flags.timeout }).filter((s) => flags.scenarios.includes(s.name));
     result = await runBench({
       app: DEMO_APP,
       rawHandler: RAW_HANDLER,
@@ -49,7 +51,13 @@ export async function main(argv = process.argv.slice(2)) {
       ...(flags.workers !== undefined && { workers: flags.workers }),
       ...(flags.seed !== undefined && { seed: flags.seed }),
       ...(flags.classic && { classic: CLASSIC }),
-      meta: { app: 'apps/demo/dist/app.js', cpuRoundsPerMs: services.facts.cpu.roundsPerMs, cpuRoundsPerRequest: services.facts.cpu.rounds },
+      meta: {
+        app: 'apps/demo/dist/app.js',
+        cpuRoundsPerMs: services.facts.cpu.roundsPerMs,
+        cpuRoundsPerRequest: services.facts.cpu.rounds,
+        // Units of each kind of /cpu work per millisecond, as pinned for every server (hash = cpuRoundsPerMs).
+        cpuRatesPerMs: services.facts.cpu.rates,
+      },
     });
   } finally {
     services.close();

@@ -1,16 +1,23 @@
 /** The CLI's flags: parsed, checked, and turned into engine options. Errors name the flag and what it accepts. */
 import { parseArgs } from 'node:util';
 import { GENERATORS, MODELS } from '@switchyard/bench';
+import { ISOLATION_NAMES } from './isolation.mjs';
 import { PROFILES } from './profiles.mjs';
-import { SCENARIO_GROUPS, SCENARIO_NAMES } from './scenarios.mjs';
+import { DEMO_SCENARIO_NAMES, SCENARIO_GROUPS, SCENARIO_NAMES } from './scenarios.mjs';
+
+/** The grid's cell names as a pattern, rather than all of them. */
+const GRID = 'isolation-<js|native>-<1|5|20|100>ms-c<16|256>';
+const SCENARIOS_SHOWN = [...DEMO_SCENARIO_NAMES, GRID, ...Object.keys(SCENARIO_GROUPS)];
 
 export const HELP = `Usage: pnpm bench [options]      (from bench/: node src/matrix/cli.mjs [options])
 
 Runs scenarios x models on the demo app and writes bench/results/<timestamp>/
 {results.json, results.md, report.html}.
 
-  --quick                  every scenario and model once, briefly (about a minute): checks the pipeline
-  --scenarios LIST         some of ${SCENARIO_NAMES.join(', ')} (io = io-100,io-1000)
+  --quick                  every demo scenario, one isolation cell, every model once, briefly (about a minute): checks the pipeline
+  --scenarios LIST         some of ${DEMO_SCENARIO_NAMES.join(', ')} (the default)
+                           and ${GRID};
+                           io = io-100,io-1000; isolation = the whole grid, ${ISOLATION_NAMES.length} cells (about 22 min)
   --models LIST            some of ${MODELS.join(', ')}
   --runs N                 timed runs per scenario and model, >= 1 (default ${PROFILES.default.runs}; quick ${PROFILES.quick.runs})
   --duration S             seconds per timed run (default ${PROFILES.default.duration}; quick ${PROFILES.quick.duration})
@@ -18,7 +25,7 @@ Runs scenarios x models on the demo app and writes bench/results/<timestamp>/
   --generator NAME         ${GENERATORS.join(' | ')} (default autocannon; wrk must be installed)
   --idle N                 idle connections in the idle scenario (default ${PROFILES.default.idle}; quick ${PROFILES.quick.idle})
   --workers N              threads (pool) and processes (cluster) (default: the backends' own, one per core)
-  --timeout S              seconds before a request counts as timed out (default 10)
+  --timeout S              seconds before a request counts as timed out (default 10; isolation cells at least 60)
   --fresh round|run        a server process per model per round (default), or per timed run
   --no-classic             skip the Apache Bench experiment
   --seed N                 seed of the random order (default random; recorded)
@@ -40,15 +47,16 @@ function number(flag, value, { integer = false, min = 0, above = false } = {}) {
   return n;
 }
 
-function list(flag, value, accepted, groups = {}) {
+/** `shown`: how the accepted names read in an error (default: all of them, then the groups). */
+function list(flag, value, accepted, groups = {}, shown = [...accepted, ...Object.keys(groups)]) {
   if (value === undefined) return undefined;
   const names = value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) fail(flag, `a comma-separated list of ${accepted.join(', ')}`, value);
+  if (names.length === 0) fail(flag, `a comma-separated list of ${shown.join(', ')}`, value);
   const out = [];
   for (const name of names) {
     const expanded = groups[name] ?? [name];
     for (const each of expanded) {
-      if (!accepted.includes(each)) fail(flag, `a comma-separated list of ${[...accepted, ...Object.keys(groups)].join(', ')}`, name);
+      if (!accepted.includes(each)) fail(flag, `a comma-separated list of ${shown.join(', ')}`, name);
       if (!out.includes(each)) out.push(each);
     }
   }
@@ -99,7 +107,7 @@ export function parseFlags(argv) {
     strict: values.strict === true,
     out: values.out,
     profile,
-    scenarios: list('scenarios', values.scenarios, SCENARIO_NAMES, SCENARIO_GROUPS) ?? SCENARIO_NAMES,
+    scenarios: list('scenarios', values.scenarios, SCENARIO_NAMES, SCENARIO_GROUPS, SCENARIOS_SHOWN) ?? base.scenarios,
     models: list('models', values.models, MODELS) ?? [...MODELS],
     runs: number('runs', values.runs, { integer: true, min: 1 }) ?? base.runs,
     duration,

@@ -1,7 +1,7 @@
 /**
  * The reference: the demo's benchmarked routes written against node:http
  * directly, with no framework in between. It does the same work as the
- * demo (the same CPU rounds, the same upstream client) and answers the same
+ * demo (the same CPU work of each kind, the same upstream client) and answers the same
  * bodies, so the ratios to it measure what the models add.
  */
 import { createHash } from 'node:crypto';
@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DEMO_DIST } from './paths.mjs';
 
-const cpu = await import(pathToFileURL(resolve(DEMO_DIST, 'work/cpu.js')).href);
+const work = await import(pathToFileURL(resolve(DEMO_DIST, 'work/kinds.js')).href);
 const { getUpstream, upstreamAgent } = await import(pathToFileURL(resolve(DEMO_DIST, 'upstream/client.js')).href);
 
 const FILES = process.env.DEMO_FILES_DIR ?? '';
@@ -85,8 +85,9 @@ export default function handler(req, res) {
       return text(res, 200, 'Hello from Switchyard (raw, worker 0)\n');
     case '/cpu': {
       const ms = number(url, 'ms', 2);
-      const rounds = cpu.roundsFor(ms);
-      return json(res, 200, { ms, rounds, digest: cpu.burnRounds(rounds), workerId: 0 });
+      const kind = url.searchParams.get('kind') ?? 'hash';
+      if (!work.isCpuKind(kind)) return text(res, 400, `kind must be one of ${work.CPU_KINDS.join(', ')}\n`);
+      return json(res, 200, { ms, kind, ...work.cpuWork(kind, ms), workerId: 0 });
     }
     case '/io': {
       const ms = number(url, 'ms', 50);
@@ -107,9 +108,9 @@ export default function handler(req, res) {
   }
 }
 
-/** Runs once before traffic, like the demo's setup: the calibration is pinned by the runner. */
+/** Runs once before traffic, like the demo's setup: the calibrations are pinned by the runner. */
 export function setup() {
-  cpu.calibrate();
+  work.calibrateAll();
 }
 
 export function teardown() {

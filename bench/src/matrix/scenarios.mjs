@@ -4,18 +4,23 @@
  * not timed.
  */
 
-/** Every scenario, in the order a round runs them. */
-export const SCENARIO_NAMES = ['hello', 'cpu', 'io-100', 'io-1000', 'upstream', 'file', 'upload', 'idle'];
+import { ISOLATION_NAMES, isolationScenarios } from './isolation.mjs';
+
+/** The demo's scenarios: the default profile runs these. */
+export const DEMO_SCENARIO_NAMES = ['hello', 'cpu', 'io-100', 'io-1000', 'upstream', 'file', 'upload', 'idle'];
+
+/** Every scenario, in the order a round runs them: the demo's, then the isolation grid (only when asked for, or one cell in --quick). */
+export const SCENARIO_NAMES = [...DEMO_SCENARIO_NAMES, ...ISOLATION_NAMES];
 
 /** Names a filter may use for several scenarios at once. */
-export const SCENARIO_GROUPS = { io: ['io-100', 'io-1000'] };
+export const SCENARIO_GROUPS = { io: ['io-100', 'io-1000'], isolation: ISOLATION_NAMES };
 
 const UPSTREAM_MS = 20;
 const HELLO = { path: '/hello' };
 const HELLO_EXPECT = { status: 200, bodyMatches: '^Hello from Switchyard \\(' };
 
-/** `facts` come from prepareServices(): the file, the upload body, the CPU work. */
-export function demoScenarios(facts, { idleConnections }) {
+/** `facts` come from prepareServices(): the file, the upload body, the CPU work; `timeout` is the run's, in seconds. */
+export function demoScenarios(facts, { idleConnections, timeout = 10 }) {
   const { cpu, file, upload } = facts;
   return [
     {
@@ -84,6 +89,7 @@ export function demoScenarios(facts, { idleConnections }) {
       connections: 100,
       idle: { request: { path: '/idle?s=3600' }, count: idleConnections, heldWhen: 'head', expect: { status: 200, stream: true } },
     },
+    ...isolationScenarios(cpu.answer, { cheap: HELLO, timeout }),
   ];
 }
 

@@ -16,6 +16,8 @@ export type {
   GeneratorName,
   IdleScenario,
   IdleSample,
+  IsolationCell,
+  IsolationRatios,
   LoadResult,
   LoadScenario,
   ModelName,
@@ -43,7 +45,7 @@ export { recommend, PROBE_GAIN } from './app/recommend.js';
 export { routeFinding, BLOCKING_MS, CLEAR_GAIN } from './app/findings.js';
 export { parseRoute, routeLabel } from './app/routes.js';
 export { appReport, appTable } from './app/print.js';
-export { startProbe, PROBE_EVERY_MS, type Probe } from './load/probe.js';
+export { startProbe, PROBE_EVERY_MS, type Probe, type ProbeOptions } from './load/probe.js';
 export { resolveBenchOptions, kDefaultBenchOptions, kDefaultSequential, kDefaultClassic, GENERATORS, type ResolvedBenchOptions } from './options.js';
 export { MODELS, MODEL_NOTES } from './models.js';
 export { MAX_ERROR_RATE, MIN_IDLE_HELD } from './run/summarize.js';

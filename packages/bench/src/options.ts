@@ -77,7 +77,18 @@ function validateScenario(scenario: Scenario, index: number, names: Set<string>)
     if (typeof scenario.probe?.request?.path !== 'string' || !scenario.probe.request.path.startsWith('/')) {
       throw invalidOption(`${at}.probe.request.path`, 'a path starting with "/"', scenario.probe?.request?.path);
     }
-    number(`${at}.probe.everyMs`, scenario.probe.everyMs, 0);
+    const open = scenario.probe.openLoop;
+    if (open !== undefined && typeof open !== 'boolean') throw invalidOption(`${at}.probe.openLoop`, 'a boolean', open);
+    // An open loop sends every everyMs: zero would be no schedule at all.
+    number(`${at}.probe.everyMs`, scenario.probe.everyMs, 0, { above: open === true });
+  }
+  number(`${at}.timeout`, scenario.timeout, 1, { min: 1, integer: true });
+  if (scenario.drain !== undefined && typeof scenario.drain !== 'boolean') throw invalidOption(`${at}.drain`, 'a boolean', scenario.drain);
+  if (scenario.isolation !== undefined) {
+    const cell = scenario.isolation;
+    if (typeof cell?.work !== 'string' || cell.work === '') throw invalidOption(`${at}.isolation.work`, 'the kind of work, a non-empty string', cell?.work);
+    if (cell.costMs === undefined) throw invalidOption(`${at}.isolation.costMs`, 'a number >= 0', undefined);
+    number(`${at}.isolation.costMs`, cell.costMs, 0);
   }
   for (const model of scenario.models ?? []) {
     if (!MODELS.includes(model)) throw invalidOption(`${at}.models`, someOf(MODELS), model);

@@ -61,28 +61,78 @@ interface ScenarioBase {
   /** Only these models run this scenario. Default: every model of the run. */
   models?: ModelName[];
   /**
-   * Another request timed beside the load: one keep-alive connection, from
-   * its own process, sends it every `everyMs` (default 10) through the timed
-   * run, so the result shows what a light request waits while this one
-   * loads the server (a handler that blocks the event loop makes it wait).
+   * Another request timed beside the load, from its own process, through
+   * the timed run, so the result shows what a light request waits while
+   * this one loads the server (a handler that blocks the event loop makes
+   * it wait). See `ProbeSpec` for the closed and open loop.
    */
   probe?: ProbeSpec;
+  /** Seconds before a request counts as timed out, for this scenario's load, probe and check. Default: the run's `timeout`. */
+  timeout?: number;
+  /**
+   * After each load (warm-up and timed run), wait until the server's
+   * processes are idle before going on, at most `timeout` seconds. A closed
+   * loop leaves one request per connection behind when it stops, and the
+   * server still runs them: with slow requests and many connections that
+   * is seconds of work that would fall on the next run, or on another
+   * model measured meanwhile. Default false.
+   */
+  drain?: boolean;
+  /** Marks a cell of an isolation grid: the report gives such scenarios their own table and charts. */
+  isolation?: IsolationCell;
+}
+
+/**
+ * A cell of an isolation grid: an expensive route loaded (the scenario's
+ * request and connections) while an open-loop probe times a cheap one. The
+ * report sets the cells side by side per model: the cheap route's p50 and
+ * p99, the expensive route's req/s, and the pool's req/s over the others'.
+ */
+export interface IsolationCell {
+  /** The kind of work of the expensive route, e.g. `js` or `native`. */
+  work: string;
+  /** What one expensive request costs, in milliseconds of CPU on an idle core. */
+  costMs: number;
 }
 
 export interface ProbeSpec {
   request: RequestSpec;
-  /** Milliseconds between one answer and the next request. Default 10. */
+  /** Closed loop: milliseconds between one answer and the next request. Open loop: between scheduled sends. Default 10. */
   everyMs?: number;
+  /**
+   * Default false: a closed loop, one keep-alive connection that waits for
+   * each answer, then `everyMs`. A closed loop hides queueing: while the
+   * server stalls it sends nothing, so a 300 ms stall is one slow sample.
+   * True: an open loop that sends every `everyMs` on a fixed schedule
+   * whether or not earlier requests were answered (over keep-alive
+   * connections opened beforehand, and more as needed), and times each request from its scheduled send
+   * time, so a stall shows in every request that fell into it (no
+   * coordinated omission). Requests still unanswered when the timed run
+   * ends count in `unanswered`, with their age then among the latencies: a
+   * lower bound of what they would have waited, rather than left out.
+   */
+  openLoop?: boolean;
 }
 
-/** What the probe saw in one timed run (latencies of its 2xx answers). */
+/** What the probe saw in one timed run: latencies of its 2xx answers (and, open loop, the age of unanswered requests). */
 export interface ProbeSample {
+  /** 2xx answers. */
   requests: number;
   /** Non-2xx answers, socket errors and timeouts. */
   errors: number;
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** Open loop: requests sent on the schedule (`requests + errors + unanswered`). */
+  sent?: number;
+  /** Open loop: requests still unanswered when the run ended; their ages at that moment are among the latencies. */
+  unanswered?: number;
+  /**
+   * Open loop: the age of the oldest of them (0 when none). A p50 or p99 at
+   * or below it is a lower bound: requests already waiting that long were
+   * still unanswered. (A request sent just before the end says nothing.)
+   */
+  oldestUnansweredMs?: number;
 }
 
 /** Load on one route. */
@@ -327,13 +377,24 @@ export interface ScenarioResult {
   connections: number;
   idleConnections?: number;
   /** The request probed beside the load, when the scenario has a probe. */
-  probe?: { method: string; path: string; everyMs: number };
+  probe?: { method: string; path: string; everyMs: number; /** Absent in results written before the open loop existed. */ openLoop?: boolean };
+  /** Seconds before a request counted as timed out here, when the scenario set its own. */
+  timeoutS?: number;
+  /** The cell of an isolation grid, with the expensive route's req/s of one model over another's (paired per round, median). */
+  isolation?: IsolationCell & { rpsRatios: IsolationRatios };
   baseline: ModelName;
   /** The model with the most req/s among those without errors; the baseline is a reference and never best. */
   best?: ModelName;
   /** Models whose req/s range overlaps the best's: on this machine they may be as good. */
   tiedWithBest: ModelName[];
   models: Partial<Record<ModelName, ModelResult>>;
+}
+
+/** The pool's req/s over the reactor's and the cluster's, and the cluster's over the reactor's; absent where a model was not measured. */
+export interface IsolationRatios {
+  poolToReactor?: number;
+  poolToCluster?: number;
+  clusterToReactor?: number;
 }
 
 export interface ClassicSample {

@@ -54,7 +54,7 @@ describe('switchyard bench on an app', () => {
     expect(validateReportDir(out)).toEqual([]);
     const result = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8')) as BenchResult;
     const cpu = result.scenarios.find((s) => s.title === 'GET /cpu?ms=50')!;
-    expect(cpu.probe).toEqual({ method: 'GET', path: '/hello', everyMs: 10 });
+    expect(cpu.probe).toEqual({ method: 'GET', path: '/hello', everyMs: 10, openLoop: false });
     for (const entry of Object.values(cpu.models)) {
       expect(entry.samples[0]!.probe!.requests).toBeGreaterThan(0);
       expect(typeof entry.summary!.probe!.p99Ms).toBe('number');

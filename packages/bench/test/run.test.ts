@@ -34,6 +34,16 @@ beforeAll(async () => {
       { name: 'hello', title: 'a few bytes', request: { path: '/hello' }, expect: { bodyMatches: '^hello from ' }, connections: 4 },
       { name: 'wrong', request: { path: '/hello' }, expect: { bodyIncludes: 'nope' }, connections: 4 },
       { name: 'idle', kind: 'idle', request: { path: '/hello' }, connections: 4, idle: { request: { path: '/events' }, count: IDLE } },
+      {
+        name: 'isolation-cpu',
+        request: { path: '/cpu?ms=5' },
+        connections: 4,
+        models: ['reactor'],
+        probe: { request: { path: '/hello' }, openLoop: true },
+        timeout: 20,
+        drain: true,
+        isolation: { work: 'js', costMs: 5 },
+      },
     ],
     runs: 2,
     duration: 0.3,
@@ -53,10 +63,12 @@ describe('runBench', () => {
     expect(validateResult(result)).toEqual([]);
     expect(result.schema).toBe('switchyard-bench/1');
     expect(result.generator.name).toBe('autocannon');
-    expect(result.settings).toMatchObject({ runs: 2, seed: 42, models: ['raw', 'sequential', 'reactor'], scenarios: ['hello', 'wrong', 'idle'] });
+    expect(result.settings).toMatchObject({ runs: 2, seed: 42, models: ['raw', 'sequential', 'reactor'], scenarios: ['hello', 'wrong', 'idle', 'isolation-cpu'] });
     expect(result.system.cores).toBeGreaterThan(0);
-    // Every round of every scenario ran every model once.
-    for (const entry of result.order.filter((o) => o.scenario !== 'classic')) expect([...entry.models].sort()).toEqual(['raw', 'reactor', 'sequential']);
+    // Every round of every scenario ran every model it names once.
+    for (const entry of result.order.filter((o) => o.scenario !== 'classic')) {
+      expect([...entry.models].sort()).toEqual(entry.scenario === 'isolation-cpu' ? ['reactor'] : ['raw', 'reactor', 'sequential']);
+    }
   });
 
   it('measures each model in every run, with ratios to the raw reference', () => {
@@ -94,6 +106,16 @@ describe('runBench', () => {
     expect(idle.models.sequential!.summary!.idle!.held).toBeLessThan(IDLE);
   });
 
+  it('times an open-loop probe beside an isolation cell, with its own timeout', () => {
+    const cell = result.scenarios.find((s) => s.name === 'isolation-cpu')!;
+    expect(cell).toMatchObject({ baseline: 'reactor', timeoutS: 20, probe: { path: '/hello', everyMs: 10, openLoop: true }, isolation: { work: 'js', costMs: 5, rpsRatios: {} } });
+    const probe = cell.models.reactor!.summary!.probe!;
+    expect(probe.sent).toBe(probe.requests + probe.errors + probe.unanswered!);
+    expect(probe.oldestUnansweredMs).toBeGreaterThanOrEqual(0);
+    expect(probe.requests).toBeGreaterThan(0);
+    for (const sample of cell.models.reactor!.samples) expect(sample.probe!.sent).toBeGreaterThan(0);
+  });
+
   it('runs the Apache Bench experiment when ab is installed, and says so when not', () => {
     const classic = result.classic!;
     if (which('ab')) {
@@ -117,12 +139,20 @@ describe('reports', () => {
     expect(html).toContain('Chart.js v4');
     expect(html).not.toMatch(/<script[^>]+src=/);
     expect(html).toContain('id="idle-0"');
+    expect(markdown).toMatch(/## Isolation\n\n.*\n\n\| work +\| cost +\| connections +\| reactor p50 +\| reactor p99 +\| reactor req\/s +\|/);
+    expect(markdown).toMatch(/\| js +\| +5 ms \| +4 \|/);
+    expect(html).toContain('id="isolation-p99-0"');
+    expect(html).toContain('id="isolation-rps-0"');
     expect(JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8')).settings.seed).toBe(42);
   });
 
   it('finds what is missing from a report folder', () => {
     expect(validateReportDir(join(dir, 'nowhere'))[0]).toContain('results.json is missing');
     expect(validateResult({ schema: 'other' })).toContain('schema is "other", expected "switchyard-bench/1"');
+    const broken = structuredClone(result);
+    const cell = broken.scenarios.find((s) => s.name === 'isolation-cpu')!;
+    delete cell.models.reactor!.summary!.probe!.unanswered;
+    expect(validateResult(broken)).toContain('scenario isolation-cpu reactor: summary.probe.unanswered is not a number');
   });
 });
 

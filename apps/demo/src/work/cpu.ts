@@ -8,13 +8,11 @@
  * that gets preempted, so backends would not be compared on equal work.
  */
 import { createHash } from 'node:crypto';
+import { workRate } from './rate.js';
 
 /** The bytes each round hashes besides the previous digest: enough to be hashing, not call overhead. */
 const BLOCK = Buffer.alloc(1024, 0x5a);
-const TRIALS = 7;
 const TRIAL_ROUNDS = 200;
-
-let calibrated: number | undefined;
 
 /** Does `rounds` chained SHA-256 rounds; returns the last digest in hex (the same everywhere for the same `rounds`). */
 export function burnRounds(rounds: number): string {
@@ -29,19 +27,7 @@ export function burnRounds(rounds: number): string {
  * preempted thread). `DEMO_CPU_ROUNDS_PER_MS` pins it, so that processes
  * compared with each other do identical work.
  */
-export function calibrate(): number {
-  if (calibrated !== undefined) return calibrated;
-  const pinned = Number(process.env.DEMO_CPU_ROUNDS_PER_MS);
-  if (Number.isFinite(pinned) && pinned > 0) return (calibrated = pinned);
-  let best = 0;
-  for (let trial = 0; trial < TRIALS; trial++) {
-    const started = performance.now();
-    burnRounds(TRIAL_ROUNDS);
-    const elapsed = performance.now() - started;
-    best = Math.max(best, TRIAL_ROUNDS / Math.max(elapsed, 0.001));
-  }
-  return (calibrated = Math.max(1, Math.round(best)));
-}
+export const calibrate = workRate('DEMO_CPU_ROUNDS_PER_MS', TRIAL_ROUNDS, burnRounds);
 
 /** The rounds `burnCpu(ms)` does. */
 export function roundsFor(ms: number): number {

@@ -4,23 +4,32 @@ import { spawnNode, stopChild } from '../proc/spawn.js';
 import type { ProbeSample, RequestSpec } from '../types.js';
 
 const ENTRY = fileURLToPath(new URL('./probe-client.js', import.meta.url));
-/** Milliseconds between a probe's answer and its next request: light next to any load. */
+/** Milliseconds between a probe's answer and its next request (closed loop) or between sends (open loop): light next to any load. */
 export const PROBE_EVERY_MS = 10;
 
 export interface Probe {
   /** Stops probing and returns what it saw. */
   stop(): Promise<ProbeSample>;
+  /** Every latency the last `stop()` summarised, in milliseconds, sorted (open loop: with the ages of unanswered requests). */
+  latencies(): number[];
   /** Ends the probe's process (after `stop`, or to abandon it). */
   close(): Promise<void>;
   kill(): void;
 }
 
+export interface ProbeOptions {
+  /** Send on a fixed schedule and time from it (see `ProbeSpec.openLoop`). Default false. */
+  openLoop?: boolean;
+}
+
 const figure = (value: unknown) => (typeof value === 'number' ? value : Number.NaN);
 
 /** Starts probing `request` on `url` every `everyMs`; resolves once the first request is on its way. */
-export async function startProbe(url: string, request: RequestSpec, everyMs: number, timeoutMs: number): Promise<Probe> {
+export async function startProbe(url: string, request: RequestSpec, everyMs: number, timeoutMs: number, options: ProbeOptions = {}): Promise<Probe> {
   const body = request.body === undefined ? undefined : Buffer.from(request.body).toString('utf8');
-  const handle = await spawnNode(ENTRY, [JSON.stringify({ url, request: { ...request, body }, everyMs, timeoutMs })], { label: 'probe client' });
+  const openLoop = options.openLoop === true;
+  const config = { url, request: { ...request, body }, everyMs, timeoutMs, openLoop };
+  const handle = await spawnNode(ENTRY, [JSON.stringify(config)], { label: 'probe client' });
   const ask = <T>(type: string, answer: string) =>
     new Promise<T>((resolve, reject) => {
       const onMessage = (reply: T & { type?: string }) => {
@@ -33,11 +42,16 @@ export async function startProbe(url: string, request: RequestSpec, everyMs: num
       void handle.exited.then(() => reject(new Error('the probe client exited')));
     });
   await ask('start', 'started');
+  let latencies: number[] = [];
   return {
     async stop() {
       const reply = await ask<Record<string, unknown>>('stop', 'result');
-      return { requests: figure(reply.requests), errors: figure(reply.errors), p50Ms: figure(reply.p50Ms), p99Ms: figure(reply.p99Ms), maxMs: figure(reply.maxMs) };
+      latencies = Array.isArray(reply.latencies) ? (reply.latencies as number[]) : [];
+      const sample: ProbeSample = { requests: figure(reply.requests), errors: figure(reply.errors), p50Ms: figure(reply.p50Ms), p99Ms: figure(reply.p99Ms), maxMs: figure(reply.maxMs) };
+      if (openLoop) Object.assign(sample, { sent: figure(reply.sent), unanswered: figure(reply.unanswered), oldestUnansweredMs: figure(reply.oldestUnansweredMs) });
+      return sample;
     },
+    latencies: () => latencies,
     close: () => stopChild(handle, 3_000),
     kill: () => void handle.child.kill('SIGKILL'),
   };

@@ -7,6 +7,7 @@ import { MODEL_NOTES, MODELS } from '../models.js';
 import type { BenchResult } from '../types.js';
 import { chartJsSource } from './chart-source.js';
 import { classicExplanation } from './classic-text.js';
+import { isolationClient, isolationSection } from './isolation-html.js';
 import { describeRun } from './markdown.js';
 import { classicTable, scenarioNotes, scenarioTable, summaryTable, type Table } from './tables.js';
 
@@ -27,7 +28,7 @@ p.meta{color:#4a5468}.scroll{overflow-x:auto}table{border-collapse:collapse;marg
 th,td{padding:4px 8px;border-bottom:1px solid #eceff4;white-space:nowrap}th{background:#f5f7fa;font-weight:600}
 td.r,th.r{text-align:right}td.l,th.l{text-align:left}tr.best td{background:#eef7ee;font-weight:600}
 .charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:16px}.chart{position:relative;height:260px}
-.wide{height:320px}.note{color:#4a5468}code{background:#f2f4f7;padding:0 3px;border-radius:3px}
+.wide{height:320px}.multiples{display:grid;grid-template-columns:repeat(auto-fit,minmax(260px,1fr));gap:12px}.small{height:240px}h3{font-size:15px;margin:16px 0 6px}.note{color:#4a5468}code{background:#f2f4f7;padding:0 3px;border-radius:3px}
 `;
 
 /** Builds the charts in the browser from the embedded results. */
@@ -107,7 +108,7 @@ if (data.classic && data.classic.status === 'ran' && el('classic')) {
 
 export function htmlReport(result: BenchResult): string {
   const sections = result.scenarios.map((scenario, i) => {
-    const what = `<code>${escape(`${scenario.request.method} ${scenario.request.path}`)}</code>, ${scenario.connections} connections${scenario.idleConnections ? `, ${scenario.idleConnections} idle connections held` : ''}`;
+    const what = `<code>${escape(`${scenario.request.method} ${scenario.request.path}`)}</code>, ${scenario.connections} connections${scenario.idleConnections ? `, ${scenario.idleConnections} idle connections held` : ''}${scenario.timeoutS ? `; requests time out after ${scenario.timeoutS} s` : ''}`;
     return `<h2 id="s-${escape(scenario.name)}">${escape(scenario.name)}: ${escape(scenario.title)}</h2>
 <p class="note">${escape(scenario.description)} Load: ${what}.</p>
 <div class="charts"><div class="chart"><canvas id="rps-${i}"></canvas></div><div class="chart"><canvas id="p99-${i}"></canvas></div></div>
@@ -142,13 +143,14 @@ ${result.settings.runs < 3 ? `<p><strong>Only ${result.settings.runs} run(s) per
 ${table(summaryTable(result))}
 <ul>${models}</ul>
 <div class="chart wide"><canvas id="chart-ratios"></canvas></div>
+${isolationSection(result, escape, table)}
 ${sections.join('\n')}
 ${idle.join('\n')}
 ${classic}
 ${result.warnings.length ? `<h2>Warnings</h2><ul>${result.warnings.map((w) => `<li>${escape(w)}</li>`).join('')}</ul>` : ''}
 <script id="bench-data" type="application/json">${json}</script>
 <script>${chartJsSource()}</script>
-<script>${CLIENT}</script>
+<script>${CLIENT}${isolationClient(result)}</script>
 </body></html>
 `;
 }

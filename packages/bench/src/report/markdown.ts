@@ -3,6 +3,7 @@ import { fmtDuration, fmtFixed, fmtInt, markdownTable } from '../format.js';
 import { MODEL_NOTES, MODELS } from '../models.js';
 import type { BenchResult } from '../types.js';
 import { classicExplanation } from './classic-text.js';
+import { isolationCells, isolationLegend, isolationTable } from './isolation.js';
 import { classicTable, scenarioNotes, scenarioTable, summaryTable, type Table } from './tables.js';
 
 function render(table: Table): string {
@@ -38,11 +39,13 @@ export function markdownReport(result: BenchResult): string {
     ...MODELS.filter((m) => result.settings.models.includes(m)).map((m) => `- \`${m}\`: ${MODEL_NOTES[m]}`),
     '',
   );
+  if (isolationCells(result).length) out.push('## Isolation', '', isolationLegend(result), '', render(isolationTable(result)), '');
   for (const scenario of result.scenarios) {
     out.push(`## ${scenario.name}: ${scenario.title}`, '');
     const what = `\`${scenario.request.method} ${scenario.request.path}\`${scenario.request.bodyBytes ? ` with a ${fmtInt(scenario.request.bodyBytes)}-byte body` : ''}, ${scenario.connections} connections`;
     const idle = scenario.idleConnections ? `, while ${fmtInt(scenario.idleConnections)} idle connections are held open` : '';
-    out.push(`${scenario.description ? `${scenario.description} ` : ''}Load: ${what}${idle}.`, '', render(scenarioTable(scenario)), '');
+    const timeout = scenario.timeoutS ? `; requests time out after ${scenario.timeoutS} s` : '';
+    out.push(`${scenario.description ? `${scenario.description} ` : ''}Load: ${what}${idle}${timeout}.`, '', render(scenarioTable(scenario)), '');
     const notes = scenarioNotes(scenario, result.generator.name);
     if (notes.length) out.push(...notes.map((note) => `- ${note}`), '');
   }

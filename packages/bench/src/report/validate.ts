@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MODELS } from '../models.js';
 import type { BenchResult } from '../types.js';
+import { probeProblems } from './validate-isolation.js';
 import { REPORT_FILES } from './write.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -48,6 +49,7 @@ export function validateResult(value: unknown): string[] {
       continue;
     }
     if (scenario.best !== undefined && !(scenario.best as string in scenario.models)) problems.push(`${at}: best names a model that did not run`);
+    problems.push(...probeProblems(at, scenario));
     for (const [model, entry] of Object.entries(scenario.models)) {
       if (!MODELS.includes(model as never)) problems.push(`${at}: unknown model ${model}`);
       if (!isObject(entry) || !['ok', 'failed', 'skipped'].includes(entry.status as string)) {
@@ -125,5 +127,9 @@ export function validateReportDir(dir: string): string[] {
     if (!html.includes(`id="rps-${i}"`) || !html.includes(`id="p99-${i}"`)) problems.push(`${REPORT_FILES.html} lacks the charts of ${scenarios[i]!.name}`);
   }
   if (scenarios.some((s) => s.kind === 'idle') && !html.includes('id="idle-0"')) problems.push(`${REPORT_FILES.html} lacks the idle memory chart`);
+  if (scenarios.some((s) => s.isolation)) {
+    if (!markdown.includes('\n## Isolation\n')) problems.push(`${REPORT_FILES.markdown} has no isolation table`);
+    if (!html.includes('id="isolation-p99-0"') || !html.includes('id="isolation-rps-0"')) problems.push(`${REPORT_FILES.html} lacks the isolation charts`);
+  }
   return problems;
 }

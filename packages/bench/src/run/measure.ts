@@ -9,6 +9,7 @@ import { PROBE_EVERY_MS, startProbe, type Probe } from '../load/probe.js';
 import type { ModelProcess } from '../server/launch.js';
 import type { IdleSample, ProbeSample, Sample, Scenario } from '../types.js';
 import { sleep, type RunContext } from './context.js';
+import { drain } from './drain.js';
 import { WrongAnswer } from './errors.js';
 
 /** Steps in which idle connections are added, with memory read after each: the memory curve. */
@@ -16,8 +17,21 @@ const IDLE_STEPS = 4;
 /** Milliseconds between memory samples during a timed run. */
 const RSS_EVERY_MS = 200;
 
+/** Seconds before a request of this scenario counts as timed out. */
+const timeoutOf = (ctx: RunContext, scenario: Scenario) => scenario.timeout ?? ctx.options.timeout;
+
+/** With `drain`, waits until the server has run what the load left behind (see drain.ts). */
+async function settle(ctx: RunContext, proc: ModelProcess, scenario: Scenario, after: string): Promise<void> {
+  if (!scenario.drain) return;
+  ctx.progress.phase(`draining after the ${after}`);
+  const { idle, waitedMs } = await drain(proc, timeoutOf(ctx, scenario) * 1000);
+  const seconds = (waitedMs / 1000).toFixed(1);
+  if (!idle) ctx.progress.log(`  ${scenario.name} ${proc.model}: still busy ${seconds} s after the ${after}; going on`);
+  else if (waitedMs > 1000) ctx.progress.log(`  ${scenario.name} ${proc.model}: ran ${seconds} s of work the ${after} left behind`);
+}
+
 async function checkServer(ctx: RunContext, proc: ModelProcess, scenario: Scenario): Promise<void> {
-  const timeoutMs = ctx.options.timeout * 1000;
+  const timeoutMs = timeoutOf(ctx, scenario) * 1000;
   const problems = await checkAnswer(proc.url, scenario.request, scenario.expect, timeoutMs);
   if (scenario.kind === 'idle' && (scenario.idle.heldWhen ?? 'head') === 'head') {
     const expect = scenario.idle.expect ?? { stream: true };
@@ -94,7 +108,7 @@ function samplePeakRss(proc: ModelProcess, first: number): { stop(): Promise<num
 
 export async function measure(ctx: RunContext, proc: ModelProcess, scenario: Scenario, round: number): Promise<Sample> {
   const { options, generator, progress } = ctx;
-  const load = { connections: scenario.connections ?? 100, timeout: options.timeout };
+  const load = { connections: scenario.connections ?? 100, timeout: timeoutOf(ctx, scenario) };
   let client: IdleClient | undefined;
   let probe: Probe | undefined;
   const tracker = { kill: () => void client?.close() };
@@ -105,6 +119,7 @@ export async function measure(ctx: RunContext, proc: ModelProcess, scenario: Sce
     if (options.warmup > 0) {
       progress.phase('warm-up', options.warmup);
       await generator.run(proc.url, scenario.request, { ...load, duration: options.warmup });
+      await settle(ctx, proc, scenario, 'warm-up');
     }
     let idle: Omit<IdleSample, 'heldAfter'> | undefined;
     if (scenario.kind === 'idle') {
@@ -113,7 +128,8 @@ export async function measure(ctx: RunContext, proc: ModelProcess, scenario: Sce
       idle = await holdIdle(ctx, proc, scenario, client);
     }
     if (scenario.probe) {
-      probe = await startProbe(proc.url, scenario.probe.request, scenario.probe.everyMs ?? PROBE_EVERY_MS, options.timeout * 1000);
+      const { request, everyMs = PROBE_EVERY_MS, openLoop = false } = scenario.probe;
+      probe = await startProbe(proc.url, request, everyMs, load.timeout * 1000, { openLoop });
       ctx.live.add(probeTracker);
     }
     progress.phase('timed run', options.duration);
@@ -125,6 +141,7 @@ export async function measure(ctx: RunContext, proc: ModelProcess, scenario: Sce
     const peakRssBytes = Math.max(await sampler.stop(), after.rssBytes);
     if (!proc.alive()) throw new Error('the server process exited during the run');
     const heldAfter = client ? (await client.status()).held : 0;
+    await settle(ctx, proc, scenario, 'timed run');
     const cpuMs = after.cpuMs - before.cpuMs;
     return {
       round,

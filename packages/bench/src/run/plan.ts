@@ -4,6 +4,7 @@
  * slow drift falls on every model alike and each round gives one paired
  * ratio per scenario. The Apache Bench experiment ends each round.
  */
+import { availableParallelism } from 'node:os';
 import type { ResolvedBenchOptions } from '../options.js';
 import { random, shuffle } from '../stats.js';
 import type { ModelName, Scenario } from '../types.js';
@@ -51,7 +52,13 @@ export function estimates(options: ResolvedBenchOptions, tasks: Task[]): number[
     const start = options.fresh === 'run' || !started.has(key) ? START_S[task.model] : 0;
     started.add(key);
     if (task.kind === 'classic') return start + 0.2 + options.warmup + (task.model === 'sequential' ? 2 : 1);
-    let seconds = start + 0.2 + options.warmup + options.duration;
+    let seconds = start + 0.2 + options.warmup + options.duration + (task.scenario.probe ? 0.2 : 0);
+    const cell = task.scenario.isolation;
+    if (task.scenario.drain && cell) {
+      // What a closed loop leaves behind, once after the warm-up and once after the timed run: a request per connection, run by one thread or by every core.
+      const threads = task.model === 'reactor' || task.model === 'sequential' || task.model === 'raw' ? 1 : (options.workers ?? availableParallelism());
+      seconds += (2 * (task.scenario.connections ?? 100) * cell.costMs) / 1000 / threads;
+    }
     if (task.scenario.kind === 'idle') {
       const count = task.scenario.idle.count ?? options.idleConnections;
       // Opening runs at a few thousand connections a second; a server that holds none stalls once for 2 s.

@@ -25,8 +25,15 @@ export function emptyScenarios(options: ResolvedBenchOptions): ScenarioResult[] 
       connections: scenario.connections ?? 100,
       ...(scenario.kind === 'idle' && { idleConnections: scenario.idle.count ?? options.idleConnections }),
       ...(scenario.probe && {
-        probe: { method: scenario.probe.request.method ?? 'GET', path: scenario.probe.request.path, everyMs: scenario.probe.everyMs ?? PROBE_EVERY_MS },
+        probe: {
+          method: scenario.probe.request.method ?? 'GET',
+          path: scenario.probe.request.path,
+          everyMs: scenario.probe.everyMs ?? PROBE_EVERY_MS,
+          openLoop: scenario.probe.openLoop === true,
+        },
       }),
+      ...(scenario.timeout !== undefined && { timeoutS: scenario.timeout }),
+      ...(scenario.isolation && { isolation: { work: scenario.isolation.work, costMs: scenario.isolation.costMs, rpsRatios: {} } }),
       baseline: models.includes(options.baseline) ? options.baseline : models[0]!,
       tiedWithBest: [],
       models: Object.fromEntries(models.map((model) => [model, emptyModel(model)])),

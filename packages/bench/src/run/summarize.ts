@@ -1,6 +1,6 @@
 /** Medians, spreads, ratios to the baseline, and the best model of a scenario. */
 import { max, median, min, spread, sum } from '../stats.js';
-import type { ClassicModelResult, ModelName, ModelResult, ModelSummary, ProbeSample, Ratios, Sample, ScenarioResult } from '../types.js';
+import type { ClassicModelResult, IsolationRatios, ModelName, ModelResult, ModelSummary, ProbeSample, Ratios, Sample, ScenarioResult } from '../types.js';
 
 /** Above this share of failed requests (errors, non-2xx, timeouts), a model cannot be best. */
 export const MAX_ERROR_RATE = 0.01;
@@ -46,8 +46,13 @@ export function summarize(samples: Sample[]): ModelSummary | undefined {
 }
 
 function summarizeProbe(probes: ProbeSample[]): ProbeSample {
-  const pick = (key: keyof ProbeSample) => probes.map((p) => p[key]);
-  return { requests: sum(pick('requests')), errors: sum(pick('errors')), p50Ms: median(pick('p50Ms')), p99Ms: median(pick('p99Ms')), maxMs: max(pick('maxMs')) };
+  const pick = (key: keyof ProbeSample) => probes.map((p) => p[key] ?? Number.NaN);
+  const summary: ProbeSample = { requests: sum(pick('requests')), errors: sum(pick('errors')), p50Ms: median(pick('p50Ms')), p99Ms: median(pick('p99Ms')), maxMs: max(pick('maxMs')) };
+  // Open loop: what was sent on the schedule, and what was still waiting at the end.
+  if (probes.some((p) => p.sent !== undefined)) {
+    Object.assign(summary, { sent: sum(pick('sent')), unanswered: sum(pick('unanswered')), oldestUnansweredMs: max(pick('oldestUnansweredMs')) });
+  }
+  return summary;
 }
 
 export function errorRate(summary: ModelSummary): number {
@@ -56,16 +61,22 @@ export function errorRate(summary: ModelSummary): number {
   return total > 0 ? failed / total : 1;
 }
 
-/** `model` over `baseline`; req/s paired within each round, so a machine's drift between rounds cancels. */
-export function ratios(model: ModelResult, baseline: ModelResult): Ratios | undefined {
-  const a = model.summary;
-  const b = baseline.summary;
-  if (!a || !b) return undefined;
+/** req/s of `model` over `baseline`'s in the same round, one per round both ran: a machine's drift between rounds cancels. */
+export function pairedRps(model: ModelResult, baseline: ModelResult): number[] {
   const paired: number[] = [];
   for (const sample of model.samples) {
     const other = baseline.samples.find((s) => s.round === sample.round);
     if (other && other.rps > 0) paired.push(sample.rps / other.rps);
   }
+  return paired;
+}
+
+/** `model` over `baseline`; req/s paired within each round (see pairedRps). */
+export function ratios(model: ModelResult, baseline: ModelResult): Ratios | undefined {
+  const a = model.summary;
+  const b = baseline.summary;
+  if (!a || !b) return undefined;
+  const paired = pairedRps(model, baseline);
   const rps = paired.length ? median(paired) : a.rps / b.rps;
   return {
     rps,
@@ -96,12 +107,33 @@ export function finishScenario(result: ScenarioResult): ScenarioResult {
     const idle = entry.summary.idle;
     return !idle || idle.held >= idle.requested * MIN_IDLE_HELD;
   });
+  if (result.isolation) result.isolation.rpsRatios = isolationRatios(result);
   const best = eligible.reduce<ModelResult | undefined>((a, b) => (!a || b.summary!.rps > a.summary!.rps ? b : a), undefined);
   if (best) {
     result.best = best.model;
     result.tiedWithBest = eligible.filter((e) => e !== best && e.summary!.rpsMax >= best.summary!.rpsMin).map((e) => e.model as ModelName);
   }
   return result;
+}
+
+/** The isolation cell's throughput ratios: the median of the per-round pairs, where both models were measured. */
+function isolationRatios(result: ScenarioResult): IsolationRatios {
+  const ratio = (a: ModelName, b: ModelName) => {
+    const x = result.models[a];
+    const y = result.models[b];
+    return x?.summary && y?.summary ? median(pairedRps(x, y)) : undefined;
+  };
+  const out: IsolationRatios = {};
+  const pairs = [
+    ['poolToReactor', 'pool', 'reactor'],
+    ['poolToCluster', 'pool', 'cluster'],
+    ['clusterToReactor', 'cluster', 'reactor'],
+  ] as const;
+  for (const [key, a, b] of pairs) {
+    const value = ratio(a, b);
+    if (value !== undefined) out[key] = value;
+  }
+  return out;
 }
 
 export function summarizeClassic(entry: ClassicModelResult): void {
