@@ -2,6 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { json, startPool, tempDir, waitFor } from './helpers.js';
+import { COLD_CALLS } from '../src/costs.js';
 
 type Server = Awaited<ReturnType<typeof startPool>>;
 
@@ -112,7 +113,7 @@ describe('pool: failing handlers', () => {
     // The first request's route is known to take a while (so the second may
     // wait behind it; not behind a route never seen).
     server = await startPool({ workers: 1 });
-    for (let i = 0; i < 2; i++) expect(await (await fetch(`${server.url}/block-then-exit?learn=150`)).text()).toBe('learnt');
+    for (let i = 0; i <= COLD_CALLS; i++) expect(await (await fetch(`${server.url}/block-then-exit?learn=100`)).text()).toBe('learnt');
     dir = tempDir();
     const release = join(dir, 'release');
     const doomed = fetch(`${server.url}/block-then-exit?file=${encodeURIComponent(release)}`);
