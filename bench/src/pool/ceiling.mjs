@@ -1,0 +1,61 @@
+#!/usr/bin/env node
+/**
+ * What two threads of one process can do at all, next to one thread and to
+ * two processes, with no HTTP and no Switchyard: the ceiling the pool's
+ * throughput ratios are read against on this machine. For each kind of work
+ * (a JavaScript loop, one long native call: `crypto.pbkdf2Sync`), it counts
+ * how many units one thread finishes in a few seconds, then two worker
+ * threads side by side, then two child processes side by side.
+ *
+ * Native code run by several threads of one process can share locks and
+ * caches that separate processes do not (OpenSSL's, for pbkdf2), so two
+ * threads may reach less than two processes even with the cores to spare.
+ *
+ * Usage: node ceiling.mjs [--seconds 3] [--kinds js,native]
+ */
+import { fork } from 'node:child_process';
+import { pbkdf2Sync } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+
+/** One unit of each kind: a few milliseconds on a current core. */
+const UNITS = {
+  js: () => {
+    let x = 0;
+    for (let i = 0; i < 3e6; i++) x = (x * 31 + i) | 0;
+    return x;
+  },
+  native: () => pbkdf2Sync('password', 'salt', 60_000, 32, 'sha256'),
+};
+
+/** Units of `kind` finished in `ms` of wall time. */
+function count(kind, ms) {
+  const unit = UNITS[kind];
+  const end = performance.now() + ms;
+  let done = 0;
+  while (performance.now() < end) {
+    unit();
+    done++;
+  }
+  return done;
+}
+
+const self = new URL(import.meta.url);
+
+if (!isMainThread) {
+  parentPort.postMessage(count(workerData.kind, workerData.ms));
+} else if (process.argv[2] === '--child') {
+  process.send(count(process.argv[3], Number(process.argv[4])), () => process.disconnect());
+} else {
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, kinds: { type: 'string', default: 'js,native' } } });
+  const ms = Number(values.seconds) * 1000;
+  const twice = (start) => Promise.all([start(), start()]).then(([a, b]) => a + b);
+  console.log('| work | one thread | two threads | two processes | threads ÷ one | processes ÷ one |');
+  console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+  for (const kind of values.kinds.split(',')) {
+    const one = count(kind, ms);
+    const threads = await twice(() => new Promise((resolve, reject) => new Worker(self, { workerData: { kind, ms } }).once('message', resolve).once('error', reject)));
+    const processes = await twice(() => new Promise((resolve, reject) => fork(self.pathname, ['--child', kind, String(ms)]).once('message', resolve).once('error', reject)));
+    console.log(`| ${kind} | ${one} | ${threads} | ${processes} | ${(threads / one).toFixed(2)} | ${(processes / one).toFixed(2)} |`);
+  }
+}
