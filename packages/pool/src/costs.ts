@@ -6,18 +6,20 @@
  * synchronous work is not.
  *
  * A route is cheap while expensive requests are rare among its recent ones:
- * one slow sample (a garbage collection, a thread the OS kept waiting) does
- * not flip it, two in a row do, and a route that turns
- * expensive is expensive from its second slow request on. A route never
- * seen is unknown, never guessed.
+ * a slow sample or two (a garbage collection, a thread the OS kept waiting
+ * mid-handler: costs are wall time) do not flip it, three in a row do, and
+ * a request seen holding its thread for several milliseconds flips it at
+ * once (observe.ts). A route never seen is unknown, never guessed.
  */
 
 /** A request that kept its thread under this long is cheap. */
 export const CHEAP_MS = 0.5;
 /** Weight of the newest sample in a route's share of expensive requests. */
-const SHARE_ALPHA = 0.25;
-/** A route whose share of expensive requests is this or more is expensive. */
+const SHARE_ALPHA = 0.125;
+/** A cheap route whose share of expensive requests reaches this becomes expensive... */
 const HEAVY_SHARE = 0.3;
+/** ...and becomes cheap again only once it falls under this, so a route near the line does not flap. */
+const CHEAP_SHARE = 0.1;
 /** Weight of the newest sample in a route's moving average (used to rank waits, not to classify). */
 const ALPHA = 0.25;
 /** Routes remembered; past it the least recently used is forgotten. */
@@ -41,6 +43,7 @@ interface RouteCost {
   average: number;
   /** Moving share of its requests that were expensive, 0..1. */
   share: number;
+  heavy: boolean;
 }
 
 export class RouteCosts {
@@ -63,7 +66,7 @@ export class RouteCosts {
       this.#routes.set(route, known);
       this.#last = route;
     }
-    return known.share < HEAVY_SHARE ? CHEAP : HEAVY;
+    return known.heavy ? HEAVY : CHEAP;
   }
 
   /** Expected cost in milliseconds (0 for a route never seen). */
@@ -75,11 +78,12 @@ export class RouteCosts {
     const expensive = costMs >= CHEAP_MS ? 1 : 0;
     const known = this.#routes.get(route);
     if (!known) {
-      this.#add(route, { average: costMs, share: expensive });
+      this.#add(route, { average: costMs, share: expensive, heavy: expensive === 1 });
       return;
     }
     known.average += ALPHA * (costMs - known.average);
     known.share += SHARE_ALPHA * (expensive - known.share);
+    if (known.heavy ? known.share < CHEAP_SHARE : known.share >= HEAVY_SHARE) known.heavy = !known.heavy;
   }
 
   /**
@@ -91,10 +95,11 @@ export class RouteCosts {
    */
   observed(route: string, busyMs: number): void {
     const known = this.#routes.get(route);
-    if (!known) this.#add(route, { average: busyMs, share: 1 });
+    if (!known) this.#add(route, { average: busyMs, share: 1, heavy: true });
     else {
       known.average = Math.max(known.average, busyMs);
       known.share = Math.max(known.share, HEAVY_SHARE);
+      known.heavy = true;
     }
   }
 

@@ -211,13 +211,15 @@ describe('pool scheduling: long native work and costs that change', () => {
     expect([costs.classify('GET /a'), costs.classify('GET /b')]).toEqual([CHEAP, CHEAP]);
   });
 
-  it('turns a route expensive on its second slow answer, and cheap again after a run of fast ones', () => {
+  it('turns a route expensive on its third slow answer in a row, and cheap again after a run of fast ones', () => {
     const costs = new RouteCosts();
     costs.record('GET /report', 0.1);
     expect(costs.classify('GET /report')).toBe(CHEAP);
-    // One slow answer (a cold call, a collection) does not flip it; two do.
-    costs.record('GET /report', 30);
-    expect(costs.classify('GET /report')).toBe(CHEAP);
+    // A slow answer or two (a collection, a thread paused mid-handler) do not flip it; three do.
+    for (let slow = 0; slow < 2; slow++) {
+      costs.record('GET /report', 30);
+      expect(costs.classify('GET /report')).toBe(CHEAP);
+    }
     costs.record('GET /report', 30);
     expect(costs.classify('GET /report')).toBe(HEAVY);
     let fast = 0;
@@ -225,8 +227,9 @@ describe('pool scheduling: long native work and costs that change', () => {
       costs.record('GET /report', 0.1);
       fast++;
     }
-    expect(fast).toBeGreaterThan(1);
-    expect(fast).toBeLessThan(8);
+    // Not on the first fast one: a route near the line does not flap.
+    expect(fast).toBeGreaterThan(4);
+    expect(fast).toBeLessThan(16);
   });
 
   it('knows nothing of a route never seen, and guesses nothing', () => {
