@@ -12,10 +12,12 @@
  * 2. The express lane takes only cheap requests.
  * 3. An expensive request, or one of a route never seen, goes only to a
  *    serving thread with nothing waiting in its port, that is not overdue
- *    on what it runs (OVERDUE_MS). So a thread holds at most one such request it has not
- *    started, and one it runs: its next is at hand when it frees.
+ *    on what it runs (OVERDUE_MS). So a thread holds at most one such
+ *    request it has not started, and one it runs: its next is at hand when
+ *    it frees. Requests never seen may also join each other in the port of
+ *    a thread that is moving and holds nothing known to be expensive.
  */
-import { CHEAP, CHEAP_MS, type CostClass } from './costs.js';
+import { CHEAP, CHEAP_MS, UNKNOWN, type CostClass } from './costs.js';
 import type { ThreadHandle } from './thread.js';
 
 /**
@@ -40,7 +42,7 @@ export interface Placeable {
 
 /** The thread that should take `job` now, or undefined when it should wait on the main thread. `turn` rotates ties. */
 export function place(job: Placeable, threads: Threads, now: number, turn: number): ThreadHandle | undefined {
-  return job.cls === CHEAP ? placeCheap(threads, now, turn) : placeHeavy(threads, now, turn);
+  return job.cls === CHEAP ? placeCheap(threads, now, turn) : placeHeavy(threads, now, turn, job.cls === UNKNOWN);
 }
 
 function open(thread: ThreadHandle, capacity: number): boolean {
@@ -92,14 +94,27 @@ function placeCheap({ serving, express, capacity }: Threads, now: number, turn: 
   return best;
 }
 
-function placeHeavy({ serving, capacity }: Threads, now: number, turn: number): ThreadHandle | undefined {
+/**
+ * Whether a request of a route never seen may join others waiting in this
+ * thread's port: the thread is moving and holds no request known to be
+ * expensive. What it waits behind is then only other requests never seen,
+ * and as soon as one of them holds the thread it is busy and takes no more.
+ * So a first-seen route that waits on I/O (a long poll opened by a thousand
+ * clients at once) is not fed one request per look.
+ */
+function mayStackUnknown(thread: ThreadHandle, now: number): boolean {
+  return thread.heavy === thread.unknown && thread.busyFor(now) === 0;
+}
+
+function placeHeavy({ serving, capacity }: Threads, now: number, turn: number, unknown: boolean): ThreadHandle | undefined {
   let best: ThreadHandle | undefined;
   const count = serving.length;
   for (let i = 0; i < count; i++) {
     const thread = serving[(turn + i) % count]!;
     if (!open(thread, capacity)) continue;
     if (thread.running.size === 0) return thread;
-    if (thread.unstarted(now) > 0 || thread.overdue(now, OVERDUE_MS)) continue;
+    if (thread.overdue(now, OVERDUE_MS)) continue;
+    if (thread.unstarted(now) > 0 && !(unknown && mayStackUnknown(thread, now))) continue;
     if (!best || thread.heavy < best.heavy || (thread.heavy === best.heavy && thread.wait(now) < best.wait(now))) best = thread;
   }
   return best;

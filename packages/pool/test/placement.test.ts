@@ -115,6 +115,30 @@ describe('pool scheduling: a cheap request waits behind no unknown and at most o
     expect(place(job(CHEAP), threads, 100.5, 0)).toBe(one.handle);
   });
 
+  it('lets requests of a route never seen join each other on a moving thread, and stops once the thread is busy', async () => {
+    const { threads, fakes } = await pool(1, false);
+    const [one] = fakes as [FakeThread];
+    // A thousand clients open a long poll nobody has seen yet: the thread starts one and waits on I/O, beating.
+    const first = send(one, job(UNKNOWN, 0, 'GET /events'), 0);
+    one.begin(first, 0);
+    for (let i = 1; i <= 5; i++) {
+      one.beat(i);
+      expect(place(job(UNKNOWN, 0, 'GET /events'), threads, i, 0)).toBe(one.handle);
+      send(one, job(UNKNOWN, 0, 'GET /events'), i);
+    }
+    // The thread stops beating: one of them holds it. No more join, nor any known-expensive request.
+    expect(place(job(UNKNOWN, 0), threads, 5 + LIVE_MS + 1, 0)).toBeUndefined();
+    expect(place(job(HEAVY), threads, 5 + LIVE_MS + 1, 0)).toBeUndefined();
+  });
+
+  it('queues no request never seen behind one known to be expensive', async () => {
+    const { threads, fakes } = await pool(1, false);
+    const [one] = fakes as [FakeThread];
+    one.begin(send(one, job(HEAVY, 100), 0), 0);
+    send(one, job(HEAVY, 100), 0.5);
+    expect(place(job(UNKNOWN, 0), threads, 1, 0)).toBeUndefined();
+  });
+
   it('prefers a thread holding only cheap work over one running an expensive request', async () => {
     const { threads, fakes } = await pool(2, false);
     const [one, two] = fakes as [FakeThread, FakeThread];
@@ -309,7 +333,12 @@ describe('pool scheduling: the invariant under random traffic', () => {
             expect(heavy + (heavy === 0 && busy ? 1 : 0)).toBeLessThanOrEqual(1);
           } else {
             expect(target.express).toBe(false);
-            expect(target.unstarted(now)).toBe(0);
+            // One at a time in a port, except requests never seen joining each other on a moving thread.
+            if (target.unstarted(now) > 0) {
+              expect(cls).toBe(UNKNOWN);
+              expect(target.heavy).toBe(target.unknown);
+              expect(busy).toBe(false);
+            }
           }
           send(all.find((f) => f.handle === target)!, j, now);
         } else if (roll < 0.6 && waiting.length) {
