@@ -108,6 +108,7 @@ function mayStackUnknown(thread: ThreadHandle, now: number): boolean {
 
 function placeHeavy({ serving, capacity }: Threads, now: number, turn: number, unknown: boolean): ThreadHandle | undefined {
   let best: ThreadHandle | undefined;
+  let bestWait = Infinity;
   const count = serving.length;
   for (let i = 0; i < count; i++) {
     const thread = serving[(turn + i) % count]!;
@@ -115,7 +116,12 @@ function placeHeavy({ serving, capacity }: Threads, now: number, turn: number, u
     if (thread.running.size === 0) return thread;
     if (thread.overdue(now, OVERDUE_MS)) continue;
     if (thread.unstarted(now) > 0 && !(unknown && mayStackUnknown(thread, now))) continue;
-    if (!best || thread.heavy < best.heavy || (thread.heavy === best.heavy && thread.wait(now) < best.wait(now))) best = thread;
+    if (best && thread.heavy > best.heavy) continue;
+    const wait = thread.wait(now);
+    if (!best || thread.heavy < best.heavy || wait < bestWait) {
+      best = thread;
+      bestWait = wait;
+    }
   }
   return best;
 }
