@@ -12,6 +12,8 @@ export type {
   ClassicOptions,
   ClassicResult,
   ClassicSample,
+  ContenderName,
+  ContenderSpec,
   Expectation,
   GeneratorName,
   IdleScenario,
@@ -24,6 +26,7 @@ export type {
   ModelResult,
   ModelSummary,
   ModelTarget,
+  PinOptions,
   ProbeSample,
   ProbeSpec,
   ProgressMode,
@@ -47,11 +50,12 @@ export { parseRoute, routeLabel } from './app/routes.js';
 export { appReport, appTable } from './app/print.js';
 export { startProbe, PROBE_EVERY_MS, type Probe, type ProbeOptions } from './load/probe.js';
 export { resolveBenchOptions, kDefaultBenchOptions, kDefaultSequential, kDefaultClassic, GENERATORS, type ResolvedBenchOptions } from './options.js';
-export { MODELS, MODEL_NOTES } from './models.js';
+export { MODELS, MODEL_NOTES, contenderNote } from './models.js';
 export { MAX_ERROR_RATE, MIN_IDLE_HELD } from './run/summarize.js';
 export { checkAnswer, answerProblems, fetchOnce, type Answer } from './check.js';
 export { createGenerator, findAb, parseAb, parseWrk, which, type Ab, type Generator, type LoadSettings } from './load/index.js';
-export { startModel, serverSpec, type ModelProcess, type LaunchOptions } from './server/launch.js';
+export { startModel, serverSpec, contenderSpec, type ModelProcess, type LaunchOptions } from './server/launch.js';
+export { planPinning, pinProcess, cpuList, type Pinning } from './proc/pin.js';
 export { startIdleClient, type IdleClient, type IdleCounts } from './load/idle.js';
 export { treeUsage, processTree, procAvailable } from './proc/tree.js';
 export { writeReports, REPORT_FILES } from './report/write.js';

@@ -1,6 +1,18 @@
 import { invalidOption } from '@switchyard/core';
-import { MODELS } from './models.js';
-import type { BenchOptions, ClassicOptions, Expectation, GeneratorName, ModelName, ProgressMode, Scenario, SequentialOptions } from './types.js';
+import { isModel, MODELS } from './models.js';
+import type {
+  BenchOptions,
+  ClassicOptions,
+  ContenderName,
+  ContenderSpec,
+  Expectation,
+  GeneratorName,
+  ModelName,
+  PinOptions,
+  ProgressMode,
+  Scenario,
+  SequentialOptions,
+} from './types.js';
 
 export const GENERATORS: readonly GeneratorName[] = ['autocannon', 'wrk'];
 const PROGRESS: readonly ProgressMode[] = ['auto', 'bar', 'lines', 'none'];
@@ -21,8 +33,12 @@ export const kDefaultSequential: Required<SequentialOptions> = { backlog: 128, k
 export const kDefaultClassic: Required<Omit<ClassicOptions, 'path' | 'expect'>> = { requests: 1000, concurrency: 150 };
 
 /** Options after defaults and validation. */
-export interface ResolvedBenchOptions extends Omit<BenchOptions, 'models' | 'classic' | 'sequential'> {
-  models: ModelName[];
+export interface ResolvedBenchOptions extends Omit<BenchOptions, 'models' | 'classic' | 'sequential' | 'contenders' | 'pin'> {
+  /** The models asked for, then the contenders: everything the run measures, in report order. */
+  models: ContenderName[];
+  contenders: Record<string, ContenderSpec>;
+  /** The CPUs to pin to; `auto` where missing taskset or cores only warn. */
+  pin: (Required<PinOptions> & { required: boolean }) | undefined;
   runs: number;
   warmup: number;
   duration: number;
@@ -30,7 +46,7 @@ export interface ResolvedBenchOptions extends Omit<BenchOptions, 'models' | 'cla
   timeout: number;
   idleConnections: number;
   seed: number;
-  baseline: ModelName;
+  baseline: ContenderName;
   progress: ProgressMode;
   fresh: 'round' | 'run';
   sequential: Required<SequentialOptions>;
@@ -49,7 +65,7 @@ function number(name: string, value: unknown, fallback: number, { min = 0, integ
   return value;
 }
 
-function validateScenario(scenario: Scenario, index: number, names: Set<string>): void {
+function validateScenario(scenario: Scenario, index: number, names: Set<string>, known: readonly string[]): void {
   const at = `scenarios[${index}]`;
   if (scenario === null || typeof scenario !== 'object') throw invalidOption(at, 'a scenario object', scenario);
   if (typeof scenario.name !== 'string' || !/^[a-z0-9][a-z0-9-]*$/.test(scenario.name)) {
@@ -91,7 +107,7 @@ function validateScenario(scenario: Scenario, index: number, names: Set<string>)
     number(`${at}.isolation.costMs`, cell.costMs, 0);
   }
   for (const model of scenario.models ?? []) {
-    if (!MODELS.includes(model)) throw invalidOption(`${at}.models`, someOf(MODELS), model);
+    if (!known.includes(model)) throw invalidOption(`${at}.models`, someOf(known), model);
   }
 }
 
@@ -104,12 +120,14 @@ export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
   if (!Array.isArray(input.scenarios) || input.scenarios.length === 0) {
     throw invalidOption('scenarios', 'a non-empty array of scenarios', input.scenarios);
   }
+  const contenders = resolveContenders(input);
   const names = new Set<string>();
-  input.scenarios.forEach((scenario, index) => validateScenario(scenario, index, names));
+  input.scenarios.forEach((scenario, index) => validateScenario(scenario, index, names, [...MODELS, ...Object.keys(contenders)]));
 
   const available = MODELS.filter((model) => (model === 'raw' ? input.rawHandler !== undefined : input.app !== undefined));
   let models: ModelName[];
-  if (input.models === undefined) models = available;
+  // Contenders name what they run; the models then run only when listed.
+  if (input.models === undefined) models = Object.keys(contenders).length ? [] : available;
   else {
     if (!Array.isArray(input.models) || input.models.length === 0) throw invalidOption('models', `a non-empty array of ${quoted(MODELS)}`, input.models);
     for (const model of input.models) if (!MODELS.includes(model)) throw invalidOption('models', someOf(MODELS), model);
@@ -118,7 +136,8 @@ export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
     if (app && input.app === undefined) throw invalidOption('app', `an app module path (the "${app}" model needs one)`, undefined);
     models = MODELS.filter((model) => input.models!.includes(model));
   }
-  if (models.length === 0) throw invalidOption('app', 'an app module path, or rawHandler (nothing to run)', undefined);
+  const lineup: ContenderName[] = [...models, ...Object.keys(contenders)];
+  if (lineup.length === 0) throw invalidOption('app', 'an app module path, or rawHandler (nothing to run)', undefined);
 
   const generator = input.generator ?? kDefaultBenchOptions.generator;
   if (!GENERATORS.includes(generator)) throw invalidOption('generator', oneOf(GENERATORS), generator);
@@ -140,8 +159,8 @@ export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
   number('workers', input.workers, 1, { min: 1, integer: true });
 
   // The raw handler when there is one; else the plain event loop, the model every other is a variation of.
-  const baseline = input.baseline ?? (['raw', 'reactor'] as const).find((m) => models.includes(m)) ?? models[0]!;
-  if (!models.includes(baseline)) throw invalidOption('baseline', `one of the models that run (${quoted(models)})`, baseline);
+  const baseline = input.baseline ?? (['raw', 'reactor'] as const).find((m) => lineup.includes(m)) ?? lineup[0]!;
+  if (!lineup.includes(baseline)) throw invalidOption('baseline', `one of the models and contenders that run (${quoted(lineup)})`, baseline);
 
   const sequential = { ...kDefaultSequential, ...input.sequential };
   number('sequential.backlog', sequential.backlog, 0, { integer: true });
@@ -161,5 +180,43 @@ export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
   }
 
   const log = input.log ?? ((line: string) => process.stderr.write(`${line}\n`));
-  return { ...input, models, runs, warmup, duration, generator, timeout, idleConnections, seed, baseline, progress, fresh, sequential, classic, log };
+  const pin = resolvePin(input.pin);
+  return { ...input, models: lineup, contenders, pin, runs, warmup, duration, generator, timeout, idleConnections, seed, baseline, progress, fresh, sequential, classic, log };
+}
+
+/** A `taskset -c` CPU list: `0`, `0-3`, `0,2`. */
+const CPU_LIST = /^\d+(-\d+)?(,\d+(-\d+)?)*$/;
+
+function resolvePin(pin: BenchOptions['pin']): ResolvedBenchOptions['pin'] {
+  if (pin === undefined || pin === false) return undefined;
+  if (pin === true || pin === 'auto') return { server: '0', generator: '1', required: pin === true };
+  if (pin === null || typeof pin !== 'object') throw invalidOption('pin', 'true, false, "auto" or { server, generator }', pin);
+  const resolved = { server: pin.server ?? '0', generator: pin.generator ?? '1', required: true };
+  for (const key of ['server', 'generator'] as const) {
+    if (typeof resolved[key] !== 'string' || !CPU_LIST.test(resolved[key])) throw invalidOption(`pin.${key}`, 'a taskset CPU list such as "0", "0-1" or "0,2"', resolved[key]);
+  }
+  return resolved;
+}
+
+/** Checks each contender: a name of its own, and either a model it can start or a server module. */
+function resolveContenders(input: BenchOptions): Record<string, ContenderSpec> {
+  const given = input.contenders ?? {};
+  if (given === null || typeof given !== 'object' || Array.isArray(given)) throw invalidOption('contenders', 'an object of name → contender', given);
+  for (const [name, spec] of Object.entries(given)) {
+    const at = `contenders.${name}`;
+    if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) throw invalidOption('contenders', 'names of lower-case letters, digits and dashes', name);
+    if (isModel(name)) throw invalidOption('contenders', `names other than the models' (${quoted(MODELS)})`, name);
+    if (spec === null || typeof spec !== 'object') throw invalidOption(at, 'a contender object', spec);
+    if ((spec.model === undefined) === (spec.server === undefined)) throw invalidOption(at, 'either "model" or "server", not both', spec);
+    if (spec.model !== undefined) {
+      if (!isModel(spec.model)) throw invalidOption(`${at}.model`, oneOf(MODELS), spec.model);
+      if (spec.model === 'raw' && (spec.rawHandler ?? input.rawHandler) === undefined) throw invalidOption(`${at}.rawHandler`, 'a handler module path (the "raw" model needs one)', undefined);
+      if (spec.model !== 'raw' && (spec.app ?? input.app) === undefined) throw invalidOption(`${at}.app`, `an app module path (the "${spec.model}" model needs one)`, undefined);
+    } else if (typeof spec.server !== 'string' && !(spec.server instanceof URL)) {
+      throw invalidOption(`${at}.server`, 'a path or file URL of a server module', spec.server);
+    }
+    if (spec.options !== undefined && (spec.options === null || typeof spec.options !== 'object')) throw invalidOption(`${at}.options`, 'an object', spec.options);
+    number(`${at}.workers`, spec.workers, 1, { min: 1, integer: true });
+  }
+  return given;
 }

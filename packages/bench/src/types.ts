@@ -11,6 +11,12 @@
  */
 export type ModelName = 'raw' | 'sequential' | 'reactor' | 'pool' | 'cluster';
 
+/**
+ * A server a run measures: one of the models, or the name of one of the
+ * run's `contenders` (a peer framework, or a model with an app of its own).
+ */
+export type ContenderName = ModelName | (string & {});
+
 /** The load generators the engine drives. */
 export type GeneratorName = 'autocannon' | 'wrk';
 
@@ -59,7 +65,7 @@ interface ScenarioBase {
   /** Concurrent keep-alive connections of the load generator. Default 100. */
   connections?: number;
   /** Only these models run this scenario. Default: every model of the run. */
-  models?: ModelName[];
+  models?: ContenderName[];
   /**
    * Another request timed beside the load, from its own process, through
    * the timed run, so the result shows what a light request waits while
@@ -189,6 +195,48 @@ export interface ModelTarget {
   resolveFrom?: string;
 }
 
+/**
+ * A server measured beside the models, under a name of its own. Either one
+ * of the models with its own app or settings (`model`), or any other
+ * server started by a module (`server`): a peer framework, a hand-written
+ * `node:cluster`, anything that listens on HTTP.
+ */
+export interface ContenderSpec {
+  /** One line for reports: what serves the request. */
+  note?: string;
+  /** Run this model; `app`, `rawHandler`, `workers`, `serve` and `env` below override the run's. */
+  model?: ModelName;
+  app?: string | URL;
+  rawHandler?: string | URL;
+  workers?: number;
+  serve?: ModelTarget['serve'];
+  /** Environment for this contender's process, over the run's `env`. */
+  env?: Record<string, string>;
+  /**
+   * Path or file URL of a module whose default export (or `start` export)
+   * starts the server in the contender's own process:
+   * `(options) => Promise<{ url, close() }>`, called with `options` below
+   * plus `host: '127.0.0.1'` and `port: 0`. `close()` stops it, workers
+   * and all.
+   */
+  server?: string | URL;
+  /** JSON-serialisable options for `server`'s start function. */
+  options?: Record<string, unknown>;
+}
+
+/**
+ * Pins the servers to some CPUs and the generator (this process, and so
+ * wrk, the probe and ab, which it starts) to others, with `taskset`, so the
+ * kernel does not move them across the same cores between runs. Lists are
+ * `taskset -c` lists (`0`, `0-1`, `2,3`).
+ */
+export interface PinOptions {
+  /** Default `0`. */
+  server?: string;
+  /** Default `1`. */
+  generator?: string;
+}
+
 /** The one-connection-at-a-time baseline. */
 export interface SequentialOptions {
   /**
@@ -220,8 +268,25 @@ export type ProgressMode = 'auto' | 'bar' | 'lines' | 'none';
 
 export interface BenchOptions extends ModelTarget {
   scenarios: Scenario[];
-  /** Default: every model the target can start (`raw` needs `rawHandler`, the rest `app`). */
+  /** Default: every model the target can start (`raw` needs `rawHandler`, the rest `app`); with `contenders`, none unless listed. */
   models?: ModelName[];
+  /**
+   * Servers measured beside the models, by name (`[a-z0-9-]+`, not a
+   * model's). Each runs every scenario that does not list its models.
+   */
+  contenders?: Record<string, ContenderSpec>;
+  /**
+   * Pin servers and generator to separate CPUs with `taskset`. `true` or
+   * `'auto'`: server on CPU 0, generator on CPU 1, when `taskset` is
+   * installed and there are 2 CPUs or more (`'auto'` runs unpinned with a
+   * warning otherwise; `true` fails). Default false. Servers of several
+   * threads or processes (pool, cluster) share the server's CPUs.
+   */
+  pin?: boolean | 'auto' | PinOptions;
+  /** The reports' heading. Default `Switchyard bench`. */
+  title?: string;
+  /** What a model serves, for the reports, over the defaults (`MODEL_NOTES`): e.g. which kind of app it runs. */
+  modelNotes?: Partial<Record<ModelName, string>>;
   /** Timed runs per scenario and model, each in a fresh process. Default 3. */
   runs?: number;
   /** Seconds of discarded load before each timed run. Default 1. */
@@ -236,8 +301,8 @@ export interface BenchOptions extends ModelTarget {
   idleConnections?: number;
   /** Seed of the run order; default random. Recorded, so an order can be replayed. */
   seed?: number;
-  /** The reference every ratio divides by. Default `raw` when it runs, else `reactor`, else the first model. */
-  baseline?: ModelName;
+  /** The reference every ratio divides by. Default `raw` when it runs, else `reactor`, else the first model or contender. */
+  baseline?: ContenderName;
   /**
    * How long a server process lives: `round` (default), one process per
    * model per round serving every scenario of the round, so the models of a
@@ -355,7 +420,7 @@ export interface Ratios {
 }
 
 export interface ModelResult {
-  model: ModelName;
+  model: ContenderName;
   /** `ok`: measured; `failed`: wrong answer or crash, not timed (see problems); `skipped`: could not run here. */
   status: 'ok' | 'failed' | 'skipped';
   problems: string[];
@@ -382,12 +447,13 @@ export interface ScenarioResult {
   timeoutS?: number;
   /** The cell of an isolation grid, with the expensive route's req/s of one model over another's (paired per round, median). */
   isolation?: IsolationCell & { rpsRatios: IsolationRatios };
-  baseline: ModelName;
+  baseline: ContenderName;
   /** The model with the most req/s among those without errors; the baseline is a reference and never best. */
-  best?: ModelName;
+  best?: ContenderName;
   /** Models whose req/s range overlaps the best's: on this machine they may be as good. */
-  tiedWithBest: ModelName[];
-  models: Partial<Record<ModelName, ModelResult>>;
+  tiedWithBest: ContenderName[];
+  /** By model or contender name. */
+  models: Record<string, ModelResult>;
 }
 
 /** The pool's req/s over the reactor's and the cluster's, and the cluster's over the reactor's; absent where a model was not measured. */
@@ -411,7 +477,7 @@ export interface ClassicSample {
 }
 
 export interface ClassicModelResult {
-  model: ModelName;
+  model: ContenderName;
   status: 'ok' | 'failed' | 'skipped';
   problems: string[];
   samples: ClassicSample[];
@@ -426,7 +492,7 @@ export interface ClassicResult {
   requests: number;
   concurrency: number;
   path: string;
-  models: Partial<Record<ModelName, ClassicModelResult>>;
+  models: Record<string, ClassicModelResult>;
 }
 
 export interface SystemInfo {
@@ -459,7 +525,14 @@ export interface BenchResult {
     durationS: number;
     timeoutS: number;
     seed: number;
-    models: ModelName[];
+    /** Every model and contender of the run, in the order reports show them. */
+    models: ContenderName[];
+    /** The contenders among them, with what each runs. */
+    contenders?: Record<string, { note?: string; model?: ModelName; server?: string }>;
+    /** The CPUs servers and generator were pinned to, when they were. */
+    pin?: { server: string; generator: string };
+    title?: string;
+    modelNotes?: Partial<Record<ModelName, string>>;
     scenarios: string[];
     idleConnections: number;
     sequential: Required<SequentialOptions>;
@@ -468,7 +541,7 @@ export interface BenchResult {
     meta?: Record<string, unknown>;
   };
   /** Model order per scenario and round, as run. */
-  order: { scenario: string; round: number; models: ModelName[] }[];
+  order: { scenario: string; round: number; models: ContenderName[] }[];
   scenarios: ScenarioResult[];
   classic?: ClassicResult;
   warnings: string[];

@@ -1,6 +1,6 @@
 /** The command's output: what ran, the table, the warnings, the recommendation. */
 import { fmtFixed, fmtInt, fmtMs, fmtPct, markdownTable } from '../format.js';
-import { MODELS } from '../models.js';
+import { byModelOrder } from '../models.js';
 import type { BenchAppResult, ModelResult, RouteFinding, ScenarioResult } from '../types.js';
 
 function note(scenario: ScenarioResult, entry: ModelResult, finding: RouteFinding | undefined): string {
@@ -21,7 +21,7 @@ export function appTable({ result, recommendation }: BenchAppResult): string {
   const rows: string[][] = [];
   for (const scenario of result.scenarios) {
     const finding = recommendation.routes.find((r) => r.scenario === scenario.name);
-    const entries = Object.values(scenario.models).sort((a, b) => MODELS.indexOf(a.model) - MODELS.indexOf(b.model));
+    const entries = Object.values(scenario.models).sort(byModelOrder);
     entries.forEach((entry, i) => {
       const s = entry.summary;
       const spread = s && result.settings.runs > 1 ? ` ±${fmtPct(s.spread)}` : '';

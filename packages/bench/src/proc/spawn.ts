@@ -21,6 +21,8 @@ export interface SpawnNodeOptions {
   cwd?: string;
   /** Milliseconds to wait for the ready line. Default 30000. */
   startTimeoutMs?: number;
+  /** A command that runs node, e.g. `taskset -c 0`: it must exec, so the child's pid stays the server's. */
+  prefix?: string[];
   /** Each further stdout or stderr line. */
   onLine?: (line: string) => void;
   label: string;
@@ -31,7 +33,7 @@ const RAISE = 'ulimit -n "$1" 2>/dev/null || ulimit -n "$(ulimit -Hn)" 2>/dev/nu
 
 export async function spawnNode(script: string, args: string[], options: SpawnNodeOptions): Promise<NodeChild> {
   const { label, startTimeoutMs = 30_000 } = options;
-  const node = [process.execPath, script, ...args];
+  const node = [...(options.prefix ?? []), process.execPath, script, ...args];
   const command = process.platform === 'win32' || !options.fdLimit ? node : ['/bin/sh', '-c', RAISE, 'sh', String(options.fdLimit), ...node];
   const child = spawn(command[0]!, command.slice(1), {
     cwd: options.cwd,

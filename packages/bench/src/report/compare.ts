@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fmtFixed, fmtInt, fmtMs, fmtPct, markdownTable } from '../format.js';
 import { MODELS } from '../models.js';
 import { MAX_ERROR_RATE } from '../run/summarize.js';
-import type { BenchResult, ModelName, ModelResult } from '../types.js';
+import type { BenchResult, ContenderName, ModelResult } from '../types.js';
 import { validateResult } from './validate.js';
 import { REPORT_FILES } from './write.js';
 
@@ -16,7 +16,7 @@ export type Verdict = 'regression' | 'improvement' | 'same' | 'within noise' | '
 
 export interface CompareRow {
   scenario: string;
-  model: ModelName;
+  model: ContenderName;
   /** What was compared: the ratio to the baseline, or req/s for the baseline itself. */
   measure: 'ratio' | 'rps';
   before?: number;
@@ -66,7 +66,7 @@ function caveats(a: BenchResult, b: BenchResult): string[] {
   return out;
 }
 
-function row(scenario: string, model: ModelName, ratios: boolean, x: ModelResult | undefined, y: ModelResult | undefined, threshold: number): CompareRow {
+function row(scenario: string, model: ContenderName, ratios: boolean, x: ModelResult | undefined, y: ModelResult | undefined, threshold: number): CompareRow {
   const measure = ratios ? 'ratio' : 'rps';
   const value = (e?: ModelResult) => (measure === 'rps' ? e?.summary?.rps : e?.ratio?.rps);
   const before = value(x);
@@ -104,7 +104,9 @@ export function compareResults(a: BenchResult, b: BenchResult, { threshold = 0.1
     const sameBaseline = !x || !y || x.baseline === y.baseline;
     if (!sameBaseline) differentBaselines.push(`${name}: ${x!.baseline} → ${y!.baseline}`);
     const baseline = (y ?? x)!.baseline;
-    for (const model of MODELS) {
+    // The models in their usual order, then any contender either run measured.
+    const models = new Set<ContenderName>([...MODELS, ...Object.keys(x?.models ?? {}), ...Object.keys(y?.models ?? {})]);
+    for (const model of models) {
       if (!x?.models[model] && !y?.models[model]) continue;
       rows.push(row(name, model, sameBaseline && model !== baseline, x?.models[model], y?.models[model], threshold));
     }

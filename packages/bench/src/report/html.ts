@@ -3,13 +3,13 @@
  * throughput and p99 per model per scenario and of memory against idle
  * connections. Chart.js and the data are inlined, so the file opens offline.
  */
-import { MODEL_NOTES, MODELS } from '../models.js';
+import { contenderNote, lineup } from '../models.js';
 import type { BenchResult } from '../types.js';
 import { chartJsSource } from './chart-source.js';
 import { classicExplanation } from './classic-text.js';
 import { isolationClient, isolationSection } from './isolation-html.js';
-import { describeRun } from './markdown.js';
-import { classicTable, scenarioNotes, scenarioTable, summaryTable, type Table } from './tables.js';
+import { describeRun, reportTitle } from './markdown.js';
+import { classicTable, scenarioNotes, scenarioTable, summaryTable, throughputTable, type Table } from './tables.js';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
@@ -35,7 +35,10 @@ td.r,th.r{text-align:right}td.l,th.l{text-align:left}tr.best td{background:#eef7
 const CLIENT = `
 const data = JSON.parse(document.getElementById('bench-data').textContent);
 const COLORS = { raw: '#8a8f98', sequential: '#c0504d', reactor: '#2f6fde', pool: '#2e9d5b', cluster: '#8e5bd6' };
-const order = ${JSON.stringify(MODELS)}.filter((m) => data.settings.models.includes(m));
+const order = data.settings.models;
+// Contenders take the next free colour, in the order the run lists them.
+const PALETTE = ['#e07b39', '#17a2b8', '#d6457a', '#7f8c1d', '#5b6bd6', '#b8860b', '#20b27a', '#a04fb8', '#4a90a4', '#c44d1f', '#6c757d', '#1f5f8b'];
+order.filter((m) => !COLORS[m]).forEach((m, i) => (COLORS[m] = PALETTE[i % PALETTE.length]));
 Chart.defaults.font.size = 12;
 Chart.defaults.animation = false;
 const el = (id) => document.getElementById(id);
@@ -128,14 +131,14 @@ ${scenarioNotes(scenario, result.generator.name).map((note) => `<p class="note">
         : `<h2>Classic: <code>${escape(c.command)}</code></h2><p>${escape(c.reason ?? 'skipped')}.</p>`;
   }
   const json = JSON.stringify(result).replace(/</g, '\\u003c');
-  const models = MODELS.filter((m) => result.settings.models.includes(m))
-    .map((m) => `<li><code>${m}</code>: ${escape(MODEL_NOTES[m])}</li>`)
+  const models = lineup(result)
+    .map((m) => `<li><code>${escape(m)}</code>: ${escape(contenderNote(result, m))}</li>`)
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>Switchyard bench ${escape(result.started)}</title><style>${STYLE}</style></head>
+<title>${escape(reportTitle(result))} ${escape(result.started)}</title><style>${STYLE}</style></head>
 <body>
-<h1>Switchyard bench, ${escape(result.started)}</h1>
+<h1>${escape(reportTitle(result))}, ${escape(result.started)}</h1>
 <p class="meta">${escape(describeRun(result))}</p>
 ${result.settings.runs < 3 ? `<p><strong>Only ${result.settings.runs} run(s) per model: this checks the pipeline; it is not a measurement.</strong></p>` : ''}
 <h2>Summary</h2>
@@ -143,6 +146,9 @@ ${result.settings.runs < 3 ? `<p><strong>Only ${result.settings.runs} run(s) per
 ${table(summaryTable(result))}
 <ul>${models}</ul>
 <div class="chart wide"><canvas id="chart-ratios"></canvas></div>
+<h2>Throughput</h2>
+<p class="note">req/s, median over rounds: this machine at this moment, for scale; the ratios above are what compare.</p>
+${table(throughputTable(result))}
 ${isolationSection(result, escape, table)}
 ${sections.join('\n')}
 ${idle.join('\n')}

@@ -1,15 +1,18 @@
 /** The markdown report: a summary matrix, a table per scenario, the classic experiment. */
 import { fmtDuration, fmtFixed, fmtInt, markdownTable } from '../format.js';
-import { MODEL_NOTES, MODELS } from '../models.js';
+import { contenderNote, lineup } from '../models.js';
 import type { BenchResult } from '../types.js';
 import { classicExplanation } from './classic-text.js';
 import { isolationCells, isolationLegend, isolationTable } from './isolation.js';
-import { classicTable, scenarioNotes, scenarioTable, summaryTable, type Table } from './tables.js';
+import { classicTable, scenarioNotes, scenarioTable, summaryTable, throughputTable, type Table } from './tables.js';
 
 function render(table: Table): string {
   const rows = table.rows.map((row, i) => (table.strong.includes(i) ? row.map((cell, j) => (j === 0 ? `**${cell}**` : cell)) : row));
   return markdownTable(table.header, rows, table.align);
 }
+
+/** The reports' heading. */
+export const reportTitle = (result: BenchResult) => result.settings.title ?? 'Switchyard bench';
 
 /** The settings and machine in a sentence or two. */
 export function describeRun(result: BenchResult): string {
@@ -20,12 +23,13 @@ export function describeRun(result: BenchResult): string {
     `${m.loadavgEnd ? `, ${m.loadavgEnd.join(' ')} at end` : ''}. Generator: ${result.generator.version} (${result.generator.command}). ` +
     `${s.profile ? `Profile \`${s.profile}\`: ` : ''}${s.runs} timed run(s) of ${s.durationS} s per model and scenario, each after a correctness check and ${s.warmupS} s of discarded warm-up; ` +
     `${s.fresh === 'run' ? 'a fresh server process for every run' : 'a fresh server process per model and round'}; ` +
+    `${s.pin ? `servers pinned to CPU ${s.pin.server} and the generator to CPU ${s.pin.generator} (taskset); ` : ''}` +
     `models in a seeded random order each round (seed ${s.seed}); request timeout ${s.timeoutS} s. Took ${fmtDuration(result.durationS)}.`
   );
 }
 
 export function markdownReport(result: BenchResult): string {
-  const out: string[] = [`# Switchyard bench, ${result.started}`, '', describeRun(result), ''];
+  const out: string[] = [`# ${reportTitle(result)}, ${result.started}`, '', describeRun(result), ''];
   if (result.settings.runs < 3) out.push(`> Only ${result.settings.runs} run(s) per model: this checks the pipeline; it is not a measurement. Use at least 3.`, '');
   out.push(
     '## Summary',
@@ -36,7 +40,13 @@ export function markdownReport(result: BenchResult): string {
     '',
     'Models:',
     '',
-    ...MODELS.filter((m) => result.settings.models.includes(m)).map((m) => `- \`${m}\`: ${MODEL_NOTES[m]}`),
+    ...lineup(result).map((m) => `- \`${m}\`: ${contenderNote(result, m)}`),
+    '',
+    '## Throughput',
+    '',
+    'req/s of each model, median over rounds: absolute figures of this machine at this moment, for scale; the ratios above are what compare.',
+    '',
+    render(throughputTable(result)),
     '',
   );
   if (isolationCells(result).length) out.push('## Isolation', '', isolationLegend(result), '', render(isolationTable(result)), '');

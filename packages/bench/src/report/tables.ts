@@ -3,7 +3,7 @@
  * writers, so both say the same thing.
  */
 import { fmtFixed, fmtInt, fmtKiB, fmtMiB, fmtMs, fmtPct } from '../format.js';
-import { MODELS } from '../models.js';
+import { byModelOrder, lineup } from '../models.js';
 import { MAX_ERROR_RATE } from '../run/summarize.js';
 import type { BenchResult, ClassicResult, ModelResult, ScenarioResult } from '../types.js';
 
@@ -15,7 +15,6 @@ export interface Table {
   strong: number[];
 }
 
-const byModelOrder = (a: { model: string }, b: { model: string }) => MODELS.indexOf(a.model as never) - MODELS.indexOf(b.model as never);
 
 /** Why a model is or is not the answer, in a few words. */
 export function verdict(scenario: ScenarioResult, entry: ModelResult): string {
@@ -84,7 +83,7 @@ export function scenarioTable(scenario: ScenarioResult): Table {
 
 /** Scenarios down, models across: each cell the req/s ratio to the baseline, the best marked. */
 export function summaryTable(result: BenchResult): Table {
-  const models = MODELS.filter((model) => result.settings.models.includes(model));
+  const models = lineup(result);
   const header = ['scenario', ...models, 'best'];
   const rows = result.scenarios.map((scenario) => [
     scenario.name,
@@ -99,6 +98,21 @@ export function summaryTable(result: BenchResult): Table {
     scenario.best ? `${scenario.best}${scenario.tiedWithBest.length ? ` (≈ ${scenario.tiedWithBest.join(', ')})` : ''}` : '—',
   ]);
   return { header, align: header.map((_, i) => (i === 0 || i === header.length - 1 ? 'l' : 'r')), rows, strong: [] };
+}
+
+/** Scenarios down, models across: each cell the median req/s, as measured. */
+export function throughputTable(result: BenchResult): Table {
+  const models = lineup(result);
+  const header = ['scenario', ...models];
+  const rows = result.scenarios.map((scenario) => [
+    scenario.name,
+    ...models.map((model) => {
+      const entry = scenario.models[model];
+      if (!entry) return '';
+      return entry.summary ? fmtInt(entry.summary.rps) : entry.status;
+    }),
+  ]);
+  return { header, align: header.map((_, i) => (i === 0 ? 'l' : 'r')), rows, strong: [] };
 }
 
 export function classicTable(classic: ClassicResult): Table {

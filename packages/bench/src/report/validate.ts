@@ -38,6 +38,8 @@ export function validateResult(value: unknown): string[] {
     problems.push('scenarios is empty');
     return problems;
   }
+  // The models, and the contenders the run recorded.
+  const known = new Set<string>([...MODELS, ...Object.keys(isObject(settings) && isObject(settings.contenders) ? settings.contenders : {})]);
   for (const scenario of value.scenarios as unknown[]) {
     if (!isObject(scenario) || typeof scenario.name !== 'string') {
       problems.push('a scenario has no name');
@@ -51,7 +53,7 @@ export function validateResult(value: unknown): string[] {
     if (scenario.best !== undefined && !(scenario.best as string in scenario.models)) problems.push(`${at}: best names a model that did not run`);
     problems.push(...probeProblems(at, scenario));
     for (const [model, entry] of Object.entries(scenario.models)) {
-      if (!MODELS.includes(model as never)) problems.push(`${at}: unknown model ${model}`);
+      if (!known.has(model)) problems.push(`${at}: unknown model ${model}`);
       if (!isObject(entry) || !['ok', 'failed', 'skipped'].includes(entry.status as string)) {
         problems.push(`${at} ${model}: no status`);
         continue;

@@ -1,5 +1,6 @@
 import type { Generator } from '../load/index.js';
 import type { ResolvedBenchOptions } from '../options.js';
+import type { Pinning } from '../proc/pin.js';
 import type { Progress } from '../progress.js';
 
 /** What every step of a run shares. */
@@ -7,6 +8,8 @@ export interface RunContext {
   options: ResolvedBenchOptions;
   generator: Generator;
   progress: Progress;
+  /** The CPUs servers and generator run on, when pinned. */
+  pinning?: Pinning;
   /** Open files each server and the idle client ask for. */
   fdLimit: number;
   /** Processes to kill if the run is cut short. */

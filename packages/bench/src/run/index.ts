@@ -4,9 +4,11 @@
  */
 import { createGenerator, findAb, type Ab } from '../load/index.js';
 import { resolveBenchOptions } from '../options.js';
+import { pinProcess, planPinning } from '../proc/pin.js';
 import { createProgress } from '../progress.js';
 import { hardFdLimit, loadAverage, systemInfo } from '../system.js';
-import type { BenchOptions, BenchResult } from '../types.js';
+import { toFileUrl } from '../server/launch.js';
+import type { BenchOptions, BenchResult, ContenderSpec } from '../types.js';
 import type { RunContext } from './context.js';
 import { estimates, planRun, type Task } from './plan.js';
 import { ServerSet } from './servers.js';
@@ -38,6 +40,10 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
     warnings.push(`ulimit -n allows ${hard} open files, fewer than the ${idleMax} idle connections asked for: some will fail. Raise the hard limit or lower the idle count.`);
   }
 
+  // The generator runs in this process or in children it starts (wrk, ab, the probe, the idle client): pinning this process pins them all.
+  const { pinning, note } = options.pin ? planPinning(options.pin) : {};
+  if (note) warnings.push(note);
+
   const ab: Ab | undefined = options.classic ? findAb() : undefined;
   const classic = emptyClassic(options, ab?.version);
 
@@ -53,6 +59,7 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
   const logCounts = new Map<string, number>();
   const ctx: RunContext = {
     options,
+    ...(pinning && { pinning }),
     generator,
     progress,
     fdLimit,
@@ -69,7 +76,8 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
 
   progress.log(
     `bench: ${system.cores} x ${system.cpuModel}, Node ${system.node}, load ${system.loadavgStart.join(' ')}; ${generator.version}; ` +
-      `${options.runs} run(s) x ${options.duration}s after ${options.warmup}s warm-up; seed ${options.seed}; ${plan.tasks.length} timed runs`,
+      `${options.runs} run(s) x ${options.duration}s after ${options.warmup}s warm-up; seed ${options.seed}; ${plan.tasks.length} timed runs` +
+      `${pinning ? `; servers on CPU ${pinning.server}, generator on CPU ${pinning.generator}` : ''}`,
   );
   for (const warning of warnings) progress.log(`warning: ${warning}`);
   progress.plan(estimates(options, plan.tasks));
@@ -79,6 +87,7 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
 
   const servers = new ServerSet(ctx);
   let round = 0;
+  const unpin = pinning ? pinProcess(pinning.taskset, pinning.generator) : undefined;
   try {
     for (const task of plan.tasks) {
       // A new round starts every model afresh.
@@ -96,6 +105,7 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
     }
   } finally {
     await servers.stopAll().catch(() => {});
+    unpin?.();
     progress.finish();
     killAll();
     process.off('exit', killAll);
@@ -120,6 +130,10 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
       timeoutS: options.timeout,
       seed: options.seed,
       models: options.models,
+      ...(Object.keys(options.contenders).length && { contenders: contendersRecord(options.contenders) }),
+      ...(pinning && { pin: { server: pinning.server, generator: pinning.generator } }),
+      ...(options.title !== undefined && { title: options.title }),
+      ...(options.modelNotes !== undefined && { modelNotes: options.modelNotes }),
       scenarios: options.scenarios.map((s) => s.name),
       idleConnections: options.idleConnections,
       sequential: options.sequential,
@@ -132,4 +146,14 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
     ...(classic && { classic }),
     warnings,
   };
+}
+
+/** What each contender runs, as the results record it. */
+function contendersRecord(contenders: Record<string, ContenderSpec>): NonNullable<BenchResult['settings']['contenders']> {
+  return Object.fromEntries(
+    Object.entries(contenders).map(([name, c]) => [
+      name,
+      { ...(c.note !== undefined && { note: c.note }), ...(c.model !== undefined && { model: c.model }), ...(c.server !== undefined && { server: toFileUrl(c.server) }) },
+    ]),
+  );
 }

@@ -7,21 +7,26 @@
 import { availableParallelism } from 'node:os';
 import type { ResolvedBenchOptions } from '../options.js';
 import { random, shuffle } from '../stats.js';
-import type { ModelName, Scenario } from '../types.js';
+import type { ContenderName, ModelName, Scenario } from '../types.js';
 
 export type Task =
-  | { kind: 'load'; scenario: Scenario; model: ModelName; round: number }
-  | { kind: 'classic'; model: ModelName; round: number };
+  | { kind: 'load'; scenario: Scenario; model: ContenderName; round: number }
+  | { kind: 'classic'; model: ContenderName; round: number };
 
 export interface Plan {
   tasks: Task[];
-  order: { scenario: string; round: number; models: ModelName[] }[];
+  order: { scenario: string; round: number; models: ContenderName[] }[];
 }
 
-/** Rough seconds to start each model's server, for the time estimate. */
+/** Rough seconds to start each model's server, for the time estimate; a contender's own server is counted as a reactor. */
 const START_S: Record<ModelName, number> = { raw: 0.3, sequential: 0.7, reactor: 0.7, pool: 1.2, cluster: 1.3 };
 
-export function scenarioModels(options: ResolvedBenchOptions, scenario: Scenario): ModelName[] {
+/** The model a name runs: itself, a contender's model, or undefined for a contender's own server. */
+function modelOf(options: ResolvedBenchOptions, name: ContenderName): ModelName | undefined {
+  return options.contenders[name] ? options.contenders[name]!.model : (name as ModelName);
+}
+
+export function scenarioModels(options: ResolvedBenchOptions, scenario: Scenario): ContenderName[] {
   return options.models.filter((model) => !scenario.models || scenario.models.includes(model));
 }
 
@@ -49,20 +54,21 @@ export function estimates(options: ResolvedBenchOptions, tasks: Task[]): number[
   const started = new Set<string>();
   return tasks.map((task) => {
     const key = `${task.round} ${task.model}`;
-    const start = options.fresh === 'run' || !started.has(key) ? START_S[task.model] : 0;
+    const start = options.fresh === 'run' || !started.has(key) ? START_S[modelOf(options, task.model) ?? 'reactor'] : 0;
     started.add(key);
-    if (task.kind === 'classic') return start + 0.2 + options.warmup + (task.model === 'sequential' ? 2 : 1);
+    const model = modelOf(options, task.model);
+    if (task.kind === 'classic') return start + 0.2 + options.warmup + (model === 'sequential' ? 2 : 1);
     let seconds = start + 0.2 + options.warmup + options.duration + (task.scenario.probe ? 0.2 : 0);
     const cell = task.scenario.isolation;
     if (task.scenario.drain && cell) {
       // What a closed loop leaves behind, once after the warm-up and once after the timed run: a request per connection, run by one thread or by every core.
-      const threads = task.model === 'reactor' || task.model === 'sequential' || task.model === 'raw' ? 1 : (options.workers ?? availableParallelism());
+      const threads = model === 'reactor' || model === 'sequential' || model === 'raw' ? 1 : (options.workers ?? availableParallelism());
       seconds += (2 * (task.scenario.connections ?? 100) * cell.costMs) / 1000 / threads;
     }
     if (task.scenario.kind === 'idle') {
       const count = task.scenario.idle.count ?? options.idleConnections;
       // Opening runs at a few thousand connections a second; a server that holds none stalls once for 2 s.
-      seconds += 1 + count / 2500 + (task.model === 'sequential' ? 2 : 0);
+      seconds += 1 + count / 2500 + (model === 'sequential' ? 2 : 0);
     }
     return seconds;
   });

@@ -5,27 +5,30 @@
  * little; with `fresh: 'run'` every timed run gets a process of its own. A
  * process that died is replaced on its next use.
  */
-import { serverSpec, startModel, type ModelProcess } from '../server/launch.js';
-import type { ModelName } from '../types.js';
+import { contenderSpec, serverSpec, startModel, type ModelProcess } from '../server/launch.js';
+import type { ContenderName, ModelName } from '../types.js';
 import type { RunContext } from './context.js';
 
 export class ServerSet {
   readonly #ctx: RunContext;
-  readonly #running = new Map<ModelName, ModelProcess>();
+  readonly #running = new Map<ContenderName, ModelProcess>();
 
   constructor(ctx: RunContext) {
     this.#ctx = ctx;
   }
 
   /** The model's process, started if it is not running. */
-  async get(model: ModelName): Promise<ModelProcess> {
+  async get(model: ContenderName): Promise<ModelProcess> {
     const existing = this.#running.get(model);
     if (existing?.alive()) return existing;
     if (existing) this.#forget(existing);
-    const { options } = this.#ctx;
+    const { options, pinning } = this.#ctx;
     this.#ctx.progress.phase('starting');
-    const proc = await startModel(serverSpec(model, options), options.env ?? {}, {
+    const contender = options.contenders[model];
+    const spec = contender ? contenderSpec(model, contender, options) : serverSpec(model as ModelName, options);
+    const proc = await startModel(spec, { ...options.env, ...contender?.env }, {
       fdLimit: this.#ctx.fdLimit,
+      ...(pinning && { pin: { taskset: pinning.taskset, cpus: pinning.server } }),
       onLine: (line) => this.#ctx.logs(model, line),
     });
     this.#running.set(model, proc);
@@ -34,11 +37,11 @@ export class ServerSet {
   }
 
   /** After a timed run: stops the process when every run gets its own. */
-  async release(model: ModelName): Promise<void> {
+  async release(model: ContenderName): Promise<void> {
     if (this.#ctx.options.fresh === 'run') await this.stop(model);
   }
 
-  async stop(model: ModelName): Promise<void> {
+  async stop(model: ContenderName): Promise<void> {
     const proc = this.#running.get(model);
     if (!proc) return;
     this.#ctx.progress.phase('stopping');

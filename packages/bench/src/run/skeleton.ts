@@ -1,10 +1,10 @@
 /** The result's frame before any run: every scenario and model, empty. */
 import type { ResolvedBenchOptions } from '../options.js';
-import type { ClassicResult, ModelName, ModelResult, ScenarioResult } from '../types.js';
+import type { ClassicResult, ContenderName, ModelResult, ScenarioResult } from '../types.js';
 import { PROBE_EVERY_MS } from '../load/probe.js';
 import { scenarioModels } from './plan.js';
 
-function emptyModel(model: ModelName): ModelResult {
+function emptyModel(model: ContenderName): ModelResult {
   return { model, status: 'ok', problems: [], logs: [], samples: [] };
 }
 

@@ -1,6 +1,6 @@
 /** Medians, spreads, ratios to the baseline, and the best model of a scenario. */
 import { max, median, min, spread, sum } from '../stats.js';
-import type { ClassicModelResult, IsolationRatios, ModelName, ModelResult, ModelSummary, ProbeSample, Ratios, Sample, ScenarioResult } from '../types.js';
+import type { ClassicModelResult, ContenderName, IsolationRatios, ModelResult, ModelSummary, ProbeSample, Ratios, Sample, ScenarioResult } from '../types.js';
 
 /** Above this share of failed requests (errors, non-2xx, timeouts), a model cannot be best. */
 export const MAX_ERROR_RATE = 0.01;
@@ -111,14 +111,14 @@ export function finishScenario(result: ScenarioResult): ScenarioResult {
   const best = eligible.reduce<ModelResult | undefined>((a, b) => (!a || b.summary!.rps > a.summary!.rps ? b : a), undefined);
   if (best) {
     result.best = best.model;
-    result.tiedWithBest = eligible.filter((e) => e !== best && e.summary!.rpsMax >= best.summary!.rpsMin).map((e) => e.model as ModelName);
+    result.tiedWithBest = eligible.filter((e) => e !== best && e.summary!.rpsMax >= best.summary!.rpsMin).map((e) => e.model);
   }
   return result;
 }
 
 /** The isolation cell's throughput ratios: the median of the per-round pairs, where both models were measured. */
 function isolationRatios(result: ScenarioResult): IsolationRatios {
-  const ratio = (a: ModelName, b: ModelName) => {
+  const ratio = (a: ContenderName, b: ContenderName) => {
     const x = result.models[a];
     const y = result.models[b];
     return x?.summary && y?.summary ? median(pairedRps(x, y)) : undefined;

@@ -1,7 +1,7 @@
 /** One task of the plan: a timed run, or an Apache Bench run, recorded into the result. */
 import { fmtInt, fmtKiB, fmtMs } from '../format.js';
 import type { Ab } from '../load/ab.js';
-import type { ClassicResult, ModelName, ScenarioResult } from '../types.js';
+import type { ClassicResult, ContenderName, ScenarioResult } from '../types.js';
 import { measureClassic } from './classic.js';
 import type { RunContext } from './context.js';
 import { WrongAnswer } from './errors.js';
@@ -46,7 +46,7 @@ export async function runLoadTask(ctx: RunContext, servers: ServerSet, result: S
   }
 }
 
-export async function runClassicTask(ctx: RunContext, servers: ServerSet, ab: Ab, classic: ClassicResult, model: ModelName, round: number): Promise<void> {
+export async function runClassicTask(ctx: RunContext, servers: ServerSet, ab: Ab, classic: ClassicResult, model: ContenderName, round: number): Promise<void> {
   const entry = classic.models[model]!;
   if (entry.status !== 'ok') return;
   try {

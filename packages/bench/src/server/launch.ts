@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawnNode, stopChild, type NodeChild } from '../proc/spawn.js';
 import { processTree, procAvailable, treeUsage } from '../proc/tree.js';
-import type { ModelName, ModelTarget, SequentialOptions, TreeUsage } from '../types.js';
+import type { ContenderName, ContenderSpec, ModelName, ModelTarget, SequentialOptions, TreeUsage } from '../types.js';
 import { SPEC_ENV, type ServerSpec } from './spec.js';
 
 const ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -14,7 +14,8 @@ const ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
 const OWN_DIR = fileURLToPath(new URL('../..', import.meta.url));
 
 export interface ModelProcess {
-  model: ModelName;
+  /** The model's or contender's name. */
+  model: ContenderName;
   url: string;
   pid: number;
   /** The open-file limit the server got. */
@@ -32,12 +33,30 @@ export interface LaunchOptions {
   /** Each line the server prints after it is ready. */
   onLine?: (line: string) => void;
   startTimeoutMs?: number;
+  /** Start the server on these CPUs with `taskset -c` (the path of taskset, and the list). */
+  pin?: { taskset: string; cpus: string };
 }
 
 /** A path or URL as a file URL string. */
 export function toFileUrl(value: string | URL): string {
   if (value instanceof URL) return value.href;
   return /^[a-z][a-z0-9+.-]*:/i.test(value) && !/^[a-z]:[\\/]/i.test(value) ? value : pathToFileURL(value).href;
+}
+
+/** The spec a child needs to run contender `name`: its model with its own settings over the run's, or its server module. */
+export function contenderSpec(name: string, contender: ContenderSpec, target: ModelTarget & { sequential: Required<SequentialOptions> }): ServerSpec {
+  if (contender.server !== undefined) {
+    return {
+      model: 'server',
+      name,
+      server: toFileUrl(contender.server),
+      ...(contender.options !== undefined && { options: contender.options }),
+      sequential: target.sequential,
+      resolveFrom: [],
+    };
+  }
+  const own = Object.fromEntries(Object.entries({ app: contender.app, rawHandler: contender.rawHandler, workers: contender.workers, serve: contender.serve }).filter(([, v]) => v !== undefined));
+  return { ...serverSpec(contender.model!, { ...target, ...own }), name };
 }
 
 /** The spec a child needs to run `model` for `target`. */
@@ -58,8 +77,10 @@ export function serverSpec(model: ModelName, target: ModelTarget & { sequential:
 }
 
 export async function startModel(spec: ServerSpec, env: Record<string, string> = {}, options: LaunchOptions = {}): Promise<ModelProcess> {
+  const name = spec.name ?? spec.model;
   const handle: NodeChild = await spawnNode(ENTRY, [], {
-    label: spec.model,
+    label: name,
+    ...(options.pin && { prefix: [options.pin.taskset, '-c', options.pin.cpus] }),
     env: { ...env, [SPEC_ENV]: JSON.stringify(spec) },
     ...(options.fdLimit !== undefined && { fdLimit: options.fdLimit }),
     ...(options.onLine && { onLine: options.onLine }),
@@ -80,14 +101,14 @@ export async function startModel(spec: ServerSpec, env: Record<string, string> =
   const alive = () => child.exitCode === null && child.signalCode === null;
 
   return {
-    model: spec.model,
+    model: name,
     url: String(ready.url),
     pid,
     fdLimit: limit,
     alive,
     usage() {
       if (procAvailable()) return Promise.resolve(treeUsage(pid));
-      if (!alive() || !child.connected) return Promise.reject(new Error(`${spec.model}: the server process has exited`));
+      if (!alive() || !child.connected) return Promise.reject(new Error(`${name}: the server process has exited`));
       const id = ++nextId;
       return new Promise((resolve, reject) => {
         pending.set(id, resolve);

@@ -1,5 +1,5 @@
 /**
- * One model's server, run as its own child process. It reads what to run
+ * One model's (or contender's) server, run as its own child process. It reads what to run
  * from SWITCHYARD_BENCH_SERVER, listens on 127.0.0.1 port 0, prints one
  * JSON line `{ url, pid, fdLimit }`, answers `usage` over IPC with its own
  * CPU time and memory (used where /proc is missing), and exits on `close`,
@@ -7,6 +7,7 @@
  */
 import { fdLimit } from '../proc/tree.js';
 import { startBackend } from './backend.js';
+import { startServerModule } from './module.js';
 import { startRaw } from './raw.js';
 import { startSequential } from './sequential.js';
 import { SPEC_ENV, type ServerSpec, type StartedServer } from './spec.js';
@@ -18,6 +19,7 @@ let server: StartedServer;
 try {
   if (spec.model === 'raw') server = await startRaw(spec.rawHandler!);
   else if (spec.model === 'sequential') server = await startSequential(spec);
+  else if (spec.model === 'server') server = await startServerModule(spec.server!, spec.options);
   else if (spec.model === 'reactor' || spec.model === 'pool' || spec.model === 'cluster') server = await startBackend({ ...spec, model: spec.model });
   else throw new TypeError(`unknown model ${JSON.stringify(spec.model)}`);
 } catch (error) {

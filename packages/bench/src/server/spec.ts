@@ -2,11 +2,17 @@ import type { ModelName, SequentialOptions } from '../types.js';
 
 /** What a server child process runs; it travels as JSON in an environment variable. */
 export interface ServerSpec {
-  model: ModelName;
+  /** A model, or `server`: a contender's own server module. */
+  model: ModelName | 'server';
+  /** The model's or contender's name, for logs. Default: the model. */
+  name?: string;
   /** File URL of the app module. */
   app?: string;
   /** File URL of the raw handler module. */
   rawHandler?: string;
+  /** File URL of a contender's server module, and the options its start function gets. */
+  server?: string;
+  options?: Record<string, unknown>;
   workers?: number;
   serve?: { limits?: Record<string, number>; pool?: Record<string, unknown>; cluster?: Record<string, unknown> };
   sequential: Required<SequentialOptions>;
