@@ -4,11 +4,10 @@
  * to bench/results/<timestamp>/ (or --out). The reports are validated
  * before it exits: an invalid report exits 1, never a slow model.
  */
-import { relative } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { failedModels, markdownReport, MODEL_NOTES, MODELS, runBench, validateReportDir, writeReports } from '@switchyard/bench';
+import { MODEL_NOTES, MODELS, runBench } from '@switchyard/bench';
+import { finishReports, runAsScript } from '../cli-kit.mjs';
 import { HELP, parseFlags } from './flags.mjs';
-import { DEMO_APP, RAW_HANDLER, requireDemo, RESULTS, userPath } from './paths.mjs';
+import { DEMO_APP, RAW_HANDLER, requireDemo } from './paths.mjs';
 import { PROFILES } from './profiles.mjs';
 import { CLASSIC, demoScenarios, SCENARIO_GROUPS, SCENARIO_NAMES } from './scenarios.mjs';
 import { prepareServices } from './services.mjs';
@@ -63,33 +62,8 @@ export async function main(argv = process.argv.slice(2)) {
     services.close();
   }
 
-  const out = flags.out ? userPath(flags.out) : `${RESULTS}/${result.started.replace(/[:.]/g, '-')}`;
-  writeReports(result, out);
-  process.stdout.write(`\n${markdownReport(result)}`);
-  const shown = relative(process.env.INIT_CWD ?? process.cwd(), out);
-  const where = !shown ? '.' : shown.startsWith('..') ? out : shown;
-  const problems = validateReportDir(out);
-  if (problems.length) {
-    console.error(`bench: the report in ${where} is not valid:\n  ${problems.join('\n  ')}`);
-    process.exitCode = 1;
-    return result;
-  }
-  console.error(`bench: reports in ${where}/ (results.json, results.md, report.html), checked valid`);
-  const failed = failedModels(result);
-  if (failed.length) {
-    console.error(`bench: ${failed.length} model(s) could not be measured:\n  ${failed.join('\n  ')}`);
-    if (flags.strict) process.exitCode = 1;
-  }
+  finishReports(result, { out: flags.out, strict: flags.strict });
   return result;
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) {
-  try {
-    await main();
-  } catch (error) {
-    if (error instanceof TypeError || error?.code === 'ERR_INVALID_OPTION' || error?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
-      console.error(`bench: ${error.message}\n\n${HELP}`);
-    } else console.error(error);
-    process.exitCode = 1;
-  }
-}
+await runAsScript(import.meta.url, main, HELP, 'bench');

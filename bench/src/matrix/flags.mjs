@@ -1,6 +1,6 @@
 /** The CLI's flags: parsed, checked, and turned into engine options. Errors name the flag and what it accepts. */
-import { parseArgs } from 'node:util';
 import { GENERATORS, MODELS } from '@switchyard/bench';
+import { fail, list, number, parseRunFlags } from '../cli-kit.mjs';
 import { ISOLATION_NAMES } from './isolation.mjs';
 import { PROFILES } from './profiles.mjs';
 import { DEMO_SCENARIO_NAMES, SCENARIO_GROUPS, SCENARIO_NAMES } from './scenarios.mjs';
@@ -35,90 +35,22 @@ Runs scenarios x models on the demo app and writes bench/results/<timestamp>/
   --list                   print the scenarios and models, and exit
   -h, --help`;
 
-function fail(flag, accepted, got) {
-  throw new TypeError(`--${flag} must be ${accepted} (got ${JSON.stringify(got)})`);
-}
-
-function number(flag, value, { integer = false, min = 0, above = false } = {}) {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  const ok = value.trim() !== '' && Number.isFinite(n) && (above ? n > min : n >= min) && (!integer || Number.isInteger(n));
-  if (!ok) fail(flag, `${integer ? 'an integer' : 'a number'} ${above ? '>' : '>='} ${min}`, value);
-  return n;
-}
-
-/** `shown`: how the accepted names read in an error (default: all of them, then the groups). */
-function list(flag, value, accepted, groups = {}, shown = [...accepted, ...Object.keys(groups)]) {
-  if (value === undefined) return undefined;
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) fail(flag, `a comma-separated list of ${shown.join(', ')}`, value);
-  const out = [];
-  for (const name of names) {
-    const expanded = groups[name] ?? [name];
-    for (const each of expanded) {
-      if (!accepted.includes(each)) fail(flag, `a comma-separated list of ${shown.join(', ')}`, name);
-      if (!out.includes(each)) out.push(each);
-    }
-  }
-  // Keep the suite's own order, whatever order the flag used.
-  return accepted.filter((name) => out.includes(name));
-}
-
 export function parseFlags(argv) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      quick: { type: 'boolean' },
-      scenarios: { type: 'string' },
-      models: { type: 'string' },
-      runs: { type: 'string' },
-      duration: { type: 'string' },
-      warmup: { type: 'string' },
-      generator: { type: 'string' },
-      idle: { type: 'string' },
-      workers: { type: 'string' },
-      timeout: { type: 'string' },
-      fresh: { type: 'string' },
-      'no-classic': { type: 'boolean' },
-      seed: { type: 'string' },
-      out: { type: 'string' },
-      progress: { type: 'string' },
-      strict: { type: 'boolean' },
-      list: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    strict: true,
-    allowPositionals: false,
-  });
-  const profile = values.quick ? 'quick' : 'default';
-  const base = PROFILES[profile];
+  const { values, flags, base } = parseRunFlags(argv, PROFILES, { idle: { type: 'string' }, fresh: { type: 'string' }, 'no-classic': { type: 'boolean' } });
   if (values.generator !== undefined && !GENERATORS.includes(values.generator)) fail('generator', GENERATORS.join(' or '), values.generator);
   if (values.fresh !== undefined && !['round', 'run'].includes(values.fresh)) fail('fresh', 'round or run', values.fresh);
-  if (values.progress !== undefined && !['auto', 'bar', 'lines', 'none'].includes(values.progress)) fail('progress', 'auto, bar, lines or none', values.progress);
   const generator = values.generator ?? 'autocannon';
-  const duration = number('duration', values.duration, { above: true }) ?? base.duration;
-  const warmup = number('warmup', values.warmup) ?? base.warmup;
+  const { duration, warmup } = flags;
   if (generator === 'wrk' && (!Number.isInteger(duration) || !Number.isInteger(warmup))) {
     fail(Number.isInteger(duration) ? 'warmup' : 'duration', 'whole seconds with --generator wrk', Number.isInteger(duration) ? warmup : duration);
   }
   return {
-    help: values.help === true,
-    list: values.list === true,
-    strict: values.strict === true,
-    out: values.out,
-    profile,
+    ...flags,
     scenarios: list('scenarios', values.scenarios, SCENARIO_NAMES, SCENARIO_GROUPS, SCENARIOS_SHOWN) ?? base.scenarios,
     models: list('models', values.models, MODELS) ?? [...MODELS],
-    runs: number('runs', values.runs, { integer: true, min: 1 }) ?? base.runs,
-    duration,
-    warmup,
     generator,
     idle: number('idle', values.idle, { integer: true, min: 1 }) ?? base.idle,
-    workers: number('workers', values.workers, { integer: true, min: 1 }),
-    timeout: number('timeout', values.timeout, { integer: true, min: 1 }) ?? 10,
     fresh: values.fresh ?? 'round',
     classic: values['no-classic'] !== true,
-    seed: number('seed', values.seed, { integer: true }),
-    progress: values.progress ?? 'auto',
   };
 }

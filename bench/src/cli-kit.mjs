@@ -1,0 +1,125 @@
+/**
+ * What the suite's commands share: flags checked with messages that name
+ * the flag and what it accepts, and the end of a run (reports written,
+ * printed, validated).
+ */
+import { relative } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { failedModels, markdownReport, validateReportDir, writeReports } from '@switchyard/bench';
+import { RESULTS, userPath } from './matrix/paths.mjs';
+
+export function fail(flag, accepted, got) {
+  throw new TypeError(`--${flag} must be ${accepted} (got ${JSON.stringify(got)})`);
+}
+
+export function number(flag, value, { integer = false, min = 0, above = false } = {}) {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  const ok = value.trim() !== '' && Number.isFinite(n) && (above ? n > min : n >= min) && (!integer || Number.isInteger(n));
+  if (!ok) fail(flag, `${integer ? 'an integer' : 'a number'} ${above ? '>' : '>='} ${min}`, value);
+  return n;
+}
+
+/** `shown`: how the accepted names read in an error (default: all of them, then the groups). */
+export function list(flag, value, accepted, groups = {}, shown = [...accepted, ...Object.keys(groups)]) {
+  if (value === undefined) return undefined;
+  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  if (names.length === 0) fail(flag, `a comma-separated list of ${shown.join(', ')}`, value);
+  const out = [];
+  for (const name of names) {
+    const expanded = groups[name] ?? [name];
+    for (const each of expanded) {
+      if (!accepted.includes(each)) fail(flag, `a comma-separated list of ${shown.join(', ')}`, name);
+      if (!out.includes(each)) out.push(each);
+    }
+  }
+  // Keep the suite's own order, whatever order the flag used.
+  return accepted.filter((name) => out.includes(name));
+}
+
+/** The flags every run command takes; `extra` adds a command's own. */
+const RUN_OPTIONS = {
+  quick: { type: 'boolean' },
+  scenarios: { type: 'string' },
+  models: { type: 'string' },
+  runs: { type: 'string' },
+  duration: { type: 'string' },
+  warmup: { type: 'string' },
+  generator: { type: 'string' },
+  workers: { type: 'string' },
+  timeout: { type: 'string' },
+  seed: { type: 'string' },
+  out: { type: 'string' },
+  progress: { type: 'string' },
+  strict: { type: 'boolean' },
+  list: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+/**
+ * Parses `argv` with the shared flags and `extra`, and checks the shared
+ * ones against the profile (`profiles.quick` with --quick, else
+ * `profiles.default`, each `{ runs, duration, warmup }`). Returns the raw
+ * `values` for the command's own flags and the checked shared ones.
+ */
+export function parseRunFlags(argv, profiles, extra = {}) {
+  const { values } = parseArgs({ args: argv, options: { ...RUN_OPTIONS, ...extra }, strict: true, allowPositionals: false });
+  const profile = values.quick ? 'quick' : 'default';
+  const base = profiles[profile];
+  if (values.progress !== undefined && !['auto', 'bar', 'lines', 'none'].includes(values.progress)) fail('progress', 'auto, bar, lines or none', values.progress);
+  const flags = {
+    help: values.help === true,
+    list: values.list === true,
+    strict: values.strict === true,
+    out: values.out,
+    profile,
+    runs: number('runs', values.runs, { integer: true, min: 1 }) ?? base.runs,
+    duration: number('duration', values.duration, { above: true }) ?? base.duration,
+    warmup: number('warmup', values.warmup) ?? base.warmup,
+    workers: number('workers', values.workers, { integer: true, min: 1 }),
+    timeout: number('timeout', values.timeout, { integer: true, min: 1 }) ?? 10,
+    seed: number('seed', values.seed, { integer: true }),
+    progress: values.progress ?? 'auto',
+  };
+  return { values, flags, base };
+}
+
+/**
+ * Writes the reports to `out` (default bench/results/<timestamp>), prints
+ * the markdown to stdout, and validates the folder: an invalid report sets
+ * exit code 1, and so does a model that could not be measured with `strict`.
+ */
+export function finishReports(result, { out, strict = false, command = 'bench', print = (text) => process.stdout.write(text) }) {
+  const dir = out ? userPath(out) : `${RESULTS}/${result.started.replace(/[:.]/g, '-')}`;
+  writeReports(result, dir);
+  print(`\n${markdownReport(result)}`);
+  const shown = relative(process.env.INIT_CWD ?? process.cwd(), dir);
+  const where = !shown ? '.' : shown.startsWith('..') ? dir : shown;
+  const problems = validateReportDir(dir);
+  if (problems.length) {
+    console.error(`${command}: the report in ${where} is not valid:\n  ${problems.join('\n  ')}`);
+    process.exitCode = 1;
+    return dir;
+  }
+  console.error(`${command}: reports in ${where}/ (results.json, results.md, report.html), checked valid`);
+  const failed = failedModels(result);
+  if (failed.length) {
+    console.error(`${command}: ${failed.length} model(s) could not be measured:\n  ${failed.join('\n  ')}`);
+    if (strict) process.exitCode = 1;
+  }
+  return dir;
+}
+
+/** Runs `main` when `moduleUrl` is the script node was started with; a mistake in the flags prints the help. */
+export async function runAsScript(moduleUrl, main, help, command) {
+  if (moduleUrl !== pathToFileURL(process.argv[1]).href) return;
+  try {
+    await main();
+  } catch (error) {
+    if (error instanceof TypeError || error?.code === 'ERR_INVALID_OPTION' || error?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      console.error(`${command}: ${error.message}\n\n${help}`);
+    } else console.error(error);
+    process.exitCode = 1;
+  }
+}
