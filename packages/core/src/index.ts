@@ -23,4 +23,4 @@ export { ChannelHub, type ChannelTransport } from './channel.js';
 export { RequestContext, createSetupContext, clientGone, requestTimedOut, serverShuttingDown, type ContextBase } from './context.js';
 export { LoopMonitor, RequestCounters } from './stats.js';
 export { onShutdownSignals } from './signals.js';
-export { delegateToNativeRequest, collectBytes, bytesToArrayBuffer, bytesToText } from './lazy-request.js';
+export { delegateToNativeRequest, collectBytes, bytesToArrayBuffer, bytesToText, LazyBody, toBytes } from './lazy-request.js';

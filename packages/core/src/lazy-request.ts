@@ -6,14 +6,46 @@
 
 /** A class whose instances can build their native `Request` on demand. */
 interface LazyRequestClass {
-  prototype: { readonly native: Request };
+  prototype: LazyBody & { readonly native: Request };
 }
 
-/** Delegates every `Request` member the class does not define to `this.native`. */
+/**
+ * The body readers both lazy requests share. Each chains one `then` on the
+ * whole body (`readAll`), not an async function per layer: a small JSON
+ * body costs less to parse than several promises and turns.
+ */
+export abstract class LazyBody {
+  /** The whole body in one buffer; rejects when it was read already. */
+  protected abstract readAll(): Promise<Uint8Array>;
+  abstract readonly headers: Headers;
+
+  bytes(): Promise<Uint8Array> {
+    return this.readAll();
+  }
+
+  arrayBuffer(): Promise<ArrayBuffer> {
+    return this.readAll().then(bytesToArrayBuffer);
+  }
+
+  text(): Promise<string> {
+    return this.readAll().then(bytesToText);
+  }
+
+  json(): Promise<unknown> {
+    return this.readAll().then(parseJson);
+  }
+
+  blob(): Promise<Blob> {
+    const type = this.headers.get('content-type') ?? '';
+    return this.readAll().then((bytes) => new Blob([bytes as Uint8Array<ArrayBuffer>], { type }));
+  }
+}
+
+/** Delegates every `Request` member the class (or LazyBody) does not define to `this.native`. */
 export function delegateToNativeRequest(target: LazyRequestClass): void {
   const proto = target.prototype;
   for (const key of Object.getOwnPropertyNames(Request.prototype)) {
-    if (key === 'constructor' || Object.hasOwn(proto, key)) continue;
+    if (key === 'constructor' || Object.hasOwn(proto, key) || Object.hasOwn(LazyBody.prototype, key)) continue;
     const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, key)!;
     if (descriptor.get) {
       Object.defineProperty(proto, key, {
@@ -33,7 +65,7 @@ export function delegateToNativeRequest(target: LazyRequestClass): void {
     }
   }
   // `instanceof Request` holds, while every member the class defines shadows the native one.
-  Object.setPrototypeOf(proto, Request.prototype);
+  Object.setPrototypeOf(LazyBody.prototype, Request.prototype);
   Object.defineProperty(proto, Symbol.toStringTag, { value: 'Request' });
 }
 
@@ -55,7 +87,18 @@ export function bytesToArrayBuffer(bytes: Uint8Array): ArrayBuffer {
     : (bytes.slice().buffer as ArrayBuffer);
 }
 
-/** The bytes decoded as UTF-8, without copying them first. */
+/** The bytes decoded as UTF-8, without copying them first (a socket's chunk is a Buffer already). */
 export function bytesToText(bytes: Uint8Array): string {
+  if (bytes instanceof Buffer) return bytes.toString();
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+}
+
+/** The bytes decoded as UTF-8 and parsed as JSON. */
+export function parseJson(bytes: Uint8Array): unknown {
+  return JSON.parse(bytesToText(bytes));
+}
+
+/** An ArrayBuffer's bytes, as the readers above return them. */
+export function toBytes(buffer: ArrayBuffer): Uint8Array {
+  return new Uint8Array(buffer);
 }

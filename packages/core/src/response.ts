@@ -27,6 +27,9 @@ function defaultContentType(body: FastBody): string | undefined {
   return typeof body === 'string' ? 'text/plain;charset=UTF-8' : undefined;
 }
 
+/** Shared by every `FastResponse.json` without headers of its own; never mutated (`headers` copies it). */
+const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json' });
+
 let readState: (response: object) => FastResponseState | undefined;
 
 class LightResponse {
@@ -69,9 +72,13 @@ class LightResponse {
   }
 
   static json(data: unknown, init?: ResponseInit): Response {
-    const headers = new Headers(init?.headers);
+    const body = JSON.stringify(data);
+    if (body === undefined) throw new TypeError('Value is not JSON serializable');
+    // Most calls pass no headers: a plain object then, as building a Headers costs more than the stringify.
+    if (init?.headers === undefined) return new FastResponse(body, { ...init, headers: JSON_HEADERS });
+    const headers = new Headers(init.headers);
     if (!headers.has('content-type')) headers.set('content-type', 'application/json');
-    return new FastResponse(JSON.stringify(data), { ...init, headers });
+    return new FastResponse(body, { ...init, headers });
   }
 
   static redirect(url: string | URL, status = 302): Response {

@@ -25,6 +25,11 @@ describe('FastResponse', () => {
     expect([...(await new FastResponse(new Uint8Array([1, 2])).bytes())]).toEqual([1, 2]);
     expect(await FastResponse.json({ a: 1 }).json()).toEqual({ a: 1 });
     expect(FastResponse.json({ a: 1 }).headers.get('content-type')).toBe('application/json');
+    // Like Response.json: the caller's headers win, and a value JSON cannot hold is refused.
+    const typed = FastResponse.json([1], { status: 201, headers: { 'content-type': 'application/vnd.x+json', 'x-a': '1' } });
+    expect([typed.status, typed.headers.get('content-type'), typed.headers.get('x-a')]).toEqual([201, 'application/vnd.x+json', '1']);
+    expect(() => FastResponse.json(undefined)).toThrow(TypeError);
+    expect(() => Response.json(undefined)).toThrow(TypeError);
     const streamed = await new Response(new FastResponse('via stream').body).text();
     expect(streamed).toBe('via stream');
     expect(new FastResponse(null, { status: 204 }).body).toBeNull();

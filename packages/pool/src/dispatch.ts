@@ -12,12 +12,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Piscina } from 'piscina';
-import { NodeRequest, sendError } from '@switchyard/core/node';
+import { Deadlines, NodeRequest, sendError } from '@switchyard/core/node';
 import type { Logger, RequestCounters, ResolvedLimits } from '@switchyard/core';
 import { RouteCosts, routeKey } from './costs.js';
 import { observeBusy } from './observe.js';
 import { place, type Threads as Placement } from './placement.js';
-import { Deadlines } from './deadlines.js';
 import { fromErrorData, threadStuck } from './errors.js';
 import { CLOSED, Job, QUEUED, RECEIVING, RUNNING, STREAMING } from './job.js';
 import {

@@ -6,10 +6,10 @@
  * and copies an ArrayBuffer body, while this one reads the transferred
  * buffer in place.
  */
-import { bytesToArrayBuffer, bytesToText, collectBytes, delegateToNativeRequest } from '@switchyard/core';
+import { collectBytes, delegateToNativeRequest, LazyBody, toBytes } from '@switchyard/core';
 import type { RequestMessage } from './messages.js';
 
-export class ThreadRequest {
+export class ThreadRequest extends LazyBody {
   readonly #message: RequestMessage;
   readonly #signal: () => AbortSignal;
   #headers: Headers | undefined;
@@ -18,6 +18,7 @@ export class ThreadRequest {
   #native: Request | undefined;
 
   constructor(message: RequestMessage, signal: () => AbortSignal) {
+    super();
     this.#message = message;
     this.#signal = signal;
   }
@@ -65,32 +66,18 @@ export class ThreadRequest {
     return this.#body;
   }
 
-  /** The whole body, without a copy: the buffer was transferred to this thread. */
-  async bytes(): Promise<Uint8Array> {
-    if (this.#native) return new Uint8Array(await this.#native.arrayBuffer());
+  /**
+   * The whole body (LazyBody's readers build on it), without a copy: the
+   * buffer was transferred to this thread.
+   */
+  protected readAll(): Promise<Uint8Array> {
+    if (this.#native) return this.#native.arrayBuffer().then(toBytes);
     const bytes = this.#message.body;
     // A request without a body is never "used" (Fetch: only a non-null body is disturbed).
-    if (bytes === null) return new Uint8Array(0);
-    if (this.#bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
+    if (bytes === null) return Promise.resolve(new Uint8Array(0));
+    if (this.#bodyUsed) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
     this.#bodyUsed = true;
-    return this.#body ? collectBytes(this.#body) : bytes;
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    return bytesToArrayBuffer(await this.bytes());
-  }
-
-  async text(): Promise<string> {
-    return bytesToText(await this.bytes());
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text());
-  }
-
-  async blob(): Promise<Blob> {
-    const type = this.headers.get('content-type') ?? '';
-    return new Blob([(await this.bytes()) as Uint8Array<ArrayBuffer>], { type });
+    return this.#body ? collectBytes(this.#body) : Promise.resolve(bytes);
   }
 
   formData(): Promise<FormData> {

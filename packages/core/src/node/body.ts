@@ -24,23 +24,27 @@ export function requestHasBody(req: IncomingMessage): boolean {
 }
 
 /**
- * Reads a whole request body into one buffer that nothing else references,
- * so it can be transferred to another thread as is. Bytes are copied once,
- * from the socket's chunks into that buffer: straight into place when
- * Content-Length is known, joined once at the end when the body is chunked.
+ * Reads a whole request body into one buffer. With `own` (the pool: the
+ * buffer is transferred to another thread), the buffer is one that nothing
+ * else references, so bytes are copied once from the socket's chunks: straight
+ * into place when Content-Length is known, joined once at the end when the
+ * body is chunked. Without it (a handler reading on this thread), a body that
+ * came in one chunk is that chunk, uncopied, as most small bodies do.
  * Rejects with ERR_BODY_TOO_LARGE as soon as the body passes `maxBodySize`,
- * leaving the request paused; the caller answers 413 and closes.
+ * leaving the request paused, and calls `onTooLarge` first; the caller
+ * answers 413 and closes.
  */
-export function readBody(req: IncomingMessage, maxBodySize: number): Promise<Uint8Array> {
+export function readBody(req: IncomingMessage, maxBodySize: number, onTooLarge?: () => void, own = true): Promise<Uint8Array> {
   const declared = declaredLength(req);
   const expected = declared === undefined ? -1 : Number(declared);
   if (expected > maxBodySize) {
     req.pause();
+    onTooLarge?.();
     return Promise.reject(bodyTooLarge(maxBodySize));
   }
   return new Promise((resolve, reject) => {
-    // A known length gets its final buffer up front; Node's parser stops at it.
-    const whole = expected >= 0 ? new Uint8Array(new ArrayBuffer(expected)) : undefined;
+    // An owned buffer of known length is allocated up front; Node's parser stops at that length.
+    const whole = own && expected >= 0 ? new Uint8Array(new ArrayBuffer(expected)) : undefined;
     const chunks: Buffer[] = [];
     let received = 0;
     const cleanup = () => {
@@ -51,9 +55,10 @@ export function readBody(req: IncomingMessage, maxBodySize: number): Promise<Uin
     };
     const onData = (chunk: Buffer) => {
       const next = received + chunk.byteLength;
-      if (next > maxBodySize || (whole !== undefined && next > whole.byteLength)) {
+      if (next > maxBodySize || (expected >= 0 && next > expected)) {
         cleanup();
         req.pause();
+        onTooLarge?.();
         reject(bodyTooLarge(maxBodySize));
         return;
       }
@@ -63,17 +68,9 @@ export function readBody(req: IncomingMessage, maxBodySize: number): Promise<Uin
     };
     const onEnd = () => {
       cleanup();
-      if (whole) {
-        resolve(received === whole.byteLength ? whole : whole.subarray(0, received));
-        return;
-      }
-      const body = new Uint8Array(new ArrayBuffer(received));
-      let offset = 0;
-      for (const chunk of chunks) {
-        body.set(chunk, offset);
-        offset += chunk.byteLength;
-      }
-      resolve(body);
+      if (whole) resolve(received === whole.byteLength ? whole : whole.subarray(0, received));
+      else if (!own && chunks.length === 1) resolve(chunks[0]!);
+      else resolve(join(chunks, received));
     };
     const onError = (error: Error) => {
       cleanup();
@@ -86,4 +83,15 @@ export function readBody(req: IncomingMessage, maxBodySize: number): Promise<Uin
     req.on('error', onError);
     req.on('close', onClose);
   });
+}
+
+/** The chunks copied, in order, into one new buffer of `length` bytes. */
+function join(chunks: readonly Uint8Array[], length: number): Uint8Array {
+  const body = new Uint8Array(new ArrayBuffer(length));
+  let offset = 0;
+  for (const chunk of chunks) {
+    body.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return body;
 }

@@ -5,6 +5,7 @@ import type { ResolvedLimits } from '../options.js';
 import type { RequestCounters } from '../stats.js';
 import type { App, Logger } from '../types.js';
 import { declaredLength } from './body.js';
+import { Deadlines } from './deadlines.js';
 import { sendError } from './errors.js';
 import { NodeRequest } from './request.js';
 import { sendResponse } from './send.js';
@@ -35,16 +36,18 @@ function describe(value: unknown): string {
 export function createNodeHandler(options: NodeHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
   const { app, base, limits, logger, counters, closing, onDone } = options;
   const { maxBodySize, requestTimeout } = limits;
+  // One timer for every request's timeout, not one each (deadlines.ts).
+  const deadlines = new Deadlines<() => void>(requestTimeout, (expire) => expire());
 
   return function handle(req, res) {
     counters.requests++;
     counters.inFlight++;
     let finished = false;
-    let timer: NodeJS.Timeout | undefined;
+    let expire: (() => void) | undefined;
     const done = () => {
       if (finished) return;
       finished = true;
-      if (timer) clearTimeout(timer);
+      if (expire) deadlines.delete(expire);
       counters.inFlight--;
       onDone?.();
     };
@@ -97,7 +100,7 @@ export function createNodeHandler(options: NodeHandlerOptions): (req: IncomingMe
         done();
         return;
       }
-      if (timer) clearTimeout(timer);
+      if (expire) deadlines.delete(expire);
       const streaming = sendResponse(res, response);
       if (streaming) streaming.then(done, done);
       else done();
@@ -114,13 +117,14 @@ export function createNodeHandler(options: NodeHandlerOptions): (req: IncomingMe
       finish(result);
       return;
     }
-    // Only asynchronous handlers can still be running later, so only they get a timer.
-    timer = setTimeout(() => {
+    // Only asynchronous handlers can still be running later, so only they get a deadline.
+    expire = () => {
       ctx.abort(requestTimedOut(requestTimeout));
       logger.warn(`[switchyard] ${req.method} ${req.url} timed out after ${requestTimeout} ms (limits.requestTimeout)`);
       sendError(res, 504);
       done();
-    }, requestTimeout);
+    };
+    deadlines.add(expire, performance.now());
     result.then(finish, fail);
   };
 }

@@ -7,3 +7,4 @@ export { createNodeHandler, type NodeHandlerOptions } from './handler.js';
 export { createHttpServer, listen, drain } from './http-server.js';
 export { readBody, requestHasBody } from './body.js';
 export { ServerLifecycle, type CloseSteps } from './lifecycle.js';
+export { Deadlines } from './deadlines.js';

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { bodyTooLarge } from '../errors.js';
-import { bytesToArrayBuffer, bytesToText, collectBytes, delegateToNativeRequest } from '../lazy-request.js';
+import { collectBytes, delegateToNativeRequest, LazyBody, toBytes } from '../lazy-request.js';
+import { readBody } from './body.js';
 
 /** What the lazy request needs from its surroundings. */
 export interface NodeRequestOptions {
@@ -31,7 +32,7 @@ function buildUrl(req: IncomingMessage): string {
  * (clone, formData, cache...) is touched. Bodies are read from the socket
  * once, counted against `maxBodySize`, and never copied twice.
  */
-export class NodeRequest {
+export class NodeRequest extends LazyBody {
   readonly #req: IncomingMessage;
   readonly #options: NodeRequestOptions;
   #url: string | undefined;
@@ -42,6 +43,7 @@ export class NodeRequest {
   #native: Request | undefined;
 
   constructor(req: IncomingMessage, options: NodeRequestOptions) {
+    super();
     this.#req = req;
     this.#options = options;
   }
@@ -126,40 +128,20 @@ export class NodeRequest {
     );
   }
 
-  /** Reads the whole body into one buffer: chunks are kept, then joined once. */
-  async bytes(): Promise<Uint8Array> {
-    if (this.#native) return new Uint8Array(await this.#native.arrayBuffer());
-    if (this.#bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
+  /**
+   * The whole body in one buffer (LazyBody's readers build on it), read
+   * straight from the socket's 'data' events (readBody): an async iterator
+   * over the request costs more promises and stream helpers than a small
+   * JSON body's parse.
+   */
+  protected readAll(): Promise<Uint8Array> {
+    if (this.#native) return this.#native.arrayBuffer().then(toBytes);
+    // A request without a body is never "used" (Fetch: only a non-null body is disturbed).
+    if (!this.#hasBody) return Promise.resolve(new Uint8Array(0));
+    if (this.#bodyUsed) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
     this.#bodyUsed = true;
     if (this.#body) return collectBytes(this.#body);
-    if (!this.#hasBody) return new Uint8Array(0);
-    const req = this.#req;
-    const chunks: Buffer[] = [];
-    for await (const chunk of req as AsyncIterable<Buffer>) {
-      if (!this.#count(chunk.byteLength)) {
-        req.resume();
-        throw bodyTooLarge(this.#options.maxBodySize);
-      }
-      chunks.push(chunk);
-    }
-    return chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, this.#received);
-  }
-
-  async arrayBuffer(): Promise<ArrayBuffer> {
-    return bytesToArrayBuffer(await this.bytes());
-  }
-
-  async text(): Promise<string> {
-    return bytesToText(await this.bytes());
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text());
-  }
-
-  async blob(): Promise<Blob> {
-    const type = this.#req.headers['content-type'] ?? '';
-    return new Blob([(await this.bytes()) as Uint8Array<ArrayBuffer>], { type });
+    return readBody(this.#req, this.#options.maxBodySize, this.#options.onTooLarge, false);
   }
 
   formData(): Promise<FormData> {
