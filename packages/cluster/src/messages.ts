@@ -19,6 +19,7 @@ export interface WorkerInit {
   url: string;
   limits: ResolvedLimits;
   graceMs: number;
+  fastGlobals: boolean;
   heartbeatIntervalMs: number;
   /** Requests after which the process asks to be recycled; 0 for never. */
   maxRequests: number;

@@ -85,6 +85,7 @@ export async function serve(input: ServeOptions): Promise<ClusterServer> {
       url: address.url,
       limits: options.limits,
       graceMs: options.graceMs,
+      fastGlobals: options.fastGlobals,
       heartbeatIntervalMs: clusterOptions.heartbeatIntervalMs,
     },
     exec: WORKER_ENTRY,

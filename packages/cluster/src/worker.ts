@@ -163,6 +163,7 @@ try {
       workers: 1,
       limits: init.limits,
       graceMs: init.graceMs,
+      fastGlobals: init.fastGlobals,
       signals: false,
       logger,
     },

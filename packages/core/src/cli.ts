@@ -28,6 +28,9 @@ Options of serve:
   --host <address>  address to listen on       env HOST, default 127.0.0.1
   --workers <n>     threads (pool) or processes (cluster)
                                                env WEB_CONCURRENCY, default: CPU count
+  --no-fast-globals keep the platform's global Request and Response
+                    (by default the app sees core's faster ones)
+                                               env SWITCHYARD_FAST_GLOBALS=0
   -h, --help        print this help
   -v, --version     print the version
 
@@ -54,6 +57,7 @@ function parse(argv: string[]) {
         port: { type: 'string' },
         host: { type: 'string' },
         workers: { type: 'string' },
+        'no-fast-globals': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -83,13 +87,26 @@ async function main(argv: string[]): Promise<void> {
   const backend = resolveBackend(values.backend);
   // resolveOptions parses numeric strings as it does env values, so an error
   // quotes exactly what was typed.
-  const flags = { app, port: values.port, host: values.host, workers: values.workers };
+  const flags = {
+    app,
+    port: values.port,
+    host: values.host,
+    workers: values.workers,
+    ...(values['no-fast-globals'] ? { fastGlobals: false } : {}),
+  };
   const options = resolveOptions(flags as unknown as ServeOptions);
   // Report a mistyped app path as such, before importing a backend.
   const url = appUrl(app);
   if (url.protocol === 'file:' && !existsSync(url)) throw appNotFound(app, fileURLToPath(url));
 
-  const server = await serve({ app, backend, port: options.port, host: options.host, workers: options.workers });
+  const server = await serve({
+    app,
+    backend,
+    port: options.port,
+    host: options.host,
+    workers: options.workers,
+    fastGlobals: options.fastGlobals,
+  });
   const workers = backend === 'reactor' ? 1 : options.workers;
   process.stdout.write(`switchyard: ${backend} serving ${app} at ${server.url} (${workers} worker${workers === 1 ? '' : 's'})\n`);
 }

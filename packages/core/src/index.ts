@@ -24,3 +24,5 @@ export { RequestContext, createSetupContext, clientGone, requestTimedOut, server
 export { LoopMonitor, RequestCounters } from './stats.js';
 export { onShutdownSignals } from './signals.js';
 export { delegateToNativeRequest, collectBytes, bytesToArrayBuffer, bytesToText, LazyBody, toBytes } from './lazy-request.js';
+export { NativeRequest, NativeResponse } from './natives.js';
+export { useFastGlobals, fastGlobalsOn } from './globals.js';

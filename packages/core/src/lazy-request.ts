@@ -4,6 +4,8 @@
  * on first use, and `instanceof Request` holds.
  */
 
+import { NativeRequest } from './natives.js';
+
 /** A class whose instances can build their native `Request` on demand. */
 interface LazyRequestClass {
   prototype: LazyBody & { readonly native: Request };
@@ -18,6 +20,8 @@ export abstract class LazyBody {
   /** The whole body in one buffer; rejects when it was read already. */
   protected abstract readAll(): Promise<Uint8Array>;
   abstract readonly headers: Headers;
+  /** The platform's Request for this one, built on first use. */
+  abstract readonly native: Request;
 
   bytes(): Promise<Uint8Array> {
     return this.readAll();
@@ -44,9 +48,9 @@ export abstract class LazyBody {
 /** Delegates every `Request` member the class (or LazyBody) does not define to `this.native`. */
 export function delegateToNativeRequest(target: LazyRequestClass): void {
   const proto = target.prototype;
-  for (const key of Object.getOwnPropertyNames(Request.prototype)) {
+  for (const key of Object.getOwnPropertyNames(NativeRequest.prototype)) {
     if (key === 'constructor' || Object.hasOwn(proto, key) || Object.hasOwn(LazyBody.prototype, key)) continue;
-    const descriptor = Object.getOwnPropertyDescriptor(Request.prototype, key)!;
+    const descriptor = Object.getOwnPropertyDescriptor(NativeRequest.prototype, key)!;
     if (descriptor.get) {
       Object.defineProperty(proto, key, {
         get(this: { native: Request }) {
@@ -65,7 +69,7 @@ export function delegateToNativeRequest(target: LazyRequestClass): void {
     }
   }
   // `instanceof Request` holds, while every member the class defines shadows the native one.
-  Object.setPrototypeOf(LazyBody.prototype, Request.prototype);
+  Object.setPrototypeOf(LazyBody.prototype, NativeRequest.prototype);
   Object.defineProperty(proto, Symbol.toStringTag, { value: 'Request' });
 }
 

@@ -16,6 +16,7 @@ export interface ResolvedOptions {
   limits: ResolvedLimits;
   graceMs: number;
   signals: boolean;
+  fastGlobals: boolean;
   logger: Logger;
   pool: Record<string, unknown>;
   cluster: Record<string, unknown>;
@@ -35,6 +36,7 @@ export const kDefaultOptions = {
   host: '127.0.0.1',
   graceMs: 10_000,
   signals: true,
+  fastGlobals: true,
 } as const;
 
 type Env = Record<string, string | undefined>;
@@ -97,6 +99,21 @@ function resolveSection(name: string, value: unknown): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+const SWITCHES: Record<string, boolean> = { '1': true, true: true, '0': false, false: false };
+
+/** A true/false option that may also come from the environment as 1, true, 0 or false. */
+function resolveSwitch(name: string, value: unknown, envName: string, env: Env, fallback: boolean): boolean {
+  if (value !== undefined) {
+    if (typeof value !== 'boolean') throw invalidOption(name, 'true or false', value);
+    return value;
+  }
+  const raw = fromEnv(env, envName);
+  if (raw === undefined) return fallback;
+  const parsed = SWITCHES[raw.trim().toLowerCase()];
+  if (parsed === undefined) throw invalidOption(`${name} (env ${envName})`, '1, true, 0 or false', raw);
+  return parsed;
+}
+
 /**
  * Fills defaults and environment fallbacks into `input` and validates every
  * option, so a bad one fails at start with its name and what is accepted.
@@ -119,6 +136,7 @@ export function resolveOptions(input: ServeOptions | ServeByNameOptions, env: En
   const graceMs = integer('graceMs', input.graceMs ?? kDefaultOptions.graceMs, 0, Number.MAX_SAFE_INTEGER);
   const signals = input.signals ?? kDefaultOptions.signals;
   if (typeof signals !== 'boolean') throw invalidOption('signals', 'true or false', signals);
+  const fastGlobals = resolveSwitch('fastGlobals', input.fastGlobals, 'SWITCHYARD_FAST_GLOBALS', env, kDefaultOptions.fastGlobals);
   return {
     app,
     port,
@@ -127,6 +145,7 @@ export function resolveOptions(input: ServeOptions | ServeByNameOptions, env: En
     limits: resolveLimits(input.limits),
     graceMs,
     signals,
+    fastGlobals,
     logger: resolveLogger(input.logger),
     pool: resolveSection('pool', input.pool),
     cluster: resolveSection('cluster', input.cluster),

@@ -6,6 +6,8 @@
  * `blob()`) is touched. It is a real `instanceof Response` and patches nothing.
  */
 
+import { markUncloneable, NativeResponse } from './natives.js';
+
 /** What a backend may write without touching a native Response. */
 export interface FastResponseState {
   status: number;
@@ -29,6 +31,29 @@ function defaultContentType(body: FastBody): string | undefined {
 
 /** Shared by every `FastResponse.json` without headers of its own; never mutated (`headers` copies it). */
 const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json' });
+
+/** Statuses whose responses have no body (Fetch, "null body status"); 101 and 103 are below the accepted range. */
+const NULL_BODY_STATUS = new Set([204, 205, 304]);
+
+/**
+ * The caller's headers as they are now: the native Response copies them at
+ * construction, so later changes to the caller's object must not show. A
+ * Headers or a list becomes a list of pairs (what flattenHeaders reads
+ * fastest); a plain object a shallow copy; the frozen JSON headers as they are.
+ */
+function snapshotHeaders(init: HeadersInit | undefined): HeadersInit | undefined {
+  if (init === undefined || init === JSON_HEADERS) return init;
+  if (init instanceof Headers || Array.isArray(init)) {
+    const pairs: [string, string][] = [];
+    for (const pair of init as Iterable<readonly string[]>) {
+      if (pair.length !== 2) throw new TypeError('Headers constructor: expected name/value pair to be length 2');
+      pairs.push([String(pair[0]), String(pair[1])]);
+    }
+    return pairs;
+  }
+  if (init === null || typeof init !== 'object') throw new TypeError('Response constructor: headers must be an object');
+  return { ...init };
+}
 
 let readState: (response: object) => FastResponseState | undefined;
 
@@ -59,15 +84,19 @@ class LightResponse {
     if (!Number.isInteger(status) || status < 200 || status > 599) {
       throw new RangeError(`init["status"] must be in the range of 200 to 599, inclusive (got ${status})`);
     }
+    if (body != null && NULL_BODY_STATUS.has(status)) {
+      throw new TypeError(`Response with a ${status} status cannot have a body`);
+    }
+    markUncloneable(this);
     this.#status = status;
     this.#statusText = init?.statusText ?? '';
-    this.#headersInit = init?.headers;
+    this.#headersInit = snapshotHeaders(init?.headers);
     if (isFastBody(body)) {
       this.#body = body instanceof ArrayBuffer ? new Uint8Array(body) : (body ?? null);
     } else {
       // Streams, blobs, forms: let the platform handle them from the start.
       this.#body = null;
-      this.#native = new Response(body, init);
+      this.#native = new NativeResponse(body, init);
     }
   }
 
@@ -82,16 +111,26 @@ class LightResponse {
   }
 
   static redirect(url: string | URL, status = 302): Response {
-    return Response.redirect(url, status);
+    return NativeResponse.redirect(url, status);
   }
 
   static error(): Response {
-    return Response.error();
+    return NativeResponse.error();
+  }
+
+  /**
+   * `x instanceof FastResponse` holds for any Response, native ones included,
+   * so FastResponse can stand in for the global `Response` (globals.ts); a
+   * subclass matches its own instances only.
+   */
+  static [Symbol.hasInstance](value: unknown): boolean {
+    if (this === LightResponse) return value instanceof NativeResponse;
+    return Object.prototype.isPrototypeOf.call(this.prototype, value as object);
   }
 
   #toNative(): Response {
     if (!this.#native) {
-      this.#native = new Response(this.#body as BodyInit | null, {
+      this.#native = new NativeResponse(this.#body as BodyInit | null, {
         status: this.#status,
         statusText: this.#statusText,
         headers: this.headers,
@@ -101,6 +140,8 @@ class LightResponse {
   }
 
   #take(): FastBody {
+    // A null body is never used (Fetch: only a non-null body is disturbed).
+    if (this.#body === null) return null;
     if (this.#bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
     this.#bodyUsed = true;
     return this.#body;
@@ -170,8 +211,10 @@ class LightResponse {
   }
 }
 
-// `instanceof Response` holds, while every member above shadows the native one.
-Object.setPrototypeOf(LightResponse.prototype, Response.prototype);
+// `instanceof Response` holds, while every member above shadows the native one;
+// statics it does not define are the native ones.
+Object.setPrototypeOf(LightResponse.prototype, NativeResponse.prototype);
+Object.setPrototypeOf(LightResponse, NativeResponse);
 Object.defineProperty(LightResponse.prototype, Symbol.toStringTag, { value: 'Response' });
 
 /**

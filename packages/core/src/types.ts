@@ -102,6 +102,15 @@ export interface ServeOptions {
   graceMs?: number;
   /** Close gracefully on SIGTERM and SIGINT, then exit. Default true. */
   signals?: boolean;
+  /**
+   * Where the app runs (this process, each pool thread, each cluster
+   * process), make the global `Response` core's FastResponse and the global
+   * `Request` one that accepts the lazy requests handlers get, so apps that
+   * use the globals (Hono apps among them) take the fast path. The platform's
+   * classes come back when the server closes. Default: env
+   * `SWITCHYARD_FAST_GLOBALS` (`1`/`true` or `0`/`false`), else true.
+   */
+  fastGlobals?: boolean;
   /** Where the server reports handler failures. Default `console`. */
   logger?: Logger;
   /** Options for `@switchyard/pool`. */

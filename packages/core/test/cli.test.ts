@@ -21,7 +21,7 @@ interface Result {
  */
 function cli(args: string[], env: Record<string, string> = {}, { bin: path = bin, dir = cwd } = {}): Promise<Result> {
   const base = { ...process.env };
-  for (const key of ['SWITCHYARD_BACKEND', 'PORT', 'HOST', 'WEB_CONCURRENCY', 'NODE_PATH']) delete base[key];
+  for (const key of ['SWITCHYARD_BACKEND', 'PORT', 'HOST', 'WEB_CONCURRENCY', 'SWITCHYARD_FAST_GLOBALS', 'NODE_PATH']) delete base[key];
   return new Promise((resolve) => {
     execFile(process.execPath, [path, ...args], { cwd: dir, env: { ...base, ...env }, timeout: 15_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? (typeof error.code === 'number' ? error.code : null) : 0, stdout, stderr });
@@ -35,7 +35,7 @@ describe('switchyard CLI', () => {
       const { code, stdout } = await cli([flag]);
       expect(code).toBe(0);
       expect(stdout).toContain('switchyard serve <app>');
-      for (const word of ['--backend', '--port', '--host', '--workers', '--version', 'SWITCHYARD_BACKEND', 'PORT', 'HOST', 'WEB_CONCURRENCY']) {
+      for (const word of ['--backend', '--port', '--host', '--workers', '--no-fast-globals', '--version', 'SWITCHYARD_BACKEND', 'PORT', 'HOST', 'WEB_CONCURRENCY', 'SWITCHYARD_FAST_GLOBALS']) {
         expect(stdout).toContain(word);
       }
     }

@@ -55,6 +55,19 @@ describe('resolveOptions', () => {
     for (const key of Object.keys(kDefaultLimits)) expect(error.message).toContain(key);
   });
 
+  it('takes fastGlobals from the option, else SWITCHYARD_FAST_GLOBALS, else on', () => {
+    expect(resolveOptions({ app }, {}).fastGlobals).toBe(true);
+    expect(resolveOptions({ app }, { SWITCHYARD_FAST_GLOBALS: '0' }).fastGlobals).toBe(false);
+    expect(resolveOptions({ app }, { SWITCHYARD_FAST_GLOBALS: 'TRUE' }).fastGlobals).toBe(true);
+    expect(resolveOptions({ app, fastGlobals: true }, { SWITCHYARD_FAST_GLOBALS: 'false' }).fastGlobals).toBe(true);
+    expect(failure(() => resolveOptions({ app, fastGlobals: 'no' as unknown as boolean }, {})).message).toBe(
+      'Invalid option "fastGlobals": expected true or false, got "no".',
+    );
+    expect(failure(() => resolveOptions({ app }, { SWITCHYARD_FAST_GLOBALS: 'maybe' })).message).toBe(
+      'Invalid option "fastGlobals (env SWITCHYARD_FAST_GLOBALS)": expected 1, true, 0 or false, got "maybe".',
+    );
+  });
+
   it('rejects a non-integer limit', () => {
     expect(failure(() => resolveOptions({ app, limits: { maxBodySize: 0 } }, {})).message).toContain('"limits.maxBodySize"');
   });

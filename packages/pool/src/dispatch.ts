@@ -60,6 +60,7 @@ export interface DispatcherConfig {
   pool: Piscina;
   workers: number;
   app: string;
+  fastGlobals: boolean;
   limits: ResolvedLimits;
   poolOptions: ResolvedPoolOptions;
   logger: Logger;
@@ -93,6 +94,7 @@ export class Dispatcher implements ThreadEvents {
       {
         pool: config.pool,
         app: config.app,
+        fastGlobals: config.fastGlobals,
         streamWindow: config.poolOptions.streamWindow,
         niceIncrement: config.poolOptions.niceIncrement,
         expressLane: config.poolOptions.expressLane,
@@ -255,6 +257,13 @@ export class Dispatcher implements ThreadEvents {
     }
   }
 
+  /** Node refused the response's head (a header name or value HTTP cannot carry): a logged 500. */
+  #unwritable(job: Job, error: unknown): void {
+    this.#config.logger.error(`[switchyard] ${job.req.method} ${job.req.url} failed: its response could not be written`, error);
+    if (job.res.headersSent) job.res.destroy();
+    else sendError(job.res, 500);
+  }
+
   #refuse(job: Job): void {
     job.state = CLOSED;
     this.#config.counters.rejected++;
@@ -278,7 +287,11 @@ export class Dispatcher implements ThreadEvents {
         this.#release(thread, job, message);
         if (!job.answered) {
           job.state = CLOSED;
-          writeWhole(job.res, message.status, message.statusText, message.headers, message.body);
+          try {
+            writeWhole(job.res, message.status, message.statusText, message.headers, message.body);
+          } catch (error) {
+            this.#unwritable(job, error);
+          }
           this.finish(job);
         }
         this.#drain();
@@ -295,7 +308,15 @@ export class Dispatcher implements ThreadEvents {
           this.#deadlines.delete(job);
           const id = job.id;
           job.sink = new StreamSink(job.res, this.#config.poolOptions.streamWindow, (bytes) => thread.post({ t: CREDIT, id, bytes }));
-          job.sink.start(message.status, message.statusText, message.headers, message.chunk);
+          try {
+            job.sink.start(message.status, message.statusText, message.headers, message.chunk);
+          } catch (error) {
+            thread.streams.delete(id);
+            thread.post({ t: ABORT, id, reason: 'client' });
+            job.state = CLOSED;
+            this.#unwritable(job, error);
+            this.finish(job);
+          }
         }
         this.#drain();
         return;

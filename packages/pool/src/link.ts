@@ -18,6 +18,7 @@ export interface LinkConfig {
   streamWindow: number;
   requestTimeout: number;
   niceIncrement: number;
+  fastGlobals: boolean;
 }
 
 /** How a session ended: `error` is undefined when it ended because it was asked to. */
@@ -73,6 +74,7 @@ export class SessionLink {
       streamWindow: config.streamWindow,
       requestTimeout: config.requestTimeout,
       niceIncrement: config.niceIncrement,
+      fastGlobals: config.fastGlobals,
       progress: this.progress.buffer,
       clockOrigin: performance.timeOrigin,
     };

@@ -225,6 +225,8 @@ export interface SessionTask {
   requestTimeout: number;
   /** `pool.niceIncrement` (0 for the express lane): how much to lower the thread's priority (Linux); a standby gets it with ACTIVATE. */
   niceIncrement: number;
+  /** `fastGlobals`: install core's global Request and Response in the thread before the app loads. */
+  fastGlobals: boolean;
   /** The shared memory of a `SessionProgress`: the last request started, and the thread's beat. */
   progress: SharedArrayBuffer;
   /** The main thread's `performance.timeOrigin`, so the thread writes its beat on the main thread's clock. */

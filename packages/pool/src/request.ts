@@ -6,7 +6,7 @@
  * and copies an ArrayBuffer body, while this one reads the transferred
  * buffer in place.
  */
-import { collectBytes, delegateToNativeRequest, LazyBody, toBytes } from '@switchyard/core';
+import { collectBytes, delegateToNativeRequest, LazyBody, NativeRequest, toBytes } from '@switchyard/core';
 import type { RequestMessage } from './messages.js';
 
 export class ThreadRequest extends LazyBody {
@@ -94,7 +94,7 @@ export class ThreadRequest extends LazyBody {
       if (this.#bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
       const { method } = this;
       const bytes = this.#message.body;
-      this.#native = new Request(this.url, {
+      this.#native = new NativeRequest(this.url, {
         method,
         headers: this.headers,
         body: method === 'GET' || method === 'HEAD' ? null : (this.#body ?? bytes),

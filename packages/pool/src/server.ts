@@ -72,6 +72,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
     pool,
     workers: options.workers,
     app: appUrl(options.app).href,
+    fastGlobals: options.fastGlobals,
     limits,
     poolOptions,
     logger,

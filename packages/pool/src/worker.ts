@@ -13,6 +13,7 @@ import {
   clientGone,
   createSetupContext,
   loadApp,
+  useFastGlobals,
   RequestContext,
   requestTimedOut,
   serverShuttingDown,
@@ -120,6 +121,8 @@ class Session {
       }
     });
     try {
+      // Before the app loads: a module may keep the global Response it sees at import. The thread never gives them back.
+      if (this.#task.fastGlobals) useFastGlobals();
       this.#app = await loadApp(this.#task.app);
       let workerId = this.#task.workerId;
       if (workerId === 0) {

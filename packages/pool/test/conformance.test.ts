@@ -1,5 +1,4 @@
 import { defineConformanceSuite } from '@switchyard/core/conformance';
-import { serve } from '@switchyard/pool';
+import { poolConformance } from './conformance-options.js';
 
-// Three contexts for two workers: the serving threads and the express lane, each with its own setup.
-defineConformanceSuite({ backend: 'pool', serve, workers: 2, capabilities: { interruptsSyncLoop: true, contexts: 3 } });
+defineConformanceSuite(poolConformance);

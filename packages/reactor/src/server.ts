@@ -10,7 +10,9 @@ import {
   type ContextBase,
   type RunningServer,
   type ServeOptions,
+  type ResolvedOptions,
   type ServerStats,
+  useFastGlobals,
 } from '@switchyard/core';
 import { createHttpServer, createNodeHandler, listen, ServerLifecycle } from '@switchyard/core/node';
 
@@ -40,6 +42,17 @@ export interface ReactorContext {
  */
 export async function serve(input: ServeOptions, context: ReactorContext = {}): Promise<RunningServer> {
   const options = resolveOptions(input);
+  // Before the app loads: a module may keep the global Response it sees at import.
+  const releaseGlobals = options.fastGlobals ? useFastGlobals() : () => {};
+  try {
+    return await start(options, context, releaseGlobals);
+  } catch (error) {
+    releaseGlobals();
+    throw error;
+  }
+}
+
+async function start(options: ResolvedOptions, context: ReactorContext, releaseGlobals: () => void): Promise<RunningServer> {
   const app = await loadApp(options.app);
   const base: ContextBase = { backend: context.backend ?? 'reactor', workerId: context.workerId ?? 0, hub: context.hub ?? new ChannelHub() };
   const setupContext = createSetupContext(base);
@@ -74,7 +87,11 @@ export async function serve(input: ServeOptions, context: ReactorContext = {}): 
       announce: () => setupContext.abort(serverShuttingDown()),
       finish: async () => {
         monitor.stop();
-        await app.teardown?.();
+        try {
+          await app.teardown?.();
+        } finally {
+          releaseGlobals();
+        }
       },
     },
     options,

@@ -1,4 +1,4 @@
 import { defineConformanceSuite } from '@switchyard/core/conformance';
-import { serve } from '@switchyard/reactor';
+import { reactorConformance } from './conformance-options.js';
 
-defineConformanceSuite({ backend: 'reactor', serve, capabilities: { interruptsSyncLoop: false, contexts: 1 } });
+defineConformanceSuite(reactorConformance);

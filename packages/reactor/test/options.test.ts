@@ -18,7 +18,12 @@ let app: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'switchyard-reactor-'));
   app = join(dir, 'app.mjs');
-  await writeFile(app, `export default { fetch: (request) => new Response('hi from ' + new URL(request.url).pathname) };\n`);
+  // The header says whether the global Response is core's (whose constructor inherits from the platform's).
+  await writeFile(
+    app,
+    `const fast = String(Object.getPrototypeOf(Response) !== Function.prototype);
+export default { fetch: (request) => new Response('hi from ' + new URL(request.url).pathname, { headers: { 'x-fast-globals': fast } }) };\n`,
+  );
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -43,7 +48,7 @@ describe('reactor listen errors', () => {
 /** Starts the CLI; resolves with the URL from its "serving" line, or rejects with its output. */
 function startCli(args: string[], env: Record<string, string>): { child: ChildProcess; url: Promise<string> } {
   const base = { ...process.env };
-  for (const key of ['SWITCHYARD_BACKEND', 'PORT', 'HOST', 'WEB_CONCURRENCY']) delete base[key];
+  for (const key of ['SWITCHYARD_BACKEND', 'PORT', 'HOST', 'WEB_CONCURRENCY', 'SWITCHYARD_FAST_GLOBALS']) delete base[key];
   const child = spawn(process.execPath, [bin, ...args], { cwd: packageDir, env: { ...base, ...env } });
   let output = '';
   const url = new Promise<string>((resolve, reject) => {
@@ -71,11 +76,12 @@ function startCli(args: string[], env: Record<string, string>): { child: ChildPr
 }
 
 /** Fetches from the served app, then stops it with SIGTERM and returns the exit code. */
-async function fetchThenTerminate(child: ChildProcess, url: string): Promise<number | null> {
+async function fetchThenTerminate(child: ChildProcess, url: string, fastGlobals = true): Promise<number | null> {
   try {
     const response = await fetch(`${url}/ping`);
     expect(response.status).toBe(200);
     expect(await response.text()).toBe('hi from /ping');
+    expect(response.headers.get('x-fast-globals')).toBe(String(fastGlobals));
   } finally {
     child.kill('SIGTERM');
   }
@@ -94,6 +100,13 @@ describe('switchyard CLI with the reactor', () => {
   it('takes the backend and port from SWITCHYARD_BACKEND and PORT', async () => {
     const { child, url } = startCli(['serve', app], { SWITCHYARD_BACKEND: 'reactor', PORT: '0' });
     expect(await fetchThenTerminate(child, await url)).toBe(0);
+  });
+
+  it('keeps the platform globals with --no-fast-globals or SWITCHYARD_FAST_GLOBALS=0', async () => {
+    for (const [args, env] of [[['--no-fast-globals'], {}], [[], { SWITCHYARD_FAST_GLOBALS: '0' }]] as const) {
+      const { child, url } = startCli(['serve', app, '--port', '0', ...args], env);
+      expect(await fetchThenTerminate(child, await url, false)).toBe(0);
+    }
   });
 
   it('lets --port override PORT', async () => {

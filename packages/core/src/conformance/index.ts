@@ -27,6 +27,14 @@ export interface ConformanceOptions {
   /** Passed as `workers`. Default 2. */
   workers?: number;
   capabilities: Capabilities;
+  /** Passed as `fastGlobals`. Default: the server's default (on). */
+  fastGlobals?: boolean;
+  /**
+   * `plain` (default): the conformance app as a `{ fetch }` module. `hono`:
+   * the same routes served through an unchanged Hono app (Hono's router,
+   * context and not-found answer), which needs `hono` installed.
+   */
+  app?: 'plain' | 'hono';
 }
 
 /** The limits the suite runs under: small, so limit tests stay fast. */
@@ -38,9 +46,11 @@ export const conformanceLimits = {
   keepAliveTimeout: 2_000,
 };
 
+const APP_FILES = { plain: 'conformance-app.mjs', hono: 'conformance-hono-app.mjs' } as const;
+
 /** Where the conformance app lives; `log` names the events file. */
-export function conformanceAppUrl(logPath: string): URL {
-  const url = new URL('../../fixtures/conformance-app.mjs', import.meta.url);
+export function conformanceAppUrl(logPath: string, app: keyof typeof APP_FILES = 'plain'): URL {
+  const url = new URL(`../../fixtures/${APP_FILES[app]}`, import.meta.url);
   url.searchParams.set('log', logPath);
   return url;
 }
@@ -69,7 +79,8 @@ export function defineConformanceSuite(options: ConformanceOptions): void {
 
   const serveWith = (eventLog: EventLog, overrides: Partial<ServeOptions> = {}) =>
     options.serve({
-      app: conformanceAppUrl(eventLog.path),
+      app: conformanceAppUrl(eventLog.path, options.app),
+      ...(options.fastGlobals === undefined ? {} : { fastGlobals: options.fastGlobals }),
       port: 0,
       host: '127.0.0.1',
       workers,
@@ -97,7 +108,11 @@ export function defineConformanceSuite(options: ConformanceOptions): void {
     },
   };
 
-  describe(`${options.backend} conformance`, () => {
+  const variant = [
+    options.app === 'hono' ? 'a Hono app' : '',
+    options.fastGlobals === false ? 'the platform globals' : '',
+  ].filter(Boolean);
+  describe(`${options.backend} conformance${variant.length ? ` (${variant.join(', ')})` : ''}`, () => {
     beforeAll(async () => {
       server = await serveWith(log);
     });

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { bodyTooLarge } from '../errors.js';
 import { collectBytes, delegateToNativeRequest, LazyBody, toBytes } from '../lazy-request.js';
+import { NativeRequest } from '../natives.js';
 import { readBody } from './body.js';
 
 /** What the lazy request needs from its surroundings. */
@@ -156,7 +157,7 @@ export class NodeRequest extends LazyBody {
     if (!this.#native) {
       if (this.#bodyUsed) throw new TypeError('Body is unusable: Body has already been read');
       const body = this.body;
-      this.#native = new Request(this.url, {
+      this.#native = new NativeRequest(this.url, {
         method: this.method,
         headers: this.headers,
         body,

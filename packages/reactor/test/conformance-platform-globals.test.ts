@@ -1,0 +1,5 @@
+import { defineConformanceSuite } from '@switchyard/core/conformance';
+import { reactorConformance } from './conformance-options.js';
+
+// The same suite with the platform's own Request and Response (fastGlobals: false).
+defineConformanceSuite({ ...reactorConformance, fastGlobals: false });
