@@ -101,19 +101,15 @@ export function createNodeHandler(options: NodeHandlerOptions): (req: IncomingMe
         return;
       }
       if (expire) deadlines.delete(expire);
-      let streaming: Promise<void> | undefined;
       try {
-        streaming = sendResponse(res, response);
+        sendResponse(res, response, done);
       } catch (error) {
         // Node refused the head: a header name or value that HTTP cannot carry.
         logger.error(`[switchyard] ${req.method} ${req.url} failed: its response could not be written`, error);
         if (res.headersSent) res.destroy();
         else sendError(res, 500);
         done();
-        return;
       }
-      if (streaming) streaming.then(done, done);
-      else done();
     };
 
     let result: Response | Promise<Response>;
