@@ -26,6 +26,17 @@ export const CONTENDERS = {
   reactor: { model: 'reactor', note: "@switchyard/reactor, the app returns core's FastResponse" },
   'reactor-global': { contender: { model: 'reactor', app: app('global') }, note: '@switchyard/reactor, the app returns the global Response' },
   'reactor-hono': { contender: { model: 'reactor', app: HONO_APP }, note: '@switchyard/reactor running the Hono app module unchanged' },
+  // The two above with the platform's own Request and Response (fastGlobals off): what the fast globals buy.
+  'reactor-global-platform': {
+    contender: { model: 'reactor', app: app('global'), env: { SWITCHYARD_FAST_GLOBALS: '0' } },
+    platform: true,
+    note: "@switchyard/reactor, the app returns the global Response, fast globals off (the platform's class)",
+  },
+  'reactor-hono-platform': {
+    contender: { model: 'reactor', app: HONO_APP, env: { SWITCHYARD_FAST_GLOBALS: '0' } },
+    platform: true,
+    note: "@switchyard/reactor running the Hono app unchanged, fast globals off (the platform's classes)",
+  },
   srvx: { contender: { server: server('srvx'), options: { app: 'srvx-fast' } }, note: "srvx, the app returns srvx's FastResponse" },
   'srvx-global': { contender: { server: server('srvx'), options: { app: 'global' } }, note: 'srvx, the app returns the global Response' },
   'hono-node': { contender: { server: server('hono-node') }, note: '@hono/node-server with its defaults, running the Hono app' },
@@ -37,10 +48,11 @@ export const CONTENDERS = {
 };
 
 export const CONTENDER_NAMES = Object.keys(CONTENDERS);
-export const DEFAULT_CONTENDERS = CONTENDER_NAMES.filter((name) => !CONTENDERS[name].multicore);
+export const DEFAULT_CONTENDERS = CONTENDER_NAMES.filter((name) => !CONTENDERS[name].multicore && !CONTENDERS[name].platform);
 export const MULTICORE_CONTENDERS = CONTENDER_NAMES.filter((name) => CONTENDERS[name].multicore);
+export const PLATFORM_CONTENDERS = CONTENDER_NAMES.filter((name) => CONTENDERS[name].platform);
 /** Names --models takes for several at once. */
-export const CONTENDER_GROUPS = { default: DEFAULT_CONTENDERS, multicore: MULTICORE_CONTENDERS, all: CONTENDER_NAMES };
+export const CONTENDER_GROUPS = { default: DEFAULT_CONTENDERS, multicore: MULTICORE_CONTENDERS, platform: PLATFORM_CONTENDERS, all: CONTENDER_NAMES };
 
 /** The engine's options for `names` (raw always among them: it is the reference). */
 export function engineLineup(names, { workers } = {}) {
