@@ -8,6 +8,11 @@ export interface ContextBase {
   readonly hub: ChannelHub;
 }
 
+/** Told when a handler first reads `ctx.signal`, to start listening for the client leaving. */
+export interface ClientWatcher {
+  watchClient(): void;
+}
+
 /**
  * The per-request `ctx`. The AbortController is made only when a handler
  * reads `signal`, since most handlers never do and one costs about a
@@ -15,15 +20,15 @@ export interface ContextBase {
  */
 export class RequestContext implements AppContext {
   readonly #base: ContextBase;
-  readonly #watch: (() => void) | undefined;
+  readonly #watcher: ClientWatcher | undefined;
   #controller: AbortController | undefined;
   #abortReason: unknown;
   #aborted = false;
 
-  /** `watch` runs when `signal` is first read, to start listening for the client leaving. */
-  constructor(base: ContextBase, watch?: () => void) {
+  /** `watcher` hears when `signal` is first read, to start listening for the client leaving. */
+  constructor(base: ContextBase, watcher?: ClientWatcher) {
     this.#base = base;
-    this.#watch = watch;
+    this.#watcher = watcher;
   }
 
   get backend(): BackendName {
@@ -38,7 +43,7 @@ export class RequestContext implements AppContext {
     if (!this.#controller) {
       this.#controller = new AbortController();
       if (this.#aborted) this.#controller.abort(this.#abortReason);
-      else this.#watch?.();
+      else this.#watcher?.watchClient();
     }
     return this.#controller.signal;
   }

@@ -20,7 +20,7 @@ export { serve, loadBackend } from './serve.js';
 export { resolveOptions, resolveBackend, BACKENDS, kDefaultLimits, kDefaultOptions, type ResolvedOptions, type ResolvedLimits } from './options.js';
 export { loadApp, appUrl } from './load-app.js';
 export { ChannelHub, type ChannelTransport } from './channel.js';
-export { RequestContext, createSetupContext, clientGone, requestTimedOut, serverShuttingDown, type ContextBase } from './context.js';
+export { RequestContext, createSetupContext, clientGone, requestTimedOut, serverShuttingDown, type ClientWatcher, type ContextBase } from './context.js';
 export { LoopMonitor, RequestCounters } from './stats.js';
 export { onShutdownSignals } from './signals.js';
 export { delegateToNativeRequest, collectBytes, bytesToArrayBuffer, bytesToText, LazyBody, toBytes } from './lazy-request.js';

@@ -12,7 +12,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Piscina } from 'piscina';
-import { Deadlines, NodeRequest, sendError } from '@switchyard/core/node';
+import { Deadlines, NodeRequest, sendError, type NodeRequestOptions } from '@switchyard/core/node';
 import type { Logger, RequestCounters, ResolvedLimits } from '@switchyard/core';
 import { RouteCosts, routeKey } from './costs.js';
 import { observeBusy } from './observe.js';
@@ -54,7 +54,13 @@ const RETRY_AFTER_S = 1;
  */
 const RECHECK_MS = 1;
 
-const NO_BODY_OPTIONS = { maxBodySize: 0, signal: () => new AbortController().signal, onTooLarge: () => {} };
+const NO_BODY_OPTIONS: NodeRequestOptions = {
+  maxBodySize: 0,
+  get signal() {
+    return new AbortController().signal;
+  },
+  onTooLarge() {},
+};
 
 export interface DispatcherConfig {
   pool: Piscina;

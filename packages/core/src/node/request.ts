@@ -6,11 +6,11 @@ import { readBody } from './body.js';
 
 /** What the lazy request needs from its surroundings. */
 export interface NodeRequestOptions {
-  maxBodySize: number;
-  /** The request's abort signal (the ctx's). */
-  signal: () => AbortSignal;
+  readonly maxBodySize: number;
+  /** The request's abort signal (the ctx's), read only when the handler reads `request.signal`. */
+  readonly signal: AbortSignal;
   /** Called once when the body passes the limit, so the server can answer 413. */
-  onTooLarge: () => void;
+  onTooLarge(): void;
 }
 
 const SAFE_HOST = /^[A-Za-z0-9.\-_:[\]]+$/;
@@ -73,7 +73,7 @@ export class NodeRequest extends LazyBody {
   }
 
   get signal(): AbortSignal {
-    return this.#options.signal();
+    return this.#options.signal;
   }
 
   get bodyUsed(): boolean {
@@ -142,7 +142,7 @@ export class NodeRequest extends LazyBody {
     if (this.#bodyUsed) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
     this.#bodyUsed = true;
     if (this.#body) return collectBytes(this.#body);
-    return readBody(this.#req, this.#options.maxBodySize, this.#options.onTooLarge, false);
+    return readBody(this.#req, this.#options.maxBodySize, () => this.#options.onTooLarge(), false);
   }
 
   formData(): Promise<FormData> {
