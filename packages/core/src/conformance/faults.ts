@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chunkedUpload, rawExchange, statuses, waitFor } from './helpers.js';
+import { chunkedUpload, rawExchange, rawUpload, statuses, waitFor } from './helpers.js';
 import { conformanceLimits, type SuiteEnv } from './index.js';
 
 async function stillServing(env: SuiteEnv): Promise<void> {
@@ -48,6 +48,42 @@ export function faultTests(env: SuiteEnv): void {
       const exchange = await rawExchange(env.server.port, ['GET /text HTTP/1.1\r\nHost: t\r\n'], { timeoutMs: 8_000 });
       expect(statuses(exchange.text)).toEqual([408]);
       expect(exchange.closed).toBe(true);
+      await stillServing(env);
+    });
+  });
+
+  describe('one answer per request', () => {
+    it.each(['/echo', '/hang?id=stalled'])(
+      'answers %s whose body stalls past the request timeout with one 408, and closes',
+      async (path) => {
+        const exchange = await rawExchange(env.server.port, [`POST ${path} HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nx`], {
+          timeoutMs: conformanceLimits.requestTimeout * 4,
+        });
+        expect(statuses(exchange.text)).toEqual([408]);
+        expect(exchange.closed).toBe(true);
+        await stillServing(env);
+      },
+    );
+
+    it('answers a handler still working at the request timeout once, and keeps the connection for the next request', async () => {
+      // The next request goes out well after the timeout, when a second answer to the first would already have come.
+      const exchange = await rawExchange(
+        env.server.port,
+        ['GET /hang?id=keepalive HTTP/1.1\r\nHost: t\r\n\r\n', 'GET /text HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n'],
+        { gapMs: conformanceLimits.requestTimeout * 2, timeoutMs: conformanceLimits.requestTimeout * 4 },
+      );
+      const [first, ...rest] = statuses(exchange.text);
+      expect([503, 504]).toContain(first);
+      expect(rest).toEqual([200]);
+    });
+
+    it.each([
+      ['a declared', (size: number) => `Content-Length: ${size}`, (body: Buffer) => body],
+      ['a chunked', () => 'Transfer-Encoding: chunked', (body: Buffer) => Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')])],
+    ])('lets a client that writes all of %s oversized body before reading get its 413', async (_, header, encode) => {
+      const size = conformanceLimits.maxBodySize * 8;
+      const answer = await rawUpload(env.server.port, `POST /echo HTTP/1.1\r\nHost: t\r\n${header(size)}\r\n\r\n`, encode(Buffer.alloc(size, 1)));
+      expect({ statuses: statuses(answer.text), error: answer.error }).toEqual({ statuses: [413], error: undefined });
       await stillServing(env);
     });
   });

@@ -109,6 +109,26 @@ export function rawExchange(
   });
 }
 
+/**
+ * Writes a whole request, head and body, before reading anything back, as a
+ * careless client does; then reads what came back. A server that closes
+ * while the body is still arriving resets the connection, and the answer it
+ * sent is lost: `text` is then empty and `error` says why.
+ */
+export function rawUpload(port: number, head: string, body: Buffer): Promise<{ text: string; error?: string }> {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let text = '';
+    let error: string | undefined;
+    socket.pause();
+    socket.on('data', (data) => (text += data.toString('latin1')));
+    socket.on('error', (e: NodeJS.ErrnoException) => (error ??= e.code ?? e.message));
+    socket.on('close', () => resolve({ text, ...(error === undefined ? {} : { error }) }));
+    socket.write(head);
+    socket.write(body, () => setTimeout(() => socket.resume(), 100));
+  });
+}
+
 /** The status codes of every HTTP response in a raw exchange, in order. */
 export function statuses(text: string): number[] {
   return [...text.matchAll(/HTTP\/1\.1 (\d{3})/g)].map((match) => Number(match[1]));

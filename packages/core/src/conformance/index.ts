@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import type { BackendName, RunningServer, ServeOptions } from '../types.js';
 import { bodyTests } from './bodies.js';
 import { faultTests } from './faults.js';
+import { hostTests } from './hosts.js';
 import { collectingLogger, EventLog } from './helpers.js';
 import { lifecycleTests } from './lifecycle.js';
 import { protocolTests } from './protocol.js';
@@ -126,10 +127,11 @@ export function defineConformanceSuite(options: ConformanceOptions): void {
     protocolTests(env);
     bodyTests(env);
     faultTests(env);
+    hostTests(env);
     lifecycleTests(env);
   });
 }
 
-export { collectingLogger, EventLog, rawExchange, readEvents, statuses, waitFor } from './helpers.js';
+export { collectingLogger, EventLog, rawExchange, rawUpload, readEvents, statuses, waitFor } from './helpers.js';
 /** The conformance app's path, for tests that want to serve it themselves. */
 export const conformanceAppPath = fileURLToPath(new URL('../../fixtures/conformance-app.mjs', import.meta.url));

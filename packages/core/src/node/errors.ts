@@ -1,7 +1,9 @@
 import type { ServerResponse } from 'node:http';
+import { lingerThenEnd } from './linger.js';
 
 const REASONS: Record<number, string> = {
   400: 'Bad Request',
+  408: 'Request Timeout',
   413: 'Content Too Large',
   500: 'Internal Server Error',
   503: 'Service Unavailable',
@@ -11,10 +13,12 @@ const REASONS: Record<number, string> = {
 /**
  * Answers with a short plain-text error. The client never sees internals;
  * details go to the server's logger. `close` ends the connection afterwards,
- * for when the rest of the request will not be read.
+ * for when the rest of the request will not be read: what the client is
+ * still sending is read and discarded for a bounded while first
+ * (linger.ts), so it can read the answer instead of a reset.
  */
 export function sendError(res: ServerResponse, status: number, options: { close?: boolean; retryAfter?: number } = {}): void {
-  if (res.headersSent) {
+  if (res.headersSent || res.destroyed) {
     res.destroy();
     return;
   }
@@ -26,5 +30,6 @@ export function sendError(res: ServerResponse, status: number, options: { close?
     res.shouldKeepAlive = false;
   }
   res.writeHead(status, headers);
-  res.end(body);
+  if (options.close && !res.req.complete) lingerThenEnd(res, body);
+  else res.end(body);
 }

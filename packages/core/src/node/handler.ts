@@ -116,8 +116,11 @@ class Exchange implements NodeRequestOptions, ClientWatcher {
     const { logger, limits } = this.#shared;
     this.#timed = false;
     this.#ctx.abort(requestTimedOut(limits.requestTimeout));
-    logger.warn(`[switchyard] ${this.#req.method} ${this.#req.url} timed out after ${limits.requestTimeout} ms (limits.requestTimeout)`);
-    sendError(this.#res, 504);
+    // The client is still sending (Node's own request timeout would answer 408 too, later, on the same connection).
+    const stalled = !this.#req.complete;
+    logger.warn(`[switchyard] ${this.#req.method} ${this.#req.url} timed out after ${limits.requestTimeout} ms (limits.requestTimeout)${stalled ? ' with its body still arriving' : ''}`);
+    if (stalled) sendError(this.#res, 408, { close: true });
+    else sendError(this.#res, 504);
     this.#done();
   }
 

@@ -2,10 +2,14 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { listenFailed, portInUse } from '../errors.js';
 import type { ResolvedLimits } from '../options.js';
+import { sendError } from './errors.js';
+import { requestUrl } from './target.js';
 
 /**
  * A `node:http` server with Switchyard's limits. Node itself answers
- * malformed requests (400), oversized heads (431) and slow clients (408).
+ * malformed requests (400), oversized heads (431) and slow clients (408);
+ * a request whose Host or target gives no URL the app can parse gets 400
+ * here, before any backend sees it.
  */
 export function createHttpServer(
   limits: ResolvedLimits,
@@ -21,7 +25,10 @@ export function createHttpServer(
       // so a short timeout needs a short interval to be honoured.
       connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(Math.min(limits.requestTimeout, limits.headersTimeout) / 4))),
     },
-    handler,
+    (req, res) => {
+      if (requestUrl(req) === undefined) sendError(res, 400, { close: true });
+      else handler(req, res);
+    },
   );
   return server;
 }

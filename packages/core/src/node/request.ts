@@ -3,6 +3,7 @@ import { bodyTooLarge } from '../errors.js';
 import { collectBytes, delegateToNativeRequest, LazyBody, toBytes } from '../lazy-request.js';
 import { NativeRequest } from '../natives.js';
 import { readBody } from './body.js';
+import { requestUrl } from './target.js';
 
 /** What the lazy request needs from its surroundings. */
 export interface NodeRequestOptions {
@@ -11,20 +12,6 @@ export interface NodeRequestOptions {
   readonly signal: AbortSignal;
   /** Called once when the body passes the limit, so the server can answer 413. */
   onTooLarge(): void;
-}
-
-const SAFE_HOST = /^[A-Za-z0-9.\-_:[\]]+$/;
-
-function buildUrl(req: IncomingMessage): string {
-  const path = req.url ?? '/';
-  const host = req.headers.host;
-  if (path.startsWith('/') && host !== undefined && SAFE_HOST.test(host)) return `http://${host}${path}`;
-  // Absolute-form targets and odd Host headers go through the URL parser.
-  try {
-    return new URL(path, `http://${host && SAFE_HOST.test(host) ? host : 'localhost'}`).href;
-  } catch {
-    return 'http://localhost/';
-  }
 }
 
 /**
@@ -59,7 +46,8 @@ export class NodeRequest extends LazyBody {
   }
 
   get url(): string {
-    return (this.#url ??= buildUrl(this.#req));
+    // The server refused requests without a valid URL before the app ran (http-server.ts).
+    return (this.#url ??= requestUrl(this.#req) ?? 'http://localhost/');
   }
 
   get headers(): Headers {
@@ -102,11 +90,15 @@ export class NodeRequest extends LazyBody {
   #stream(): ReadableStream<Uint8Array> {
     const req = this.#req;
     const limit = this.#options.maxBodySize;
+    // Failed at the limit (the server then discards the rest: linger.ts) or cancelled: the stream takes no more.
+    let failed = false;
     return new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
           req.on('data', (chunk: Buffer) => {
+            if (failed) return;
             if (!this.#count(chunk.byteLength)) {
+              failed = true;
               req.pause();
               controller.error(bodyTooLarge(limit));
               return;
@@ -114,13 +106,14 @@ export class NodeRequest extends LazyBody {
             controller.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
             if ((controller.desiredSize ?? 0) <= 0) req.pause();
           });
-          req.once('end', () => controller.close());
-          req.once('error', (error) => controller.error(error));
+          req.once('end', () => failed || controller.close());
+          req.once('error', (error) => failed || controller.error(error));
         },
         pull: () => {
           req.resume();
         },
         cancel: () => {
+          failed = true;
           // Let Node discard the rest, so the connection can be reused.
           req.resume();
         },
