@@ -3,10 +3,11 @@
  * the flag and what it accepts, and the end of a run (reports written,
  * printed, validated).
  */
+import { writeFileSync } from 'node:fs';
 import { relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { failedModels, markdownReport, validateReportDir, writeReports } from '@switchyard/bench';
+import { failedModels, markdownReport, validateReportDir, which, writeReports } from '@switchyard/bench';
 import { RESULTS, userPath } from './matrix/paths.mjs';
 
 export function fail(flag, accepted, got) {
@@ -83,6 +84,41 @@ export function parseRunFlags(argv, profiles, extra = {}) {
     progress: values.progress ?? 'auto',
   };
   return { values, flags, base };
+}
+
+/** The generators a command's --generator takes, and what --pin's words mean to the engine. */
+export const GENERATOR_CHOICES = ['auto', 'wrk', 'autocannon'];
+export const PIN_CHOICES = { auto: 'auto', on: true, off: false };
+
+/** Checks --generator and --pin (default `pin`), and returns them as the engine takes them (generator still `auto`: see pickGenerator). */
+export function loadFlags(values, { pin = 'auto' } = {}) {
+  if (values.generator !== undefined && !GENERATOR_CHOICES.includes(values.generator)) fail('generator', GENERATOR_CHOICES.join(', '), values.generator);
+  if (values.pin !== undefined && !(values.pin in PIN_CHOICES)) fail('pin', Object.keys(PIN_CHOICES).join(', '), values.pin);
+  return { generator: values.generator ?? 'auto', pin: PIN_CHOICES[values.pin ?? pin] };
+}
+
+/** wrk when asked or, with `auto`, when installed; otherwise autocannon, said in the log. */
+export function pickGenerator(asked, log, command) {
+  if (asked !== 'auto') return asked;
+  if (which('wrk')) return 'wrk';
+  log(`${command}: wrk is not installed, so autocannon generates the load (apt-get install wrk for the reference setup)`);
+  return 'autocannon';
+}
+
+/** `seconds(flag, s)`: `s` as the generator takes it; wrk takes whole seconds, so those are rounded up, and said. */
+export function secondsFor(generator, log, command) {
+  return (flag, s) => {
+    if (generator !== 'wrk' || Number.isInteger(s)) return s;
+    log(`${command}: --${flag} ${s} rounded up to ${Math.ceil(s)} s for wrk, which takes whole seconds`);
+    return Math.ceil(s);
+  };
+}
+
+/** The run's result as JSON in `file` as well (the older runners' --json and --out FILE.json). */
+export function writeJson(result, file) {
+  const path = userPath(file);
+  writeFileSync(path, `${JSON.stringify(result, null, 2)}\n`);
+  return path;
 }
 
 /**

@@ -1,9 +1,9 @@
-// The benchmark app: a hello-world route and a CPU-bound route. The module
-// URL's `iterations` query parameter sets the CPU route's work, calibrated
-// by run.mjs to about 2 ms on the machine at hand.
+// The benchmark app: a hello-world route and a CPU-bound route. The CPU
+// route runs BENCH_CPU_ITERATIONS iterations of `burn`, calibrated by
+// run.mjs to about 2 ms on the machine at hand.
 import { FastResponse } from '@switchyard/core';
 
-const iterations = Number(new URL(import.meta.url).searchParams.get('iterations') ?? 1_000_000);
+const iterations = Number(process.env.BENCH_CPU_ITERATIONS ?? 1_000_000);
 
 /** Synchronous work that the JIT cannot skip: a xorshift loop whose result is used. */
 export function burn(n) {

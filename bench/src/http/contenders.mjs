@@ -1,35 +1,41 @@
 /**
- * The servers the HTTP bench compares. Every one answers GET / with the same
- * status, headers (Date aside) and body, so the generator measures only the
- * cost of producing that answer.
+ * The servers the HTTP bench compares, as contenders of the
+ * @switchyard/bench engine. Every one answers GET / with the same status,
+ * headers (Date aside) and body, so the generator measures only the cost of
+ * producing that answer.
  */
+import { fileURLToPath } from 'node:url';
 
 export const BODY = 'Hello, World!';
 
-/** What each server must answer; the check compares these and the rest of the head across contenders. */
+const here = (path) => fileURLToPath(new URL(path, import.meta.url));
+
+/** What each server must answer, checked on every fresh process before it is timed. */
 export const EXPECTED = {
   status: 200,
-  body: BODY,
+  bodyMatches: `^${BODY}$`,
   headers: {
-    'content-type': 'text/plain;charset=UTF-8',
-    'content-length': String(Buffer.byteLength(BODY)),
+    'content-type': /^text\/plain;charset=UTF-8$/,
+    'content-length': new RegExp(`^${Buffer.byteLength(BODY)}$`),
   },
 };
 
-/**
- * `kind` says how the child serves: `raw` = a plain node:http handler from
- * ./raw-handlers.mjs, `reactor` = @switchyard/reactor with an app module.
- */
+/** Each contender: a raw node:http handler module (model `raw`) or the reactor with an app module. */
 export const CONTENDERS = {
-  'raw-fast': { kind: 'raw', handler: 'fast', note: 'node:http, writeHead + end with a string' },
-  'reactor-fast': { kind: 'reactor', app: 'hello-fast.mjs', note: 'reactor, app returns FastResponse' },
-  'raw-native': { kind: 'raw', handler: 'native', note: 'node:http, builds a global Response and writes it' },
-  'reactor-native': { kind: 'reactor', app: 'hello-native.mjs', note: 'reactor, app returns the global Response' },
+  'raw-fast': { model: 'raw', rawHandler: here('./raw-fast.mjs'), note: 'node:http, writeHead + end with a string' },
+  'reactor-fast': { model: 'reactor', app: here('../apps/hello-fast.mjs'), note: 'reactor, app returns FastResponse' },
+  'raw-native': { model: 'raw', rawHandler: here('./raw-native.mjs'), note: 'node:http, builds a global Response and writes it' },
+  'reactor-native': { model: 'reactor', app: here('../apps/hello-native.mjs'), note: 'reactor, app returns the global Response' },
 };
 
-/** The ratios the bench reports: [label, numerator, denominator, target or undefined]. */
-export const RATIOS = [
-  ['reactor-fast / raw-fast', 'reactor-fast', 'raw-fast', 0.95],
-  ['reactor-native / raw-native', 'reactor-native', 'raw-native', 0.95],
-  ['reactor-native / raw-fast', 'reactor-native', 'raw-fast', undefined],
+export const CONTENDER_NAMES = Object.keys(CONTENDERS);
+
+/** The reference of the run's own ratios. */
+export const BASELINE = 'raw-fast';
+
+/** The ratios the bench reports, as the engine's pairs: the bridge's targets, and what an unchanged Fetch app costs. */
+export const PAIRS = [
+  { model: 'reactor-fast', over: 'raw-fast', target: 0.95 },
+  { model: 'reactor-native', over: 'raw-native', target: 0.95 },
+  { model: 'reactor-native', over: 'raw-fast' },
 ];

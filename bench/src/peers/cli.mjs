@@ -5,8 +5,8 @@
  * order, each answer checked before it is timed, each figure the median
  * over rounds of req/s over raw node:http's in the same round.
  */
-import { runBench, which } from '@switchyard/bench';
-import { finishReports, runAsScript } from '../cli-kit.mjs';
+import { runBench } from '@switchyard/bench';
+import { finishReports, pickGenerator, runAsScript, secondsFor } from '../cli-kit.mjs';
 import { CONTENDERS, CONTENDER_GROUPS, engineLineup, FAST_APP, peerVersions, RAW_HANDLER } from './contenders.mjs';
 import { parsePeerFlags, PEERS_HELP } from './flags.mjs';
 import { PEER_SCENARIOS, peerScenarios } from './scenarios.mjs';
@@ -21,27 +21,15 @@ function listing() {
   ].join('\n');
 }
 
-/** wrk when asked or, with `auto`, when installed; otherwise autocannon, said in the log. */
-function pickGenerator(asked, log) {
-  if (asked !== 'auto') return asked;
-  if (which('wrk')) return 'wrk';
-  log('peers: wrk is not installed, so autocannon generates the load (apt-get install wrk for the reference setup)');
-  return 'autocannon';
-}
-
 /** `log` takes progress lines (default: stderr), `print` the markdown report (default: stdout). */
 export async function main(argv = process.argv.slice(2), { log = (line) => process.stderr.write(`${line}\n`), print } = {}) {
   const flags = parsePeerFlags(argv);
   if (flags.help) return void console.log(PEERS_HELP);
   if (flags.list) return void console.log(listing());
 
-  const generator = pickGenerator(flags.generator, log);
+  const generator = pickGenerator(flags.generator, log, 'peers');
   // wrk takes whole seconds: round up, and say so.
-  const seconds = (flag, s) => {
-    if (generator !== 'wrk' || Number.isInteger(s)) return s;
-    log(`peers: --${flag} ${s} rounded up to ${Math.ceil(s)} s for wrk, which takes whole seconds`);
-    return Math.ceil(s);
-  };
+  const seconds = secondsFor(generator, log, 'peers');
   const lineup = engineLineup(flags.models, { workers: flags.workers });
   const result = await runBench({
     title: 'Switchyard peers',

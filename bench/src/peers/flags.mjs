@@ -1,5 +1,5 @@
 /** `pnpm bench:peers` flags, checked, with the profiles' defaults. Errors name the flag and what it accepts. */
-import { fail, list, parseRunFlags } from '../cli-kit.mjs';
+import { GENERATOR_CHOICES, list, loadFlags, parseRunFlags } from '../cli-kit.mjs';
 import { CONTENDER_GROUPS, CONTENDER_NAMES, DEFAULT_CONTENDERS } from './contenders.mjs';
 import { PEER_SCENARIO_NAMES } from './scenarios.mjs';
 
@@ -11,9 +11,6 @@ export const PEER_PROFILES = {
   default: { runs: 5, duration: 3, warmup: 1 },
   quick: { runs: 1, duration: 1, warmup: 0 },
 };
-
-const GENERATORS = ['auto', 'wrk', 'autocannon'];
-const PIN = { auto: 'auto', on: true, off: false };
 
 export const PEERS_HELP = `Usage: pnpm bench:peers [options]      (from bench/: node src/peers/cli.mjs [options])
 
@@ -30,7 +27,7 @@ bench/results/<timestamp>/{results.json, results.md, report.html}.
   --runs N               rounds, >= 1; each figure is the median (default ${PEER_PROFILES.default.runs}; quick ${PEER_PROFILES.quick.runs})
   --duration S           seconds per timed run (default ${PEER_PROFILES.default.duration}; quick ${PEER_PROFILES.quick.duration})
   --warmup S             seconds of discarded load before each (default ${PEER_PROFILES.default.warmup}; quick ${PEER_PROFILES.quick.warmup})
-  --generator NAME       ${GENERATORS.join(' | ')} (default auto: wrk when installed, else autocannon)
+  --generator NAME       ${GENERATOR_CHOICES.join(' | ')} (default auto: wrk when installed, else autocannon)
   --pin MODE             auto | on | off: servers on CPU 0, the generator on CPU 1, with taskset (default auto: when taskset and 2 CPUs are there)
   --workers N            threads or processes of the multicore contenders (default: one per core)
   --timeout S            seconds before a request counts as timed out (default 10)
@@ -43,13 +40,10 @@ bench/results/<timestamp>/{results.json, results.md, report.html}.
 
 export function parsePeerFlags(argv) {
   const { values, flags } = parseRunFlags(argv, PEER_PROFILES, { pin: { type: 'string' } });
-  if (values.generator !== undefined && !GENERATORS.includes(values.generator)) fail('generator', GENERATORS.join(', '), values.generator);
-  if (values.pin !== undefined && !(values.pin in PIN)) fail('pin', Object.keys(PIN).join(', '), values.pin);
   return {
     ...flags,
+    ...loadFlags(values),
     scenarios: list('scenarios', values.scenarios, PEER_SCENARIO_NAMES) ?? [...PEER_SCENARIO_NAMES],
     models: list('models', values.models, CONTENDER_NAMES, CONTENDER_GROUPS) ?? [...DEFAULT_CONTENDERS],
-    generator: values.generator ?? 'auto',
-    pin: PIN[values.pin ?? 'auto'],
   };
 }

@@ -8,8 +8,10 @@ import type {
   Expectation,
   GeneratorName,
   ModelName,
+  PairSpec,
   PinOptions,
   ProgressMode,
+  QuietOptions,
   Scenario,
   SequentialOptions,
 } from './types.js';
@@ -30,10 +32,11 @@ export const kDefaultBenchOptions = {
 } as const;
 
 export const kDefaultSequential: Required<SequentialOptions> = { backlog: 128, keepAlive: false };
+export const kDefaultQuiet: Required<QuietOptions> = { idle: 0.9, windowS: 2, maxWaitS: 600 };
 export const kDefaultClassic: Required<Omit<ClassicOptions, 'path' | 'expect'>> = { requests: 1000, concurrency: 150 };
 
 /** Options after defaults and validation. */
-export interface ResolvedBenchOptions extends Omit<BenchOptions, 'models' | 'classic' | 'sequential' | 'contenders' | 'pin'> {
+export interface ResolvedBenchOptions extends Omit<BenchOptions, 'models' | 'classic' | 'sequential' | 'contenders' | 'pin' | 'pairs' | 'quiet'> {
   /** The models asked for, then the contenders: everything the run measures, in report order. */
   models: ContenderName[];
   contenders: Record<string, ContenderSpec>;
@@ -51,6 +54,8 @@ export interface ResolvedBenchOptions extends Omit<BenchOptions, 'models' | 'cla
   fresh: 'round' | 'run';
   sequential: Required<SequentialOptions>;
   classic: (Required<Omit<ClassicOptions, 'expect'>> & { expect?: Expectation }) | undefined;
+  pairs: PairSpec[];
+  quiet: Required<QuietOptions> | undefined;
   log: (line: string) => void;
 }
 
@@ -99,6 +104,7 @@ function validateScenario(scenario: Scenario, index: number, names: Set<string>,
     number(`${at}.probe.everyMs`, scenario.probe.everyMs, 0, { above: open === true });
   }
   number(`${at}.timeout`, scenario.timeout, 1, { min: 1, integer: true });
+  number(`${at}.warmup`, scenario.warmup, 0);
   if (scenario.drain !== undefined && typeof scenario.drain !== 'boolean') throw invalidOption(`${at}.drain`, 'a boolean', scenario.drain);
   if (scenario.isolation !== undefined) {
     const cell = scenario.isolation;
@@ -153,6 +159,11 @@ export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
   if (generator === 'wrk' && (!Number.isInteger(duration) || !Number.isInteger(warmup))) {
     throw invalidOption('duration', 'whole seconds with generator "wrk"', Number.isInteger(duration) ? warmup : duration);
   }
+  input.scenarios.forEach((scenario, index) => {
+    if (generator === 'wrk' && scenario.warmup !== undefined && !Number.isInteger(scenario.warmup)) {
+      throw invalidOption(`scenarios[${index}].warmup`, 'whole seconds with generator "wrk"', scenario.warmup);
+    }
+  });
   const timeout = number('timeout', input.timeout, kDefaultBenchOptions.timeout, { min: 1, integer: true });
   const idleConnections = number('idleConnections', input.idleConnections, kDefaultBenchOptions.idleConnections, { min: 1, integer: true });
   const seed = number('seed', input.seed, Math.floor(Math.random() * 2 ** 31), { integer: true });
@@ -181,7 +192,39 @@ export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
 
   const log = input.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const pin = resolvePin(input.pin);
-  return { ...input, models: lineup, contenders, pin, runs, warmup, duration, generator, timeout, idleConnections, seed, baseline, progress, fresh, sequential, classic, log };
+  const pairs = resolvePairs(input.pairs, lineup);
+  const quiet = resolveQuiet(input.quiet);
+  return { ...input, models: lineup, contenders, pin, runs, warmup, duration, generator, timeout, idleConnections, seed, baseline, progress, fresh, sequential, classic, pairs, quiet, log };
+}
+
+/** Each pair names two different models or contenders of the run. */
+function resolvePairs(pairs: BenchOptions['pairs'], lineup: ContenderName[]): PairSpec[] {
+  if (pairs === undefined) return [];
+  if (!Array.isArray(pairs)) throw invalidOption('pairs', 'an array of { model, over }', pairs);
+  return pairs.map((pair, index) => {
+    const at = `pairs[${index}]`;
+    if (pair === null || typeof pair !== 'object') throw invalidOption(at, 'a { model, over } object', pair);
+    for (const key of ['model', 'over'] as const) {
+      if (!lineup.includes(pair[key])) throw invalidOption(`${at}.${key}`, `one of the models and contenders that run (${quoted(lineup)})`, pair[key]);
+    }
+    if (pair.model === pair.over) throw invalidOption(`${at}.over`, `a model other than "${pair.model}"`, pair.over);
+    if (pair.label !== undefined && (typeof pair.label !== 'string' || pair.label === '')) throw invalidOption(`${at}.label`, 'a non-empty string', pair.label);
+    if (pair.target !== undefined) number(`${at}.target`, pair.target, 0, { above: true });
+    return { ...pair, label: pair.label ?? `${pair.model} / ${pair.over}` };
+  });
+}
+
+function resolveQuiet(quiet: BenchOptions['quiet']): Required<QuietOptions> | undefined {
+  if (quiet === undefined || quiet === false) return undefined;
+  if (quiet === true) return { ...kDefaultQuiet };
+  if (quiet === null || typeof quiet !== 'object') throw invalidOption('quiet', 'a boolean or { idle, windowS, maxWaitS }', quiet);
+  const idle = number('quiet.idle', quiet.idle, kDefaultQuiet.idle);
+  if (idle > 1) throw invalidOption('quiet.idle', 'a share from 0 to 1', idle);
+  return {
+    idle,
+    windowS: number('quiet.windowS', quiet.windowS, kDefaultQuiet.windowS, { above: true }),
+    maxWaitS: number('quiet.maxWaitS', quiet.maxWaitS, kDefaultQuiet.maxWaitS),
+  };
 }
 
 /** A `taskset -c` CPU list: `0`, `0-3`, `0,2`. */

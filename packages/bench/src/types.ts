@@ -76,6 +76,12 @@ interface ScenarioBase {
   /** Seconds before a request counts as timed out, for this scenario's load, probe and check. Default: the run's `timeout`. */
   timeout?: number;
   /**
+   * Seconds of discarded load before each timed run of this scenario.
+   * Default: the run's `warmup`. A route whose code each thread compiles
+   * on its own (a pool's CPU route) needs longer than a hello world.
+   */
+  warmup?: number;
+  /**
    * After each load (warm-up and timed run), wait until the server's
    * processes are idle before going on, at most `timeout` seconds. A closed
    * loop leaves one request per connection behind when it stops, and the
@@ -319,6 +325,62 @@ export interface BenchOptions extends ModelTarget {
   profile?: string;
   /** Free-form settings recorded in the results as given. */
   meta?: Record<string, unknown>;
+  /**
+   * Ratios between two models or contenders beside the baseline's, e.g. a
+   * second reference (`reactor-native` over `raw-native`) or a model over
+   * another (`cluster` over `reactor`). Each is computed in every scenario
+   * where both ran, paired per round like the baseline's.
+   */
+  pairs?: PairSpec[];
+  /**
+   * Before each timed run, wait until the machine is idle, so a
+   * neighbour's burst does not land inside a measurement. `true`: at
+   * least 90% of every CPU idle over 2 s, waiting at most 600 s.
+   * Default false.
+   */
+  quiet?: boolean | QuietOptions;
+}
+
+/** One ratio of `model` over `over`, reported in each scenario where both ran. */
+export interface PairSpec {
+  model: ContenderName;
+  over: ContenderName;
+  /** Default `<model> / <over>`. */
+  label?: string;
+  /** The req/s ratio wanted; the report says whether it was met. */
+  target?: number;
+}
+
+/** A pair, measured in one scenario. */
+export interface PairRatio {
+  label: string;
+  model: ContenderName;
+  over: ContenderName;
+  target?: number;
+  /** req/s of `model` over `over`'s in the same round, median over rounds; NaN when either was not measured. */
+  rps: number;
+  rpsMin: number;
+  rpsMax: number;
+  /** Median req/s over median req/s: a cross-check of `rps`. */
+  ratioOfMedians: number;
+  /** `over`'s CPU per request over `model`'s: the capacity ratio if each had its CPUs to itself. */
+  cpu: number;
+  /** The fewer server cores of the two (median over runs): below one, that server was not the bottleneck. */
+  leastCores: number;
+  /** `rps >= target`, when there is a target and a figure. */
+  meetsTarget?: boolean;
+  /** Why there is no figure. */
+  why?: string;
+}
+
+/** What counts as an idle machine before a timed run (`BenchOptions.quiet`). */
+export interface QuietOptions {
+  /** Share of all CPU time that must be idle, 0 to 1. Default 0.9. */
+  idle?: number;
+  /** Seconds each reading covers. Default 2. */
+  windowS?: number;
+  /** Seconds to wait at most before going on regardless. Default 600. */
+  maxWaitS?: number;
 }
 
 /** One load generator run. */
@@ -445,6 +507,10 @@ export interface ScenarioResult {
   probe?: { method: string; path: string; everyMs: number; /** Absent in results written before the open loop existed. */ openLoop?: boolean };
   /** Seconds before a request counted as timed out here, when the scenario set its own. */
   timeoutS?: number;
+  /** Seconds of warm-up before each timed run here, when the scenario set its own. */
+  warmupS?: number;
+  /** The run's `pairs` that both ran here, measured. */
+  pairs?: PairRatio[];
   /** The cell of an isolation grid, with the expensive route's req/s of one model over another's (paired per round, median). */
   isolation?: IsolationCell & { rpsRatios: IsolationRatios };
   baseline: ContenderName;
@@ -539,6 +605,8 @@ export interface BenchResult {
     fresh: 'round' | 'run';
     workers?: number;
     meta?: Record<string, unknown>;
+    pairs?: PairSpec[];
+    quiet?: Required<QuietOptions>;
   };
   /** Model order per scenario and round, as run. */
   order: { scenario: string; round: number; models: ContenderName[] }[];

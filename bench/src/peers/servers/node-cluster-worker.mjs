@@ -1,6 +1,6 @@
-// One node:cluster worker: the raw handler on node:http.
+// One node:cluster worker: a raw handler module (argv: host, port, the module's URL) on node:http.
 import { createServer } from 'node:http';
-import handler from '../apps/raw.mjs';
 
-const [host, port] = process.argv.slice(2);
+const [host, port, handlerUrl] = process.argv.slice(2);
+const { default: handler } = await import(handlerUrl);
 createServer(handler).listen(Number(port), host);

@@ -9,6 +9,7 @@ import { chartJsSource } from './chart-source.js';
 import { classicExplanation } from './classic-text.js';
 import { isolationClient, isolationSection } from './isolation-html.js';
 import { describeRun, reportTitle } from './markdown.js';
+import { pairsTable } from './pairs.js';
 import { classicTable, scenarioNotes, scenarioTable, summaryTable, throughputTable, type Table } from './tables.js';
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -111,11 +112,13 @@ if (data.classic && data.classic.status === 'ran' && el('classic')) {
 
 export function htmlReport(result: BenchResult): string {
   const sections = result.scenarios.map((scenario, i) => {
-    const what = `<code>${escape(`${scenario.request.method} ${scenario.request.path}`)}</code>, ${scenario.connections} connections${scenario.idleConnections ? `, ${scenario.idleConnections} idle connections held` : ''}${scenario.timeoutS ? `; requests time out after ${scenario.timeoutS} s` : ''}`;
+    const what = `<code>${escape(`${scenario.request.method} ${scenario.request.path}`)}</code>, ${scenario.connections} connections${scenario.idleConnections ? `, ${scenario.idleConnections} idle connections held` : ''}${scenario.timeoutS ? `; requests time out after ${scenario.timeoutS} s` : ''}${scenario.warmupS !== undefined ? `; ${scenario.warmupS} s of warm-up before each run` : ''}`;
+    const pairs = pairsTable(scenario);
     return `<h2 id="s-${escape(scenario.name)}">${escape(scenario.name)}: ${escape(scenario.title)}</h2>
 <p class="note">${escape(scenario.description)} Load: ${what}.</p>
 <div class="charts"><div class="chart"><canvas id="rps-${i}"></canvas></div><div class="chart"><canvas id="p99-${i}"></canvas></div></div>
 ${table(scenarioTable(scenario))}
+${pairs ? table(pairs) : ''}
 ${scenarioNotes(scenario, result.generator.name).map((note) => `<p class="note">${escape(note)}</p>`).join('')}`;
   });
   const idle = result.scenarios

@@ -4,6 +4,7 @@ import { contenderNote, lineup } from '../models.js';
 import type { BenchResult } from '../types.js';
 import { classicExplanation } from './classic-text.js';
 import { isolationCells, isolationLegend, isolationTable } from './isolation.js';
+import { pairsTable } from './pairs.js';
 import { classicTable, scenarioNotes, scenarioTable, summaryTable, throughputTable, type Table } from './tables.js';
 
 function render(table: Table): string {
@@ -23,6 +24,7 @@ export function describeRun(result: BenchResult): string {
     `${m.loadavgEnd ? `, ${m.loadavgEnd.join(' ')} at end` : ''}. Generator: ${result.generator.version} (${result.generator.command}). ` +
     `${s.profile ? `Profile \`${s.profile}\`: ` : ''}${s.runs} timed run(s) of ${s.durationS} s per model and scenario, each after a correctness check and ${s.warmupS} s of discarded warm-up; ` +
     `${s.fresh === 'run' ? 'a fresh server process for every run' : 'a fresh server process per model and round'}; ` +
+    `${s.quiet ? `each timed run after the machine was ${Math.round(s.quiet.idle * 100)}% idle over ${s.quiet.windowS} s (waiting ${s.quiet.maxWaitS} s at most); ` : ''}` +
     `${s.pin ? `servers pinned to CPU ${s.pin.server} and the generator to CPU ${s.pin.generator} (taskset); ` : ''}` +
     `models in a seeded random order each round (seed ${s.seed}); request timeout ${s.timeoutS} s. Took ${fmtDuration(result.durationS)}.`
   );
@@ -55,7 +57,10 @@ export function markdownReport(result: BenchResult): string {
     const what = `\`${scenario.request.method} ${scenario.request.path}\`${scenario.request.bodyBytes ? ` with a ${fmtInt(scenario.request.bodyBytes)}-byte body` : ''}, ${scenario.connections} connections`;
     const idle = scenario.idleConnections ? `, while ${fmtInt(scenario.idleConnections)} idle connections are held open` : '';
     const timeout = scenario.timeoutS ? `; requests time out after ${scenario.timeoutS} s` : '';
-    out.push(`${scenario.description ? `${scenario.description} ` : ''}Load: ${what}${idle}${timeout}.`, '', render(scenarioTable(scenario)), '');
+    const warmup = scenario.warmupS !== undefined ? `; ${scenario.warmupS} s of warm-up before each run` : '';
+    out.push(`${scenario.description ? `${scenario.description} ` : ''}Load: ${what}${idle}${timeout}${warmup}.`, '', render(scenarioTable(scenario)), '');
+    const pairs = pairsTable(scenario);
+    if (pairs) out.push(render(pairs), '');
     const notes = scenarioNotes(scenario, result.generator.name);
     if (notes.length) out.push(...notes.map((note) => `- ${note}`), '');
   }

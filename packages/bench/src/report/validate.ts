@@ -52,6 +52,15 @@ export function validateResult(value: unknown): string[] {
     }
     if (scenario.best !== undefined && !(scenario.best as string in scenario.models)) problems.push(`${at}: best names a model that did not run`);
     problems.push(...probeProblems(at, scenario));
+    if (scenario.pairs !== undefined) {
+      if (!Array.isArray(scenario.pairs)) problems.push(`${at}: pairs is not an array`);
+      else {
+        for (const pair of scenario.pairs as unknown[]) {
+          if (!isObject(pair) || typeof pair.label !== 'string' || !isFigure(pair.rps)) problems.push(`${at}: a pair without a label or a req/s ratio`);
+          else if (!(String(pair.model) in scenario.models) || !(String(pair.over) in scenario.models)) problems.push(`${at}: pair ${pair.label} names a model that did not run`);
+        }
+      }
+    }
     for (const [model, entry] of Object.entries(scenario.models)) {
       if (!known.has(model)) problems.push(`${at}: unknown model ${model}`);
       if (!isObject(entry) || !['ok', 'failed', 'skipped'].includes(entry.status as string)) {

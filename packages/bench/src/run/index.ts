@@ -13,6 +13,8 @@ import type { RunContext } from './context.js';
 import { estimates, planRun, type Task } from './plan.js';
 import { ServerSet } from './servers.js';
 import { emptyClassic, emptyScenarios } from './skeleton.js';
+import { pairRatios } from './pairs.js';
+import { waitForQuiet } from './quiet.js';
 import { finishScenario, summarizeClassic } from './summarize.js';
 import { runClassicTask, runLoadTask } from './tasks.js';
 
@@ -95,6 +97,7 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
         await servers.stopAll();
         round = task.round;
       }
+      if (options.quiet) await quietMachine(ctx);
       progress.start(label(task));
       try {
         if (task.kind === 'classic') await runClassicTask(ctx, servers, ab!, classic!, task.model, task.round);
@@ -111,7 +114,11 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
     process.off('exit', killAll);
   }
 
-  for (const scenario of scenarios) finishScenario(scenario);
+  for (const scenario of scenarios) {
+    finishScenario(scenario);
+    const pairs = pairRatios(scenario, options.pairs);
+    if (pairs.length) scenario.pairs = pairs;
+  }
   if (classic) for (const entry of Object.values(classic.models)) summarizeClassic(entry);
 
   const finished = new Date();
@@ -140,12 +147,23 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
       fresh: options.fresh,
       ...(options.workers !== undefined && { workers: options.workers }),
       ...(options.meta !== undefined && { meta: options.meta }),
+      ...(options.pairs.length && { pairs: options.pairs }),
+      ...(options.quiet && { quiet: options.quiet }),
     },
     order: plan.order,
     scenarios,
     ...(classic && { classic }),
     warnings,
   };
+}
+
+/** Waits for an idle machine (`quiet`), and says so when that took a while or never came. */
+async function quietMachine(ctx: RunContext): Promise<void> {
+  const quiet = ctx.options.quiet!;
+  const { idle, waitedMs, idleShare } = await waitForQuiet(quiet);
+  const share = `${Math.round(idleShare * 100)}% idle`;
+  if (!idle) ctx.progress.log(`  quiet: the machine was still busy (${share}) after ${Math.round(waitedMs / 1000)} s; going on`);
+  else if (waitedMs > quiet.windowS * 1000 * 1.5) ctx.progress.log(`  quiet: waited ${Math.round(waitedMs / 1000)} s for an idle machine (${share})`);
 }
 
 /** What each contender runs, as the results record it. */

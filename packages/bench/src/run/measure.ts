@@ -116,9 +116,10 @@ export async function measure(ctx: RunContext, proc: ModelProcess, scenario: Sce
   try {
     progress.phase('checking');
     await checkServer(ctx, proc, scenario);
-    if (options.warmup > 0) {
-      progress.phase('warm-up', options.warmup);
-      await generator.run(proc.url, scenario.request, { ...load, duration: options.warmup });
+    const warmup = scenario.warmup ?? options.warmup;
+    if (warmup > 0) {
+      progress.phase('warm-up', warmup);
+      await generator.run(proc.url, scenario.request, { ...load, duration: warmup });
       await settle(ctx, proc, scenario, 'warm-up');
     }
     let idle: Omit<IdleSample, 'heldAfter'> | undefined;

@@ -58,7 +58,7 @@ export function estimates(options: ResolvedBenchOptions, tasks: Task[]): number[
     started.add(key);
     const model = modelOf(options, task.model);
     if (task.kind === 'classic') return start + 0.2 + options.warmup + (model === 'sequential' ? 2 : 1);
-    let seconds = start + 0.2 + options.warmup + options.duration + (task.scenario.probe ? 0.2 : 0);
+    let seconds = start + 0.2 + (task.scenario.warmup ?? options.warmup) + options.duration + (task.scenario.probe ? 0.2 : 0);
     const cell = task.scenario.isolation;
     if (task.scenario.drain && cell) {
       // What a closed loop leaves behind, once after the warm-up and once after the timed run: a request per connection, run by one thread or by every core.

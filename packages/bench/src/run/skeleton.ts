@@ -33,6 +33,7 @@ export function emptyScenarios(options: ResolvedBenchOptions): ScenarioResult[] 
         },
       }),
       ...(scenario.timeout !== undefined && { timeoutS: scenario.timeout }),
+      ...(scenario.warmup !== undefined && { warmupS: scenario.warmup }),
       ...(scenario.isolation && { isolation: { work: scenario.isolation.work, costMs: scenario.isolation.costMs, rpsRatios: {} } }),
       baseline: models.includes(options.baseline) ? options.baseline : models[0]!,
       tiedWithBest: [],
