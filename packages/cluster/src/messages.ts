@@ -4,7 +4,7 @@
  * they arrive as `structuredClone` would leave them; the primary relays them
  * without decoding. `type` tells the kinds apart.
  */
-import type { LoopStats, ResolvedLimits } from '@switchyard/core';
+import type { LoopStats, ResolvedLimits, UnhandledErrors } from '@switchyard/core';
 import type { ErrorData, WireValue } from './wire.js';
 
 /** What a process needs to start, passed in its environment as JSON. */
@@ -20,6 +20,7 @@ export interface WorkerInit {
   limits: ResolvedLimits;
   graceMs: number;
   fastGlobals: boolean;
+  unhandledErrors: UnhandledErrors;
   heartbeatIntervalMs: number;
   /** Requests after which the process asks to be recycled; 0 for never. */
   maxRequests: number;

@@ -86,6 +86,7 @@ export async function serve(input: ServeOptions): Promise<ClusterServer> {
       limits: options.limits,
       graceMs: options.graceMs,
       fastGlobals: options.fastGlobals,
+      unhandledErrors: options.unhandledErrors,
       heartbeatIntervalMs: clusterOptions.heartbeatIntervalMs,
     },
     exec: WORKER_ENTRY,

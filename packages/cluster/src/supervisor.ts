@@ -5,8 +5,7 @@
  * process is ready before the old one drains, and drains them all on stop.
  */
 import cluster from 'node:cluster';
-import { SwitchyardError, type Logger } from '@switchyard/core';
-import { RestartPolicy } from './backoff.js';
+import { RestartPolicy, SwitchyardError, type Logger } from '@switchyard/core';
 import type { Balancer } from './balancer.js';
 import { INIT_ENV, type ToPrimary, type WorkerInit } from './messages.js';
 import { requestLimit, type ResolvedClusterOptions } from './options.js';

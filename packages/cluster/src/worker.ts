@@ -164,6 +164,7 @@ try {
       limits: init.limits,
       graceMs: init.graceMs,
       fastGlobals: init.fastGlobals,
+      unhandledErrors: init.unhandledErrors,
       signals: false,
       logger,
     },

@@ -7,10 +7,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchCommand } from './cli-bench.js';
-import { appNotFound } from './errors.js';
+import { appNotFound, invalidOption } from './errors.js';
 import { appUrl } from './load-app.js';
 import { resolveBackend, resolveOptions } from './options.js';
 import { serve } from './serve.js';
+import { reportFatal, reportToSupervisor } from './supervised-child.js';
+import { supervise, SUPERVISED_ENV } from './supervisor.js';
 import type { ServeOptions } from './types.js';
 
 const USAGE = `Usage: switchyard serve <app> [options]
@@ -31,10 +33,23 @@ Options of serve:
   --no-fast-globals keep the platform's global Request and Response
                     (by default the app sees core's faster ones)
                                                env SWITCHYARD_FAST_GLOBALS=0
+  --unhandled-errors <log|crash>
+                    log a rejection nobody handled or a throw from a timer,
+                    with its request, and keep serving (log); or end the
+                    process, as Node does (crash)
+                                               env SWITCHYARD_UNHANDLED_ERRORS, default log
+  --grace-ms <n>    how long a shutdown waits for in-flight requests, default 10000
+  --watchdog-ms <n> reactor: restart the server when its event loop is stuck
+                    this long, default 10000
+  --no-supervisor   reactor: run the server in this process, with no
+                    supervisor to restart it if it exits or gets stuck
   -h, --help        print this help
   -v, --version     print the version
 
 Flags override the environment. SIGTERM or SIGINT stop the server gracefully.
+The reactor runs in a child process that a supervisor restarts when it
+exits or its event loop is stuck (pool threads and cluster processes are
+restarted by their own backends).
 `;
 
 const COMMANDS = ['serve', 'bench'];
@@ -58,6 +73,10 @@ function parse(argv: string[]) {
         host: { type: 'string' },
         workers: { type: 'string' },
         'no-fast-globals': { type: 'boolean' },
+        'unhandled-errors': { type: 'string' },
+        'grace-ms': { type: 'string' },
+        'watchdog-ms': { type: 'string' },
+        'no-supervisor': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -92,12 +111,21 @@ async function main(argv: string[]): Promise<void> {
     port: values.port,
     host: values.host,
     workers: values.workers,
+    graceMs: values['grace-ms'],
     ...(values['no-fast-globals'] ? { fastGlobals: false } : {}),
+    // Under the CLI a stray error is logged unless asked otherwise.
+    unhandledErrors: values['unhandled-errors'] ?? fromEnv('SWITCHYARD_UNHANDLED_ERRORS') ?? 'log',
   };
   const options = resolveOptions(flags as unknown as ServeOptions);
+  const watchdogMs = watchdog(values['watchdog-ms']);
   // Report a mistyped app path as such, before importing a backend.
   const url = appUrl(app);
   if (url.protocol === 'file:' && !existsSync(url)) throw appNotFound(app, fileURLToPath(url));
+
+  if (backend === 'reactor' && !values['no-supervisor'] && process.env[SUPERVISED_ENV] !== '1') {
+    const code = await supervise({ module: fileURLToPath(import.meta.url), args: argv, graceMs: options.graceMs, watchdogMs, logger: console });
+    process.exit(code);
+  }
 
   const server = await serve({
     app,
@@ -105,10 +133,25 @@ async function main(argv: string[]): Promise<void> {
     port: options.port,
     host: options.host,
     workers: options.workers,
+    graceMs: options.graceMs,
     fastGlobals: options.fastGlobals,
+    unhandledErrors: options.unhandledErrors,
   });
   const workers = backend === 'reactor' ? 1 : options.workers;
   process.stdout.write(`switchyard: ${backend} serving ${app} at ${server.url} (${workers} worker${workers === 1 ? '' : 's'})\n`);
+  if (process.env[SUPERVISED_ENV] === '1') reportToSupervisor(() => server.close());
+}
+
+function fromEnv(name: string): string | undefined {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function watchdog(value: string | undefined): number {
+  if (value === undefined) return 10_000;
+  const ms = Number(value);
+  if (!Number.isInteger(ms) || ms < 100) throw invalidOption('--watchdog-ms', 'an integer >= 100', value);
+  return ms;
 }
 
 // Exit explicitly: a backend that failed half-way may leave handles open.
@@ -120,5 +163,5 @@ main(process.argv.slice(2)).catch((error: unknown) => {
   // Matched by name: a backend may load its own copy of core.
   if ((error as Error | undefined)?.name === 'SwitchyardError') process.stderr.write(`switchyard: ${(error as Error).message}\n`);
   else console.error(error);
-  process.exit(1);
+  void reportFatal().then(() => process.exit(1));
 });

@@ -13,6 +13,7 @@ export type {
   ServeOptions,
   ServerStats,
   WorkerStats,
+  UnhandledErrors,
 } from './types.js';
 export { SwitchyardError, invalidOption, listenFailed, portInUse, type SwitchyardErrorCode } from './errors.js';
 export { FastResponse } from './response.js';
@@ -26,3 +27,4 @@ export { onShutdownSignals } from './signals.js';
 export { delegateToNativeRequest, collectBytes, bytesToArrayBuffer, bytesToText, LazyBody, toBytes } from './lazy-request.js';
 export { NativeRequest, NativeResponse } from './natives.js';
 export { useFastGlobals, fastGlobalsOn } from './globals.js';
+export { RestartPolicy, type BackoffOptions, type RestartDecision } from './restart-policy.js';

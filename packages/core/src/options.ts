@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { invalidOption } from './errors.js';
-import type { BackendName, Limits, Logger, ServeByNameOptions, ServeOptions } from './types.js';
+import type { BackendName, Limits, Logger, ServeByNameOptions, ServeOptions, UnhandledErrors } from './types.js';
 
 export const BACKENDS: readonly BackendName[] = ['reactor', 'pool', 'cluster'];
 
@@ -17,6 +17,7 @@ export interface ResolvedOptions {
   graceMs: number;
   signals: boolean;
   fastGlobals: boolean;
+  unhandledErrors: UnhandledErrors;
   logger: Logger;
   pool: Record<string, unknown>;
   cluster: Record<string, unknown>;
@@ -37,7 +38,10 @@ export const kDefaultOptions = {
   graceMs: 10_000,
   signals: true,
   fastGlobals: true,
+  unhandledErrors: 'crash',
 } as const;
+
+const UNHANDLED_ERRORS: readonly UnhandledErrors[] = ['log', 'crash'];
 
 type Env = Record<string, string | undefined>;
 
@@ -137,6 +141,10 @@ export function resolveOptions(input: ServeOptions | ServeByNameOptions, env: En
   const signals = input.signals ?? kDefaultOptions.signals;
   if (typeof signals !== 'boolean') throw invalidOption('signals', 'true or false', signals);
   const fastGlobals = resolveSwitch('fastGlobals', input.fastGlobals, 'SWITCHYARD_FAST_GLOBALS', env, kDefaultOptions.fastGlobals);
+  const unhandledErrors = input.unhandledErrors ?? fromEnv(env, 'SWITCHYARD_UNHANDLED_ERRORS') ?? kDefaultOptions.unhandledErrors;
+  if (!UNHANDLED_ERRORS.includes(unhandledErrors as UnhandledErrors)) {
+    throw invalidOption(`unhandledErrors${input.unhandledErrors === undefined ? ' (env SWITCHYARD_UNHANDLED_ERRORS)' : ''}`, "'log' or 'crash'", unhandledErrors);
+  }
   return {
     app,
     port,
@@ -146,6 +154,7 @@ export function resolveOptions(input: ServeOptions | ServeByNameOptions, env: En
     graceMs,
     signals,
     fastGlobals,
+    unhandledErrors: unhandledErrors as UnhandledErrors,
     logger: resolveLogger(input.logger),
     pool: resolveSection('pool', input.pool),
     cluster: resolveSection('cluster', input.cluster),

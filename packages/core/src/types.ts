@@ -111,6 +111,15 @@ export interface ServeOptions {
    * `SWITCHYARD_FAST_GLOBALS` (`1`/`true` or `0`/`false`), else true.
    */
   fastGlobals?: boolean;
+  /**
+   * What an error no handler awaited does: a rejected promise nobody
+   * handles, or a throw from a timer or event listener. `'crash'` leaves
+   * Node's default (the process ends). `'log'` reports it with the request
+   * whose code raised it, and keeps serving. Default: env
+   * `SWITCHYARD_UNHANDLED_ERRORS`, else `'crash'` from code and `'log'` under
+   * the CLI.
+   */
+  unhandledErrors?: UnhandledErrors;
   /** Where the server reports handler failures. Default `console`. */
   logger?: Logger;
   /** Options for `@switchyard/pool`. */
@@ -118,6 +127,9 @@ export interface ServeOptions {
   /** Options for `@switchyard/cluster`. */
   cluster?: Record<string, unknown>;
 }
+
+/** See `ServeOptions.unhandledErrors`. */
+export type UnhandledErrors = 'log' | 'crash';
 
 /** `serve()` options of `@switchyard/core`, which also names the backend. */
 export interface ServeByNameOptions extends ServeOptions {

@@ -68,6 +68,18 @@ describe('resolveOptions', () => {
     );
   });
 
+  it("takes unhandledErrors from the option, else SWITCHYARD_UNHANDLED_ERRORS, else 'crash'", () => {
+    expect(resolveOptions({ app }, {}).unhandledErrors).toBe('crash');
+    expect(resolveOptions({ app }, { SWITCHYARD_UNHANDLED_ERRORS: 'log' }).unhandledErrors).toBe('log');
+    expect(resolveOptions({ app, unhandledErrors: 'crash' }, { SWITCHYARD_UNHANDLED_ERRORS: 'log' }).unhandledErrors).toBe('crash');
+    expect(failure(() => resolveOptions({ app, unhandledErrors: 'ignore' as 'log' }, {})).message).toBe(
+      `Invalid option "unhandledErrors": expected 'log' or 'crash', got "ignore".`,
+    );
+    expect(failure(() => resolveOptions({ app }, { SWITCHYARD_UNHANDLED_ERRORS: 'yes' })).message).toBe(
+      `Invalid option "unhandledErrors (env SWITCHYARD_UNHANDLED_ERRORS)": expected 'log' or 'crash', got "yes".`,
+    );
+  });
+
   it('rejects a non-integer limit', () => {
     expect(failure(() => resolveOptions({ app, limits: { maxBodySize: 0 } }, {})).message).toContain('"limits.maxBodySize"');
   });

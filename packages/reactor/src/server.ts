@@ -14,7 +14,7 @@ import {
   type ServerStats,
   useFastGlobals,
 } from '@switchyard/core';
-import { createHttpServer, createNodeHandler, listen, ServerLifecycle } from '@switchyard/core/node';
+import { catchUnhandled, createHttpServer, createNodeHandler, listen, ServerLifecycle } from '@switchyard/core/node';
 
 /** What a process running one reactor needs besides the options; the cluster backend sets these. */
 export interface ReactorContext {
@@ -44,15 +44,20 @@ export async function serve(input: ServeOptions, context: ReactorContext = {}): 
   const options = resolveOptions(input);
   // Before the app loads: a module may keep the global Response it sees at import.
   const releaseGlobals = options.fastGlobals ? useFastGlobals() : () => {};
-  try {
-    return await start(options, context, releaseGlobals);
-  } catch (error) {
+  const releaseUnhandled = options.unhandledErrors === 'log' ? catchUnhandled(options.logger) : () => {};
+  const release = () => {
+    releaseUnhandled();
     releaseGlobals();
+  };
+  try {
+    return await start(options, context, release);
+  } catch (error) {
+    release();
     throw error;
   }
 }
 
-async function start(options: ResolvedOptions, context: ReactorContext, releaseGlobals: () => void): Promise<RunningServer> {
+async function start(options: ResolvedOptions, context: ReactorContext, release: () => void): Promise<RunningServer> {
   const app = await loadApp(options.app);
   const base: ContextBase = { backend: context.backend ?? 'reactor', workerId: context.workerId ?? 0, hub: context.hub ?? new ChannelHub() };
   const setupContext = createSetupContext(base);
@@ -90,7 +95,7 @@ async function start(options: ResolvedOptions, context: ReactorContext, releaseG
         try {
           await app.teardown?.();
         } finally {
-          releaseGlobals();
+          release();
         }
       },
     },

@@ -9,6 +9,7 @@ import { Deadlines } from './deadlines.js';
 import { sendError } from './errors.js';
 import { NodeRequest, type NodeRequestOptions } from './request.js';
 import { sendResponse } from './send.js';
+import { runAsRequest, type RequestLabel } from './unhandled.js';
 
 export interface NodeHandlerOptions {
   app: App;
@@ -34,13 +35,17 @@ function describe(value: unknown): string {
   return `an object (${value.constructor?.name ?? 'no prototype'})`;
 }
 
+function callFetch(app: App, request: Request, ctx: RequestContext): Response | Promise<Response> {
+  return app.fetch(request, ctx);
+}
+
 /**
  * One request from head to end. One object is the lazy request's
  * surroundings and the context's client watcher, instead of a closure for
  * each: a request held open for minutes keeps this, not half a dozen
  * closures and their scopes, and a short one allocates less.
  */
-class Exchange implements NodeRequestOptions, ClientWatcher {
+class Exchange implements NodeRequestOptions, ClientWatcher, RequestLabel {
   readonly #req: IncomingMessage;
   readonly #res: ServerResponse;
   readonly #shared: Shared;
@@ -62,6 +67,11 @@ class Exchange implements NodeRequestOptions, ClientWatcher {
 
   get signal(): AbortSignal {
     return this.#ctx.signal;
+  }
+
+  /** What a stray error from this request's code is logged with (unhandled.ts). */
+  get label(): string {
+    return `${this.#req.method} ${this.#req.url}`;
   }
 
   onTooLarge(): void {
@@ -93,7 +103,7 @@ class Exchange implements NodeRequestOptions, ClientWatcher {
 
     let result: Response | Promise<Response>;
     try {
-      result = app.fetch(new NodeRequest(req, this) as unknown as Request, this.#ctx);
+      result = runAsRequest(this, callFetch, app, new NodeRequest(req, this) as unknown as Request, this.#ctx);
     } catch (error) {
       this.#fail(error);
       return;

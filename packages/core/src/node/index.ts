@@ -8,3 +8,4 @@ export { createHttpServer, listen, drain } from './http-server.js';
 export { readBody, requestHasBody } from './body.js';
 export { ServerLifecycle, type CloseSteps } from './lifecycle.js';
 export { Deadlines } from './deadlines.js';
+export { catchUnhandled, catchingUnhandled, runAsRequest, type RequestLabel } from './unhandled.js';

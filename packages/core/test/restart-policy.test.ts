@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RestartPolicy } from '../src/backoff.js';
+import { RestartPolicy } from '../src/restart-policy.js';
 
 describe('RestartPolicy', () => {
   const policy = () => new RestartPolicy({ restartDelayMs: 100, maxRestartDelayMs: 1_000, crashLoopLimit: 5 });

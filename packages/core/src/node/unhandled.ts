@@ -1,0 +1,66 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Logger } from '../types.js';
+
+/** What a stray error is reported with: the request whose code raised it. */
+export interface RequestLabel {
+  readonly label: string;
+}
+
+/**
+ * Which request's code is running, followed across awaits, timers and
+ * listeners. Node runs its 'unhandledRejection' and 'uncaughtException'
+ * handlers in the context where the error arose, so the store says whose
+ * error it is. Used only while `unhandledErrors: 'log'` is on: on Node
+ * before 24 the storage costs something on every promise.
+ */
+const origin = new AsyncLocalStorage<RequestLabel>();
+
+let installs = 0;
+const loggers: Logger[] = [];
+
+function where(): string {
+  const label = origin.getStore()?.label;
+  return label ? `${label}: ` : '';
+}
+
+const onRejection = (reason: unknown) => {
+  loggers[0]?.error(`[switchyard] ${where()}a rejected promise nobody handled (the server goes on)`, reason);
+};
+
+const onException = (error: unknown) => {
+  loggers[0]?.error(`[switchyard] ${where()}an uncaught exception, thrown outside the handler's own call (the server goes on)`, error);
+};
+
+/** True while some server in this process logs stray errors instead of crashing. */
+export function catchingUnhandled(): boolean {
+  return installs > 0;
+}
+
+/**
+ * Logs rejected promises nobody handles and exceptions thrown from timers
+ * and listeners, with the request they came from, instead of letting them
+ * end the process. Counted: every server that asks for it releases it when
+ * it closes, and Node's default comes back with the last release.
+ */
+export function catchUnhandled(logger: Logger): () => void {
+  if (installs++ === 0) {
+    process.on('unhandledRejection', onRejection);
+    process.on('uncaughtException', onException);
+  }
+  loggers.push(logger);
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    loggers.splice(loggers.indexOf(logger), 1);
+    if (--installs === 0) {
+      process.off('unhandledRejection', onRejection);
+      process.off('uncaughtException', onException);
+    }
+  };
+}
+
+/** Runs `fn(...args)` as `request`'s code, when stray errors are being caught; otherwise just calls it. */
+export function runAsRequest<A extends unknown[], R>(request: RequestLabel, fn: (...args: A) => R, ...args: A): R {
+  return installs > 0 ? origin.run(request, fn, ...args) : fn(...args);
+}
