@@ -16,7 +16,7 @@ function listing() {
     'scenarios:',
     ...PEER_SCENARIOS.map((s) => `  ${s.name.padEnd(8)} ${s.title}`),
     'contenders (* by default):',
-    ...Object.entries(CONTENDERS).map(([name, c]) => `  ${c.multicore || c.platform ? ' ' : '*'} ${name.padEnd(23)} ${c.note}`),
+    ...Object.entries(CONTENDERS).map(([name, c]) => `  ${c.multicore || c.platform || c.cli ? ' ' : '*'} ${name.padEnd(23)} ${c.note}`),
     `groups: ${Object.entries(CONTENDER_GROUPS).map(([group, names]) => `${group} (${names.length})`).join(', ')}`,
   ].join('\n');
 }

@@ -37,6 +37,17 @@ export const CONTENDERS = {
     platform: true,
     note: "@switchyard/reactor running the Hono app unchanged, fast globals off (the platform's classes)",
   },
+  // As `switchyard serve` runs them: under the CLI's supervisor, stray errors logged with their request.
+  'reactor-cli': {
+    contender: { server: server('switchyard-cli'), options: { app: 'fast' } },
+    cli: true,
+    note: "the reactor as `switchyard serve` runs it (a supervisor process, unhandledErrors 'log'), the app returns core's FastResponse",
+  },
+  'reactor-hono-cli': {
+    contender: { server: server('switchyard-cli'), options: { app: 'hono' } },
+    cli: true,
+    note: "the reactor as `switchyard serve` runs it (a supervisor process, unhandledErrors 'log'), running the Hono app unchanged",
+  },
   srvx: { contender: { server: server('srvx'), options: { app: 'srvx-fast' } }, note: "srvx, the app returns srvx's FastResponse" },
   'srvx-global': { contender: { server: server('srvx'), options: { app: 'global' } }, note: 'srvx, the app returns the global Response' },
   'hono-node': { contender: { server: server('hono-node') }, note: '@hono/node-server with its defaults, running the Hono app' },
@@ -48,11 +59,12 @@ export const CONTENDERS = {
 };
 
 export const CONTENDER_NAMES = Object.keys(CONTENDERS);
-export const DEFAULT_CONTENDERS = CONTENDER_NAMES.filter((name) => !CONTENDERS[name].multicore && !CONTENDERS[name].platform);
+export const DEFAULT_CONTENDERS = CONTENDER_NAMES.filter((name) => !CONTENDERS[name].multicore && !CONTENDERS[name].platform && !CONTENDERS[name].cli);
 export const MULTICORE_CONTENDERS = CONTENDER_NAMES.filter((name) => CONTENDERS[name].multicore);
 export const PLATFORM_CONTENDERS = CONTENDER_NAMES.filter((name) => CONTENDERS[name].platform);
+export const CLI_CONTENDERS = CONTENDER_NAMES.filter((name) => CONTENDERS[name].cli);
 /** Names --models takes for several at once. */
-export const CONTENDER_GROUPS = { default: DEFAULT_CONTENDERS, multicore: MULTICORE_CONTENDERS, platform: PLATFORM_CONTENDERS, all: CONTENDER_NAMES };
+export const CONTENDER_GROUPS = { default: DEFAULT_CONTENDERS, multicore: MULTICORE_CONTENDERS, platform: PLATFORM_CONTENDERS, cli: CLI_CONTENDERS, all: CONTENDER_NAMES };
 
 /** The engine's options for `names` (raw always among them: it is the reference). */
 export function engineLineup(names, { workers } = {}) {

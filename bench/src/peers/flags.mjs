@@ -22,7 +22,8 @@ bench/results/<timestamp>/{results.json, results.md, report.html}.
   --scenarios LIST       some of ${PEER_SCENARIO_NAMES.join(', ')} (default: all)
   --models LIST          contenders, some of ${CONTENDER_NAMES.join(', ')},
                          or the groups default (${DEFAULT_CONTENDERS.length}), multicore (pool, cluster, node-cluster, piscina: hello and json only),
-                         platform (reactor-global and reactor-hono with fast globals off), all;
+                         platform (reactor-global and reactor-hono with fast globals off),
+                         cli (the reactor as switchyard serve runs it: supervised, stray errors logged), all;
                          raw always runs (default: default)
   --runs N               rounds, >= 1; each figure is the median (default ${PEER_PROFILES.default.runs}; quick ${PEER_PROFILES.quick.runs})
   --duration S           seconds per timed run (default ${PEER_PROFILES.default.duration}; quick ${PEER_PROFILES.quick.duration})

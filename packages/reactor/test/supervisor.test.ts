@@ -23,7 +23,10 @@ class Cli {
   readonly process: ChildProcess;
 
   constructor(readonly port: number, flags: string[]) {
-    this.process = spawn(process.execPath, [cli, 'serve', app, '--backend', 'reactor', '--port', String(port), ...flags], { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    // Stray errors are named with their request on every Node version.
+    const env = { ...process.env, SWITCHYARD_TRACE_REQUESTS: '1' };
+    for (const key of ['SWITCHYARD_BACKEND', 'PORT', 'HOST', 'SWITCHYARD_UNHANDLED_ERRORS']) delete env[key];
+    this.process = spawn(process.execPath, [cli, 'serve', app, '--backend', 'reactor', '--port', String(port), ...flags], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.process.stdout!.on('data', (chunk: Buffer) => (this.output += chunk));
     this.process.stderr!.on('data', (chunk: Buffer) => (this.output += chunk));
     this.exit = new Promise((resolve) => this.process.once('exit', (code) => resolve(code)));
@@ -107,7 +110,7 @@ describe('the CLI supervises the reactor', () => {
     const run = await start();
     const pid = await run.servingPid();
     expect(await run.get('/stray-reject')).toBe('answered before the rejection');
-    await run.until('the log line', async () => (run.output.includes('GET /stray-reject') ? true : undefined));
+    await run.until('the log line', async () => (run.output.includes('GET /stray-reject: ') ? true : undefined));
     expect(await run.get('/pid')).toBe(pid);
   });
 

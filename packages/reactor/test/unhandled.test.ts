@@ -12,8 +12,10 @@ class ServedApp {
   readonly #process: ChildProcess;
   #port: Promise<number>;
 
-  constructor(mode?: string) {
-    this.#process = spawn(process.execPath, [child, ...(mode ? [mode] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  constructor(mode?: string, env: Record<string, string> = {}) {
+    const base = { ...process.env };
+    delete base.SWITCHYARD_TRACE_REQUESTS;
+    this.#process = spawn(process.execPath, [child, ...(mode ? [mode] : [])], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...base, ...env } });
     this.exited = new Promise((resolve) => this.#process.once('exit', (code) => resolve(code)));
     this.#port = new Promise((resolve, reject) => {
       createInterface({ input: this.#process.stdout! }).on('line', (line) => {
@@ -49,8 +51,8 @@ class ServedApp {
 }
 
 const running: ServedApp[] = [];
-const start = (mode?: string) => {
-  const app = new ServedApp(mode);
+const start = (mode?: string, env?: Record<string, string>) => {
+  const app = new ServedApp(mode, env);
   running.push(app);
   return app;
 };
@@ -64,11 +66,20 @@ describe("unhandledErrors: 'log'", () => {
     ['/timer-throw', 'thrown from a timer'],
     ['/late-reject', 'rejected after an await'],
   ])('logs what %s leaves unhandled with its request, and keeps serving', async (path, message) => {
-    const app = start('log');
+    const app = start('log', { SWITCHYARD_TRACE_REQUESTS: '1' });
     expect(await app.get(path)).toMatchObject({ status: 200 });
     const line = await app.waitForLine(message);
-    expect(line).toContain(`GET ${path}`);
+    expect(line).toContain(`GET ${path}: `);
     for (let i = 0; i < 3; i++) expect(await app.get('/ok')).toEqual({ status: 200, body: 'ok' });
+  });
+
+  it('names the request by default only from Node 24, and says how to get it before', async () => {
+    const app = start('log');
+    expect(await app.get('/stray-reject')).toMatchObject({ status: 200 });
+    const line = await app.waitForLine('stray rejection');
+    if (Number(process.versions.node.split('.')[0]) >= 24) expect(line).toContain('GET /stray-reject: ');
+    else expect(line).toContain('SWITCHYARD_TRACE_REQUESTS=1 names it');
+    expect(await app.get('/ok')).toEqual({ status: 200, body: 'ok' });
   });
 });
 

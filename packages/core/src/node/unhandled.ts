@@ -10,10 +10,16 @@ export interface RequestLabel {
  * Which request's code is running, followed across awaits, timers and
  * listeners. Node runs its 'unhandledRejection' and 'uncaughtException'
  * handlers in the context where the error arose, so the store says whose
- * error it is. Used only while `unhandledErrors: 'log'` is on: on Node
- * before 24 the storage costs something on every promise.
+ * error it is. Used only while `unhandledErrors: 'log'` is on, and by
+ * default only where the storage is cheap: from Node 24 it rides on the
+ * async context frame; before, it hooks every promise, which took 30-50 %
+ * of the reactor's throughput on handlers that await (bench:peers --models
+ * cli). SWITCHYARD_TRACE_REQUESTS=1 turns it on there anyway.
  */
 const origin = new AsyncLocalStorage<RequestLabel>();
+export const TRACE_ENV = 'SWITCHYARD_TRACE_REQUESTS';
+const tracing = Number(process.versions.node.split('.')[0]) >= 24 || process.env[TRACE_ENV] === '1';
+const UNTRACED = `the request is not known: on Node before 24, ${TRACE_ENV}=1 names it, at a cost to throughput`;
 
 let installs = 0;
 const loggers: Logger[] = [];
@@ -23,12 +29,16 @@ function where(): string {
   return label ? `${label}: ` : '';
 }
 
+function untraced(): string {
+  return tracing ? '' : `; ${UNTRACED}`;
+}
+
 const onRejection = (reason: unknown) => {
-  loggers[0]?.error(`[switchyard] ${where()}a rejected promise nobody handled (the server goes on)`, reason);
+  loggers[0]?.error(`[switchyard] ${where()}a rejected promise nobody handled (the server goes on${untraced()})`, reason);
 };
 
 const onException = (error: unknown) => {
-  loggers[0]?.error(`[switchyard] ${where()}an uncaught exception, thrown outside the handler's own call (the server goes on)`, error);
+  loggers[0]?.error(`[switchyard] ${where()}an uncaught exception, thrown outside the handler's own call (the server goes on${untraced()})`, error);
 };
 
 /** True while some server in this process logs stray errors instead of crashing. */
@@ -60,7 +70,7 @@ export function catchUnhandled(logger: Logger): () => void {
   };
 }
 
-/** Runs `fn(...args)` as `request`'s code, when stray errors are being caught; otherwise just calls it. */
+/** Runs `fn(...args)` as `request`'s code when stray errors are being caught and traced; otherwise just calls it. */
 export function runAsRequest<A extends unknown[], R>(request: RequestLabel, fn: (...args: A) => R, ...args: A): R {
-  return installs > 0 ? origin.run(request, fn, ...args) : fn(...args);
+  return installs > 0 && tracing ? origin.run(request, fn, ...args) : fn(...args);
 }
