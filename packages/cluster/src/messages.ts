@@ -21,6 +21,7 @@ export interface WorkerInit {
   graceMs: number;
   fastGlobals: boolean;
   unhandledErrors: UnhandledErrors;
+  healthPaths: string[];
   heartbeatIntervalMs: number;
   /** Requests after which the process asks to be recycled; 0 for never. */
   maxRequests: number;

@@ -87,6 +87,7 @@ export async function serve(input: ServeOptions): Promise<ClusterServer> {
       graceMs: options.graceMs,
       fastGlobals: options.fastGlobals,
       unhandledErrors: options.unhandledErrors,
+      healthPaths: options.healthPaths,
       heartbeatIntervalMs: clusterOptions.heartbeatIntervalMs,
     },
     exec: WORKER_ENTRY,

@@ -165,6 +165,7 @@ try {
       graceMs: init.graceMs,
       fastGlobals: init.fastGlobals,
       unhandledErrors: init.unhandledErrors,
+      healthPaths: init.healthPaths,
       signals: false,
       logger,
     },

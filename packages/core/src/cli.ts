@@ -39,6 +39,13 @@ Options of serve:
                     process, as Node does (crash)
                                                env SWITCHYARD_UNHANDLED_ERRORS, default log
   --grace-ms <n>    how long a shutdown waits for in-flight requests, default 10000
+  --max-event-loop-delay <ms>
+                    answer new requests 503 while the event loop has been
+                    busy this long; 0 (default) is off
+  --max-in-flight <n>
+                    answer new requests 503 past this many in flight (per
+                    process); 0 (default) is off. /healthz and /readyz are
+                    never refused
   --watchdog-ms <n> reactor: restart the server when its event loop is stuck
                     this long, default 10000
   --no-supervisor   reactor: run the server in this process, with no
@@ -75,6 +82,8 @@ function parse(argv: string[]) {
         'no-fast-globals': { type: 'boolean' },
         'unhandled-errors': { type: 'string' },
         'grace-ms': { type: 'string' },
+        'max-event-loop-delay': { type: 'string' },
+        'max-in-flight': { type: 'string' },
         'watchdog-ms': { type: 'string' },
         'no-supervisor': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -112,6 +121,10 @@ async function main(argv: string[]): Promise<void> {
     host: values.host,
     workers: values.workers,
     graceMs: values['grace-ms'],
+    limits: {
+      maxEventLoopDelay: values['max-event-loop-delay'],
+      maxInFlight: values['max-in-flight'],
+    },
     ...(values['no-fast-globals'] ? { fastGlobals: false } : {}),
     // Under the CLI a stray error is logged unless asked otherwise.
     unhandledErrors: values['unhandled-errors'] ?? fromEnv('SWITCHYARD_UNHANDLED_ERRORS') ?? 'log',
@@ -134,6 +147,7 @@ async function main(argv: string[]): Promise<void> {
     host: options.host,
     workers: options.workers,
     graceMs: options.graceMs,
+    limits: { maxEventLoopDelay: options.limits.maxEventLoopDelay, maxInFlight: options.limits.maxInFlight },
     fastGlobals: options.fastGlobals,
     unhandledErrors: options.unhandledErrors,
   });

@@ -18,6 +18,7 @@ export interface ResolvedOptions {
   signals: boolean;
   fastGlobals: boolean;
   unhandledErrors: UnhandledErrors;
+  healthPaths: string[];
   logger: Logger;
   pool: Record<string, unknown>;
   cluster: Record<string, unknown>;
@@ -30,7 +31,12 @@ export const kDefaultLimits: ResolvedLimits = {
   headersTimeout: 10_000,
   keepAliveTimeout: 5_000,
   maxQueue: 1024,
+  maxEventLoopDelay: 0,
+  maxInFlight: 0,
 };
+
+/** Limits that may be 0 (no queue; for the overload limits, off). */
+const MAY_BE_ZERO = new Set(['maxQueue', 'maxEventLoopDelay', 'maxInFlight']);
 
 export const kDefaultOptions = {
   port: 3000,
@@ -39,6 +45,7 @@ export const kDefaultOptions = {
   signals: true,
   fastGlobals: true,
   unhandledErrors: 'crash',
+  healthPaths: ['/healthz', '/readyz'],
 } as const;
 
 const UNHANDLED_ERRORS: readonly UnhandledErrors[] = ['log', 'crash'];
@@ -77,7 +84,7 @@ function resolveLimits(input: unknown): ResolvedLimits {
       throw invalidOption(`limits.${key}`, `one of ${Object.keys(kDefaultLimits).join(', ')} (an unknown limit)`, key);
     }
     if (value === undefined) continue;
-    const min = key === 'maxQueue' ? 0 : 1;
+    const min = MAY_BE_ZERO.has(key) ? 0 : 1;
     limits[key as keyof ResolvedLimits] = integer(`limits.${key}`, value, min, Number.MAX_SAFE_INTEGER);
   }
   const given = input as Limits;
@@ -87,6 +94,14 @@ function resolveLimits(input: unknown): ResolvedLimits {
     throw invalidOption('limits.headersTimeout', `at most limits.requestTimeout (${limits.requestTimeout})`, limits.headersTimeout);
   }
   return limits;
+}
+
+function resolveHealthPaths(value: unknown): string[] {
+  if (value === undefined) return [...kDefaultOptions.healthPaths];
+  if (!Array.isArray(value) || !value.every((path) => typeof path === 'string' && path.startsWith('/') && !path.includes('?'))) {
+    throw invalidOption('healthPaths', "an array of paths, each starting with '/' and without a query", value);
+  }
+  return [...value];
 }
 
 function resolveLogger(logger: unknown): Logger {
@@ -155,6 +170,7 @@ export function resolveOptions(input: ServeOptions | ServeByNameOptions, env: En
     signals,
     fastGlobals,
     unhandledErrors: unhandledErrors as UnhandledErrors,
+    healthPaths: resolveHealthPaths(input.healthPaths),
     logger: resolveLogger(input.logger),
     pool: resolveSection('pool', input.pool),
     cluster: resolveSection('cluster', input.cluster),

@@ -75,6 +75,18 @@ export interface Limits {
    * `Retry-After`. Backends that never queue (reactor) ignore it. Default 1024.
    */
   maxQueue?: number;
+  /**
+   * Milliseconds the event loop may stay busy (one turn of synchronous
+   * work) before new requests get 503 with `Retry-After` instead of
+   * running. Requests to `healthPaths` are never shed. 0 turns it off.
+   * Default 0.
+   */
+  maxEventLoopDelay?: number;
+  /**
+   * Requests in flight past which new ones get 503 with `Retry-After`.
+   * Requests to `healthPaths` are never shed. 0 turns it off. Default 0.
+   */
+  maxInFlight?: number;
 }
 
 /** Options every backend's `serve()` accepts. */
@@ -120,6 +132,12 @@ export interface ServeOptions {
    * the CLI.
    */
   unhandledErrors?: UnhandledErrors;
+  /**
+   * Paths (without the query) of health and readiness probes: never shed
+   * by `limits.maxEventLoopDelay`, `limits.maxInFlight` or the pool's
+   * `limits.maxQueue`. Default `['/healthz', '/readyz']`.
+   */
+  healthPaths?: string[];
   /** Where the server reports handler failures. Default `console`. */
   logger?: Logger;
   /** Options for `@switchyard/pool`. */

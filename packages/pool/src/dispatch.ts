@@ -12,7 +12,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Piscina } from 'piscina';
-import { Deadlines, NodeRequest, sendError, type NodeRequestOptions } from '@switchyard/core/node';
+import { Deadlines, healthProbe, NodeRequest, sendError, type NodeRequestOptions } from '@switchyard/core/node';
 import type { Logger, RequestCounters, ResolvedLimits } from '@switchyard/core';
 import { RouteCosts, routeKey } from './costs.js';
 import { observeBusy } from './observe.js';
@@ -71,6 +71,8 @@ export interface DispatcherConfig {
   poolOptions: ResolvedPoolOptions;
   logger: Logger;
   counters: RequestCounters;
+  /** Health and readiness probes: they may queue past `limits.maxQueue`. */
+  healthPaths: readonly string[];
   /** Called whenever a request is done as far as its client is concerned. */
   onFinish: () => void;
 }
@@ -83,6 +85,7 @@ export class Dispatcher implements ThreadEvents {
   readonly #deadlines: Deadlines<Job>;
   readonly #capacity: number;
   readonly #maxQueue: number;
+  readonly #isHealth: (url: string | undefined) => boolean;
   /** How long a thread's loop may stay busy after one of its requests timed out before it counts as stuck. */
   readonly #stuckGraceMs: number;
   readonly #placement: Placement;
@@ -94,6 +97,7 @@ export class Dispatcher implements ThreadEvents {
     this.#config = config;
     this.#capacity = config.poolOptions.concurrentTasksPerWorker;
     this.#maxQueue = config.limits.maxQueue;
+    this.#isHealth = healthProbe(config.healthPaths);
     this.#stuckGraceMs = Math.min(1000, config.limits.requestTimeout);
     this.#deadlines = new Deadlines(config.limits.requestTimeout, (job) => this.#expire(job));
     this.#threads = new Threads(
@@ -158,7 +162,7 @@ export class Dispatcher implements ThreadEvents {
     observeBusy(this.#threads.list, this.#costs, job.readyAt);
     const thread = this.#pick(job);
     if (thread) this.#run(thread, job);
-    else if (this.queue.size < this.#maxQueue) {
+    else if (this.queue.size < this.#maxQueue || this.#isHealth(req.url)) {
       job.state = QUEUED;
       this.queue.push(job);
       this.#armWake();

@@ -77,6 +77,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
     poolOptions,
     logger,
     counters,
+    healthPaths: options.healthPaths,
     onFinish: lifecycle.requestDone,
   });
 
@@ -103,7 +104,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
     );
   };
 
-  const server = createHttpServer(limits, handle);
+  const server = createHttpServer(limits, handle, { counters, healthPaths: options.healthPaths });
   let address: { port: number; url: string };
   try {
     address = await listen(server, options.port, options.host);

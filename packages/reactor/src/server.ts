@@ -75,7 +75,7 @@ async function start(options: ResolvedOptions, context: ReactorContext, release:
     closing: () => lifecycle.closing,
     onDone: lifecycle.requestDone,
   });
-  const server = createHttpServer(options.limits, handler);
+  const server = createHttpServer(options.limits, handler, { counters, healthPaths: options.healthPaths });
   let address: { port: number; url: string };
   try {
     address = await (context.listen ? context.listen(server) : listen(server, options.port, options.host));

@@ -6,6 +6,7 @@ import { faultTests } from './faults.js';
 import { hostTests } from './hosts.js';
 import { collectingLogger, EventLog } from './helpers.js';
 import { lifecycleTests } from './lifecycle.js';
+import { overloadTests } from './overload.js';
 import { protocolTests } from './protocol.js';
 
 /** What a backend can and cannot honour; the suite tests each either way. */
@@ -128,6 +129,7 @@ export function defineConformanceSuite(options: ConformanceOptions): void {
     bodyTests(env);
     faultTests(env);
     hostTests(env);
+    overloadTests(env);
     lifecycleTests(env);
   });
 }

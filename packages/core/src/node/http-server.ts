@@ -2,19 +2,31 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { listenFailed, portInUse } from '../errors.js';
 import type { ResolvedLimits } from '../options.js';
+import type { RequestCounters } from '../stats.js';
+import { Admission } from './admission.js';
 import { sendError } from './errors.js';
 import { requestUrl } from './target.js';
+
+/** What the server checks before a backend sees a request. */
+export interface ServerGuards {
+  counters: RequestCounters;
+  /** Never shed (admission.ts). */
+  healthPaths: readonly string[];
+}
 
 /**
  * A `node:http` server with Switchyard's limits. Node itself answers
  * malformed requests (400), oversized heads (431) and slow clients (408);
  * a request whose Host or target gives no URL the app can parse gets 400
- * here, before any backend sees it.
+ * here, and admission (admission.ts) drops requests whose client has gone
+ * and sheds load past the overload limits, before any backend sees them.
  */
 export function createHttpServer(
   limits: ResolvedLimits,
   handler: (req: IncomingMessage, res: ServerResponse) => void,
+  guards: ServerGuards,
 ): Server {
+  const admission = new Admission({ limits, counters: guards.counters, healthPaths: guards.healthPaths });
   const server = createServer(
     {
       maxHeaderSize: limits.maxHeaderSize,
@@ -27,9 +39,10 @@ export function createHttpServer(
     },
     (req, res) => {
       if (requestUrl(req) === undefined) sendError(res, 400, { close: true });
-      else handler(req, res);
+      else if (admission.admit(req, res)) handler(req, res);
     },
   );
+  server.once('close', () => admission.stop());
   return server;
 }
 

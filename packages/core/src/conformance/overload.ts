@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { rawExchange, statuses } from './helpers.js';
+import { conformanceLimits, type SuiteEnv } from './index.js';
+
+/** One GET on a fresh connection: status, Retry-After and body. */
+async function probe(url: string): Promise<{ status: number; retryAfter: string | null; body: string }> {
+  const response = await fetch(url, { headers: { connection: 'close' } });
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), body: await response.text() };
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Shedding past the overload limits, which are off unless set: cheap 503s instead of late answers, and health probes always answered. */
+export function overloadTests(env: SuiteEnv): void {
+  describe('overload', () => {
+    it('sheds new requests past limits.maxInFlight with 503 and Retry-After, counts them, and always answers the health path', async () => {
+      const { server } = await env.start({ limits: { ...conformanceLimits, maxInFlight: 1 } });
+      // Requests in flight on every context (the limit holds per process under cluster).
+      const hanging = Array.from({ length: env.options.capabilities.contexts * 2 }, (_, i) =>
+        fetch(`${server.url}/hang?id=inflight${i}`).then((r) => r.status, () => 'closed'),
+      );
+      await sleep(300);
+      const before = (await server.stats()).rejected;
+      const shed = await probe(`${server.url}/text`);
+      expect(shed).toMatchObject({ status: 503, retryAfter: '1' });
+      expect(await probe(`${server.url}/healthz?verbose=1`)).toMatchObject({ status: 200, body: 'healthy' });
+      expect((await server.stats()).rejected).toBeGreaterThan(before);
+      await Promise.all(hanging);
+      // Once they are over, requests are served again.
+      expect(await probe(`${server.url}/text`)).toMatchObject({ status: 200, body: 'hello from switchyard' });
+    });
+
+    it('sheds a request whose body it will not read with a 503 that closes the connection', async () => {
+      const { server } = await env.start({ limits: { ...conformanceLimits, maxInFlight: 1 } });
+      const hanging = Array.from({ length: env.options.capabilities.contexts * 2 }, (_, i) =>
+        fetch(`${server.url}/hang?id=inflight-body${i}`).then((r) => r.status, () => 'closed'),
+      );
+      await sleep(300);
+      const exchange = await rawExchange(server.port, ['POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc']);
+      expect(statuses(exchange.text)).toEqual([503]);
+      expect(exchange.text.toLowerCase()).toContain('connection: close');
+      expect(exchange.closed).toBe(true);
+      await Promise.all(hanging);
+    });
+
+    if (!env.options.capabilities.interruptsSyncLoop) {
+      it('sheds the requests that waited while the event loop was stuck past limits.maxEventLoopDelay, but not the health path', async () => {
+        const { server } = await env.start({ limits: { ...conformanceLimits, maxEventLoopDelay: 100 } });
+        expect(await probe(`${server.url}/text`)).toMatchObject({ status: 200 });
+        const spin = probe(`${server.url}/spin?ms=500`);
+        await sleep(150);
+        // These arrive while the loop spins: by the time it reads them, they have waited past the limit.
+        const [waited, health] = await Promise.all([probe(`${server.url}/text`), probe(`${server.url}/healthz`)]);
+        expect((await spin).status).toBe(200);
+        expect(waited).toMatchObject({ status: 503, retryAfter: '1' });
+        expect(health).toMatchObject({ status: 200, body: 'healthy' });
+        await sleep(100);
+        expect(await probe(`${server.url}/text`)).toMatchObject({ status: 200, body: 'hello from switchyard' });
+        expect((await server.stats()).rejected).toBeGreaterThanOrEqual(1);
+      });
+    }
+
+    it('sheds nothing by default, however busy', async () => {
+      const hanging = Array.from({ length: 4 }, (_, i) => fetch(env.url(`/sleep?ms=300&i=${i}`)).then((r) => r.status));
+      await sleep(50);
+      expect((await probe(env.url('/text'))).status).toBe(200);
+      expect(await Promise.all(hanging)).toEqual([200, 200, 200, 200]);
+    });
+  });
+}
