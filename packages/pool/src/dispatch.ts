@@ -277,7 +277,8 @@ export class Dispatcher implements ThreadEvents {
   #refuse(job: Job): void {
     job.state = CLOSED;
     this.#config.counters.rejected++;
-    sendError(job.res, 503, { retryAfter: RETRY_AFTER_S });
+    // Closing, for the reason admission gives (core's admission.ts): refused keep-alive clients ask again at once.
+    sendError(job.res, 503, { retryAfter: RETRY_AFTER_S, close: true });
     this.finish(job);
   }
 

@@ -6,6 +6,9 @@ export interface PoolOptions {
   /**
    * Requests one thread may have started and not yet answered. Above 1, an
    * async handler waiting on I/O lets the thread start others meanwhile.
+   * A request the thread has started counts only while its event loop is
+   * held (an awaiting handler holds no CPU), so an asynchronous app is not
+   * throttled by this.
    * Requests whose route is known to block the thread (see the README) are
    * held back on the main thread whatever this says, so a high value does
    * not let CPU-bound work pile up behind a busy thread. Default 512.

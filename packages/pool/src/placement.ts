@@ -45,8 +45,17 @@ export function place(job: Placeable, threads: Threads, now: number, turn: numbe
   return job.cls === CHEAP ? placeCheap(threads, now, turn) : placeHeavy(threads, now, turn, job.cls === UNKNOWN);
 }
 
-function open(thread: ThreadHandle, capacity: number): boolean {
-  return thread.ready && thread.running.size < capacity;
+/**
+ * Whether the thread may take another request: it holds fewer than
+ * `capacity` that occupy it. While its loop moves (its beat is fresh),
+ * every request it has started is waiting on I/O and holds no CPU, so only
+ * those still in its port count: an asynchronous app is bounded by memory,
+ * as on the reactor, not by the cap. While its loop is held, all count.
+ */
+function open(thread: ThreadHandle, capacity: number, now: number): boolean {
+  if (!thread.ready) return false;
+  const held = thread.busyFor(now) > 0 ? thread.running.size : thread.unstarted(now);
+  return held < capacity;
 }
 
 /** Whether `a` is the less loaded thread, waits being equal: requests held and streaming, then requests held. */
@@ -81,16 +90,16 @@ function placeCheap({ serving, express, capacity }: Threads, now: number, turn: 
   };
   for (let i = 0; i < count; i++) {
     const thread = serving[(turn + i) % count]!;
-    if (open(thread, capacity) && clean(thread, now)) consider(thread);
+    if (open(thread, capacity, now) && clean(thread, now)) consider(thread);
   }
   // The express lane only when every serving thread would make the request wait.
-  if (express && bestWait >= CHEAP_MS && open(express, capacity) && clean(express, now)) consider(express);
+  if (express && bestWait >= CHEAP_MS && open(express, capacity, now) && clean(express, now)) consider(express);
   if (best) return best;
   for (let i = 0; i < count; i++) {
     const thread = serving[(turn + i) % count]!;
-    if (open(thread, capacity) && behindAtMostOne(thread, now)) consider(thread);
+    if (open(thread, capacity, now) && behindAtMostOne(thread, now)) consider(thread);
   }
-  if (express && open(express, capacity) && behindAtMostOne(express, now)) consider(express);
+  if (express && open(express, capacity, now) && behindAtMostOne(express, now)) consider(express);
   return best;
 }
 
@@ -112,7 +121,7 @@ function placeHeavy({ serving, capacity }: Threads, now: number, turn: number, u
   const count = serving.length;
   for (let i = 0; i < count; i++) {
     const thread = serving[(turn + i) % count]!;
-    if (!open(thread, capacity)) continue;
+    if (!open(thread, capacity, now)) continue;
     if (thread.running.size === 0) return thread;
     if (thread.overdue(now, OVERDUE_MS)) continue;
     if (thread.unstarted(now) > 0 && !(unknown && mayStackUnknown(thread, now))) continue;

@@ -14,28 +14,25 @@ describe('pool: the bounded queue', () => {
     dir = undefined;
   });
 
-  it('refuses with 503 and Retry-After when the queue is full, and counts it', async () => {
-    // One thread that takes one request at a time, and room for one more.
+  it('refuses with 503, Retry-After and a closed connection when the queue is full, and counts it', async () => {
+    // One thread held by synchronous work, taking one request at a time, and room for one more.
     server = await startPool({ workers: 1, limits: { maxQueue: 1 }, pool: { concurrentTasksPerWorker: 1 } });
-    dir = tempDir();
-    const release = join(dir, 'release');
-    const hold = `${server.url}/hold?file=${encodeURIComponent(release)}`;
-
-    const running = fetch(hold);
+    const running = fetch(`${server.url}/busy?ms=1500`);
     await waitFor(async () => (await server!.stats()).workers[0]!.inFlight === 1, 5000, 'the first request to run');
-    const queued = fetch(hold);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const queued = fetch(`${server.url}/whoami`);
     await waitFor(async () => (await server!.stats()).queued === 1, 5000, 'the second request to queue');
 
-    const refused = await fetch(hold);
+    const refused = await fetch(`${server.url}/whoami`);
     expect(refused.status).toBe(503);
     expect(refused.headers.get('retry-after')).toBe('1');
+    expect(refused.headers.get('connection')).toBe('close');
     await refused.text();
     const stats = await server.stats();
     expect(stats.rejected).toBe(1);
     expect(stats.pool.rejected).toBe(1);
     expect(stats.pool.queued).toBe(1);
 
-    writeFileSync(release, '');
     expect((await running).status).toBe(200);
     expect((await queued).status).toBe(200);
     expect((await server.stats()).queued).toBe(0);
@@ -43,26 +40,26 @@ describe('pool: the bounded queue', () => {
 
   it('with maxQueue 0, refuses whenever no thread can take the request', async () => {
     server = await startPool({ workers: 1, limits: { maxQueue: 0 }, pool: { concurrentTasksPerWorker: 1 } });
-    dir = tempDir();
-    const release = join(dir, 'release');
-    const running = fetch(`${server.url}/hold?file=${encodeURIComponent(release)}`);
+    const running = fetch(`${server.url}/busy?ms=1000`);
     await waitFor(async () => (await server!.stats()).workers[0]!.inFlight === 1, 5000, 'the first request to run');
+    await new Promise((resolve) => setTimeout(resolve, 50));
     expect((await fetch(`${server.url}/whoami`)).status).toBe(503);
-    writeFileSync(release, '');
     expect((await running).status).toBe(200);
     expect((await fetch(`${server.url}/whoami`)).status).toBe(200);
   });
 
-  it('lets async handlers overlap on one thread up to concurrentTasksPerWorker', async () => {
-    server = await startPool({ workers: 1, pool: { concurrentTasksPerWorker: 3 } });
+  it('lets async handlers overlap on one thread past concurrentTasksPerWorker while its loop moves: an awaiting handler holds no CPU', async () => {
+    server = await startPool({ workers: 1, limits: { maxQueue: 0 }, pool: { concurrentTasksPerWorker: 3 } });
     dir = tempDir();
     const release = join(dir, 'release');
     const hold = `${server.url}/hold?file=${encodeURIComponent(release)}`;
-    const held = [fetch(hold), fetch(hold), fetch(hold), fetch(hold)];
-    await waitFor(async () => {
-      const stats = await server!.stats();
-      return stats.workers[0]!.inFlight === 3 && stats.queued === 1;
-    }, 5000, 'three running and one queued');
+    const held: Array<Promise<Response>> = [];
+    for (let i = 0; i < 8; i++) {
+      held.push(fetch(hold));
+      // Each starts (and so stops counting) before the next comes.
+      await waitFor(async () => (await server!.stats()).workers[0]!.inFlight === i + 1, 5000, `request ${i + 1} to run`);
+    }
+    expect((await server.stats()).rejected).toBe(0);
     writeFileSync(release, '');
     for (const response of await Promise.all(held)) expect(response.status).toBe(200);
   });

@@ -1,11 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ResolvedLimits } from '../options.js';
 import type { RequestCounters } from '../stats.js';
-import { requestHasBody } from './body.js';
 import { sendError } from './errors.js';
 
 /** Seconds a shed request's client is told to wait (`Retry-After`). */
 export const SHED_RETRY_AFTER_S = 1;
+
 /** How often the lag clock notes that the event loop turned. */
 const TICK_MS = 10;
 
@@ -98,8 +98,13 @@ export class Admission {
     if (!this.#overloaded() || this.#isHealth(req.url)) return true;
     this.#counters.requests++;
     this.#counters.rejected++;
-    // A body nobody will read ends the connection (after a bounded linger); without one it stays usable.
-    sendError(res, 503, { retryAfter: SHED_RETRY_AFTER_S, close: requestHasBody(req) });
+    // The connection ends with the answer. Kept alive, a refused client asks
+    // again at once, and thousands of them keep the loop in one long phase of
+    // reading sockets: a connection accepted meanwhile (a health probe's) is
+    // not read until it ends, since the loop registers new sockets between
+    // phases (measured: every probe failed). Closed, the client reconnects
+    // through the accept queue, which the loop drains each turn.
+    sendError(res, 503, { retryAfter: SHED_RETRY_AFTER_S, close: true });
     return false;
   }
 

@@ -1,0 +1,200 @@
+#!/usr/bin/env node
+/**
+ * `pnpm bench:overload`: each backend flooded past its capacity, with the
+ * overload limits off (the defaults) and on, while a health probe is sent
+ * every 100 ms on a fresh connection, as an orchestrator's would be.
+ *
+ *   cpu   wrk -c2000 on a route with 20 ms of synchronous work
+ *   io    wrk -c5000 on a route that awaits a 200 ms timer
+ *
+ * Per run: the probe's p99 and failures during the load; recovery, the time
+ * from the end of the load to the first probe answered under 50 ms; the
+ * load's answered (2xx) req/s against the same server at a modest
+ * concurrency first (its best: `best c`); and, for cpu, how many requests
+ * the app ran beyond those whose answer reached a client: work done for
+ * clients that had gone (wrk gives up on a request after 2 s).
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
+import { parseArgs } from 'node:util';
+import { which } from '@switchyard/bench';
+
+const SERVE = fileURLToPath(new URL('./serve.mjs', import.meta.url));
+const SCENARIOS = {
+  cpu: { path: '/work?ms=20', connections: 2000, best: 8 },
+  io: { path: '/io?ms=200', connections: 5000, best: 1000 },
+};
+/** The limits of the `on` runs: the loop may stay busy 50 ms. */
+const PROTECTED = { limits: { maxEventLoopDelay: 50 } };
+const PROBE_EVERY_MS = 100;
+const RECOVERED_MS = 50;
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function percentile(sorted, p) {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
+}
+
+/** wrk as a child, with the open-file limit raised for thousands of connections. */
+async function wrk(port, path, connections, seconds) {
+  const command = `ulimit -n 65535 2>/dev/null || ulimit -n $(ulimit -Hn); exec wrk -t2 -c${connections} -d${seconds}s --timeout 2s http://127.0.0.1:${port}${path}`;
+  const child = spawn('bash', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  child.stderr.on('data', (chunk) => (out += chunk));
+  await once(child, 'exit');
+  const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
+  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const timeouts = Number(/timeout (\d+)/.exec(out)?.[1] ?? 0);
+  if (Number.isNaN(total)) throw new Error(`wrk gave no figures: ${out}`);
+  return { ok: total - non2xx, non2xx, timeouts, okPerSecond: (total - non2xx) / seconds };
+}
+
+/** autocannon in this process, where wrk is not installed (it generates less load per core). */
+async function autocannon(port, path, connections, seconds) {
+  const run = createRequire(import.meta.url)('autocannon');
+  const result = await run({ url: `http://127.0.0.1:${port}${path}`, connections, duration: seconds, timeout: 2 });
+  const ok = result['2xx'];
+  return { ok, non2xx: result.non2xx, timeouts: result.timeouts, okPerSecond: ok / seconds };
+}
+/** Sends GET /healthz on a fresh connection every PROBE_EVERY_MS until stopped; each sample is timed from its scheduled send. */
+function startProbe(port) {
+  const samples = [];
+  let stopped = false;
+  const started = performance.now();
+  const loop = (async () => {
+    for (let i = 0; !stopped; i++) {
+      const scheduled = started + i * PROBE_EVERY_MS;
+      await sleep(Math.max(0, scheduled - performance.now()));
+      const sample = { at: scheduled, ms: NaN, ok: false };
+      samples.push(sample);
+      const req = request({ port, host: '127.0.0.1', path: '/healthz', agent: false, timeout: 10_000 }, (res) => {
+        res.resume().on('end', () => {
+          sample.ms = performance.now() - scheduled;
+          sample.ok = res.statusCode === 200;
+        });
+      });
+      req.on('timeout', () => req.destroy());
+      req.on('error', () => (sample.ms = performance.now() - scheduled));
+      req.end();
+    }
+  })();
+  return {
+    samples,
+    async stop() {
+      stopped = true;
+      await loop;
+      await sleep(2_000);
+    },
+  };
+}
+
+function summarize(samples, from, to) {
+  const window = samples.filter((s) => s.at >= from && s.at < to);
+  const answered = window.filter((s) => s.ok).map((s) => s.ms).sort((a, b) => a - b);
+  // An unanswered probe counts at its age so far: a lower bound of its wait.
+  const all = window.map((s) => (Number.isNaN(s.ms) ? performance.now() - s.at : s.ms)).sort((a, b) => a - b);
+  return { probes: window.length, failed: window.length - answered.length, p50Ms: percentile(all, 50), p99Ms: percentile(all, 99) };
+}
+
+async function measure(backend, scenarioName, protection, { seconds, workers, settleS, load, connections }) {
+  const scenario = { ...SCENARIOS[scenarioName], ...(connections && { connections }) };
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-overload-'));
+  const runsFile = join(dir, 'runs');
+  writeFileSync(runsFile, '');
+  const env = { ...process.env, OVERLOAD_RUNS_FILE: runsFile, SOAK_SERVE_OPTIONS: JSON.stringify(protection === 'on' ? PROTECTED : {}) };
+  const child = spawn('bash', ['-c', `ulimit -n 65535 2>/dev/null || ulimit -n $(ulimit -Hn); exec "${process.execPath}" "${SERVE}" ${backend} ${workers} ./overload-app.mjs`], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const [line] = await once(createInterface({ input: child.stdout }), 'line');
+    const port = Number(line);
+    const best = await load(port, scenario.path, Math.min(scenario.best, scenario.connections), Math.max(1, Math.round(seconds / 2)));
+    await sleep(1_000);
+    const runsBefore = statSync(runsFile).size;
+    const probe = startProbe(port);
+    await sleep(1_000);
+    const loadStart = performance.now();
+    const flood = await load(port, scenario.path, scenario.connections, seconds);
+    const loadEnd = performance.now();
+    await sleep(settleS * 1_000);
+    await probe.stop();
+    const during = summarize(probe.samples, loadStart, loadEnd);
+    const recovered = probe.samples.find((s) => s.at >= loadEnd && s.ok && s.ms < RECOVERED_MS);
+    const runs = statSync(runsFile).size - runsBefore;
+    return {
+      backend,
+      scenario: scenarioName,
+      protection,
+      bestOkPerSecond: best.okPerSecond,
+      okPerSecond: flood.okPerSecond,
+      ofBest: flood.okPerSecond / best.okPerSecond,
+      non2xx: flood.non2xx,
+      timeouts: flood.timeouts,
+      probe: during,
+      recoveryMs: recovered ? recovered.at - loadEnd : undefined,
+      departedRuns: scenarioName === 'cpu' ? Math.max(0, runs - flood.ok) : undefined,
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const fmt = (n, digits = 0) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+
+export async function main(argv = process.argv.slice(2), print = (text) => process.stdout.write(text)) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      backends: { type: 'string', default: 'reactor,pool,cluster' },
+      scenarios: { type: 'string', default: 'cpu,io' },
+      protection: { type: 'string', default: 'off,on' },
+      duration: { type: 'string', default: '10' },
+      workers: { type: 'string', default: '2' },
+      settle: { type: 'string', default: '5' },
+      generator: { type: 'string', default: 'auto' },
+      connections: { type: 'string' },
+    },
+  });
+  const generator = values.generator === 'auto' ? (which('wrk') ? 'wrk' : 'autocannon') : values.generator;
+  if (!['wrk', 'autocannon'].includes(generator)) throw new Error(`--generator takes auto, wrk or autocannon (got "${values.generator}")`);
+  const settings = {
+    seconds: Number(values.duration),
+    workers: Number(values.workers),
+    settleS: Number(values.settle),
+    load: generator === 'wrk' ? wrk : autocannon,
+    connections: values.connections === undefined ? undefined : Number(values.connections),
+  };
+  const rows = [];
+  for (const scenario of values.scenarios.split(',')) {
+    if (!SCENARIOS[scenario]) throw new Error(`--scenarios takes ${Object.keys(SCENARIOS).join(', ')} (got "${scenario}")`);
+    for (const backend of values.backends.split(',')) {
+      for (const protection of values.protection.split(',')) {
+        process.stderr.write(`overload: ${scenario} ${backend} limits ${protection}\n`);
+        rows.push(await measure(backend, scenario, protection, settings));
+      }
+    }
+  }
+  const lines = [
+    `Each backend flooded for ${settings.seconds} s with ${generator} (${settings.workers} workers; limits "on": ${JSON.stringify(PROTECTED.limits)}), GET /healthz every ${PROBE_EVERY_MS} ms on a fresh connection; Node ${process.versions.node}`,
+    '',
+    '| scenario | backend | limits | health p50 / p99 during | health failed | recovery | 2xx req/s | × best c | non-2xx | timeouts | work for departed clients |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const r of rows) {
+    lines.push(
+      `| ${r.scenario} | ${r.backend} | ${r.protection} | ${fmt(r.probe.p50Ms)} / ${fmt(r.probe.p99Ms)} ms | ${r.probe.failed} of ${r.probe.probes} | ${r.recoveryMs === undefined ? `> ${settings.settleS} s` : `${fmt(r.recoveryMs)} ms`} | ${fmt(r.okPerSecond)} | ${fmt(r.ofBest, 2)} | ${fmt(r.non2xx)} | ${fmt(r.timeouts)} | ${r.departedRuns === undefined ? '' : fmt(r.departedRuns)} |`,
+    );
+  }
+  print(`${lines.join('\n')}\n`);
+  return rows;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -1,0 +1,28 @@
+/**
+ * The overload bench (`bench:overload`) end to end, tiny: a real server
+ * flooded by autocannon while the health probe runs; each row has the
+ * probe's figures and the load's. No figure is asserted.
+ */
+import { describe, expect, it } from 'vitest';
+import { main } from '../src/soak/overload.mjs';
+
+describe('bench:overload', () => {
+  it('floods a backend with its limits on and off and reports the probe and the load', async () => {
+    let printed = '';
+    const rows = await main(
+      ['--backends', 'reactor', '--scenarios', 'cpu', '--duration', '1', '--settle', '0.5', '--connections', '20', '--generator', 'autocannon'],
+      (text) => (printed += text),
+    );
+    expect(rows.map((row) => row.protection)).toEqual(['off', 'on']);
+    for (const row of rows) {
+      expect(row.probe.probes).toBeGreaterThan(0);
+      expect(row.okPerSecond).toBeGreaterThan(0);
+      expect(row.departedRuns).toBeGreaterThanOrEqual(0);
+    }
+    expect(printed).toContain('| cpu | reactor | on |');
+  }, 60_000);
+
+  it('refuses an unknown scenario, naming the known ones', async () => {
+    await expect(main(['--scenarios', 'meltdown'], () => {})).rejects.toThrow('--scenarios takes cpu, io (got "meltdown")');
+  });
+});
