@@ -5,6 +5,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAnswer, serverSpec, startModel } from '@switchyard/bench';
 import { DEMO_APP, RAW_HANDLER } from '../src/matrix/paths.mjs';
+import { kDefaultOptions } from '@switchyard/core';
+import { overloadContenders } from '../src/matrix/cli.mjs';
 import { demoScenarios } from '../src/matrix/scenarios.mjs';
 import { prepareServices } from '../src/matrix/services.mjs';
 
@@ -38,6 +40,26 @@ describe('the isolation grid', () => {
       expect(cell.probe).toEqual({ request: { path: '/hello' }, everyMs: 10, openLoop: true });
       expect(cell).toMatchObject({ drain: true, timeout: 60, expect: { json: { ms: costMs, kind: work } } });
     }
+  });
+});
+
+describe('the overload scenario', () => {
+  it('floods /cpu with 2,000 connections beside an open-loop probe of a path core never sheds', () => {
+    const overload = scenarios.find((s) => s.name === 'overload');
+    expect(overload).toMatchObject({ connections: 2000, drain: true, request: { path: '/cpu?ms=20&kind=js' } });
+    expect(overload.models).toEqual(['reactor', 'pool', 'cluster', 'reactor-limited', 'pool-limited', 'cluster-limited']);
+    expect(overload.probe).toEqual({ request: { path: '/health' }, everyMs: 100, openLoop: true });
+    expect(kDefaultOptions.healthPaths).toContain(overload.probe.request.path);
+  });
+
+  it('adds the -limited contenders of the run\'s models, and keeps every other scenario to those models', () => {
+    const chosen = demoScenarios(services.facts, { idleConnections: 10 }).filter((s) => ['hello', 'overload'].includes(s.name));
+    const contenders = overloadContenders(chosen, ['raw', 'reactor', 'pool']);
+    expect(Object.keys(contenders)).toEqual(['reactor-limited', 'pool-limited']);
+    expect(contenders['reactor-limited']).toMatchObject({ model: 'reactor', serve: { limits: { maxEventLoopDelay: 50 } } });
+    expect(chosen.find((s) => s.name === 'overload').models).toEqual(['reactor', 'pool', 'reactor-limited', 'pool-limited']);
+    expect(chosen.find((s) => s.name === 'hello').models).toEqual(['raw', 'reactor', 'pool']);
+    expect(overloadContenders(chosen.filter((s) => s.name === 'hello'), ['raw'])).toBeUndefined();
   });
 });
 

@@ -9,6 +9,7 @@ import { finishReports, runAsScript } from '../cli-kit.mjs';
 import { HELP, parseFlags } from './flags.mjs';
 import { DEMO_APP, RAW_HANDLER, requireDemo } from './paths.mjs';
 import { PROFILES } from './profiles.mjs';
+import { OVERLOAD_CONTENDERS, OVERLOAD_NAME } from './overload.mjs';
 import { CLASSIC, demoScenarios, SCENARIO_GROUPS, SCENARIO_NAMES } from './scenarios.mjs';
 import { prepareServices } from './services.mjs';
 
@@ -22,6 +23,19 @@ function listing() {
   ].join('\n');
 }
 
+/**
+ * The overload scenario's `-limited` contenders, for the models of the run
+ * it has; every other scenario then keeps to the run's models.
+ */
+export function overloadContenders(scenarios, models) {
+  const overload = scenarios.find((s) => s.name === OVERLOAD_NAME);
+  if (!overload) return undefined;
+  const contenders = Object.fromEntries(Object.entries(OVERLOAD_CONTENDERS).filter(([, spec]) => models.includes(spec.model)));
+  overload.models = overload.models.filter((name) => models.includes(name) || name in contenders);
+  for (const scenario of scenarios) scenario.models ??= models;
+  return contenders;
+}
+
 export async function main(argv = process.argv.slice(2)) {
   const flags = parseFlags(argv);
   if (flags.help) return void console.log(HELP);
@@ -32,7 +46,9 @@ export async function main(argv = process.argv.slice(2)) {
   let result;
   try {
     const scenarios = demoScenarios(services.facts, { idleConnections: flags.idle, timeout: flags.timeout }).filter((s) => flags.scenarios.includes(s.name));
+    const contenders = overloadContenders(scenarios, flags.models);
     result = await runBench({
+      ...(contenders && { contenders }),
       app: DEMO_APP,
       rawHandler: RAW_HANDLER,
       env: services.env,

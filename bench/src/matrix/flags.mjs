@@ -7,7 +7,7 @@ import { DEMO_SCENARIO_NAMES, SCENARIO_GROUPS, SCENARIO_NAMES } from './scenario
 
 /** The grid's cell names as a pattern, rather than all of them. */
 const GRID = 'isolation-<js|native>-<1|5|20|100>ms-c<16|256>';
-const SCENARIOS_SHOWN = [...DEMO_SCENARIO_NAMES, GRID, ...Object.keys(SCENARIO_GROUPS)];
+const SCENARIOS_SHOWN = [...DEMO_SCENARIO_NAMES, GRID, 'overload', ...Object.keys(SCENARIO_GROUPS)];
 
 export const HELP = `Usage: pnpm bench [options]      (from bench/: node src/matrix/cli.mjs [options])
 
@@ -17,7 +17,9 @@ Runs scenarios x models on the demo app and writes bench/results/<timestamp>/
   --quick                  every demo scenario, one isolation cell, every model once, briefly (about a minute): checks the pipeline
   --scenarios LIST         some of ${DEMO_SCENARIO_NAMES.join(', ')} (the default)
                            and ${GRID};
-                           io = io-100,io-1000; isolation = the whole grid, ${ISOLATION_NAMES.length} cells (about 22 min)
+                           io = io-100,io-1000; isolation = the whole grid, ${ISOLATION_NAMES.length} cells (about 22 min);
+                           overload = 2,000 connections on a 20 ms CPU route, /health probed, each model with its
+                           overload limits off and on (-limited contenders)
   --models LIST            some of ${MODELS.join(', ')}
   --runs N                 timed runs per scenario and model, >= 1 (default ${PROFILES.default.runs}; quick ${PROFILES.quick.runs})
   --duration S             seconds per timed run (default ${PROFILES.default.duration}; quick ${PROFILES.quick.duration})

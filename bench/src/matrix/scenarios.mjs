@@ -5,12 +5,13 @@
  */
 
 import { ISOLATION_NAMES, isolationScenarios } from './isolation.mjs';
+import { OVERLOAD_NAME, overloadScenario } from './overload.mjs';
 
 /** The demo's scenarios: the default profile runs these. */
 export const DEMO_SCENARIO_NAMES = ['hello', 'cpu', 'io-100', 'io-1000', 'upstream', 'file', 'upload', 'idle'];
 
-/** Every scenario, in the order a round runs them: the demo's, then the isolation grid (only when asked for, or one cell in --quick). */
-export const SCENARIO_NAMES = [...DEMO_SCENARIO_NAMES, ...ISOLATION_NAMES];
+/** Every scenario, in the order a round runs them: the demo's, then the isolation grid (only when asked for, or one cell in --quick), then the overload (only when asked for). */
+export const SCENARIO_NAMES = [...DEMO_SCENARIO_NAMES, ...ISOLATION_NAMES, OVERLOAD_NAME];
 
 /** Names a filter may use for several scenarios at once. */
 export const SCENARIO_GROUPS = { io: ['io-100', 'io-1000'], isolation: ISOLATION_NAMES };
@@ -90,6 +91,7 @@ export function demoScenarios(facts, { idleConnections, timeout = 10 }) {
       idle: { request: { path: '/idle?s=3600' }, count: idleConnections, heldWhen: 'head', expect: { status: 200, stream: true } },
     },
     ...isolationScenarios(cpu.answer, { cheap: HELLO, timeout }),
+    overloadScenario(cpu.answer, { timeout }),
   ];
 }
 

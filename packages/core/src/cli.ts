@@ -44,7 +44,7 @@ Options of serve:
                     busy this long; 0 (default) is off
   --max-in-flight <n>
                     answer new requests 503 past this many in flight (per
-                    process); 0 (default) is off. /healthz and /readyz are
+                    process); 0 (default) is off. /health, /healthz and /readyz are
                     never refused
   --watchdog-ms <n> reactor: restart the server when its event loop is stuck
                     this long, default 10000

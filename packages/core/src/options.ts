@@ -45,7 +45,7 @@ export const kDefaultOptions = {
   signals: true,
   fastGlobals: true,
   unhandledErrors: 'crash',
-  healthPaths: ['/healthz', '/readyz'],
+  healthPaths: ['/health', '/healthz', '/readyz'],
 } as const;
 
 const UNHANDLED_ERRORS: readonly UnhandledErrors[] = ['log', 'crash'];

@@ -135,7 +135,7 @@ export interface ServeOptions {
   /**
    * Paths (without the query) of health and readiness probes: never shed
    * by `limits.maxEventLoopDelay`, `limits.maxInFlight` or the pool's
-   * `limits.maxQueue`. Default `['/healthz', '/readyz']`.
+   * `limits.maxQueue`. Default `['/health', '/healthz', '/readyz']`.
    */
   healthPaths?: string[];
   /** Where the server reports handler failures. Default `console`. */

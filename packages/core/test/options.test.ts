@@ -84,7 +84,7 @@ describe('resolveOptions', () => {
     expect(resolveOptions({ app }, {}).limits).toMatchObject({ maxEventLoopDelay: 0, maxInFlight: 0 });
     expect(resolveOptions({ app, limits: { maxEventLoopDelay: 50, maxInFlight: 0 } }, {}).limits).toMatchObject({ maxEventLoopDelay: 50, maxInFlight: 0 });
     expect(failure(() => resolveOptions({ app, limits: { maxInFlight: -1 } }, {})).message).toContain('"limits.maxInFlight"');
-    expect(resolveOptions({ app }, {}).healthPaths).toEqual(['/healthz', '/readyz']);
+    expect(resolveOptions({ app }, {}).healthPaths).toEqual(['/health', '/healthz', '/readyz']);
     expect(resolveOptions({ app, healthPaths: [] }, {}).healthPaths).toEqual([]);
     expect(failure(() => resolveOptions({ app, healthPaths: ['healthz'] }, {})).message).toBe(
       `Invalid option "healthPaths": expected an array of paths, each starting with '/' and without a query, got an array.`,
