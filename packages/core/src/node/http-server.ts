@@ -5,7 +5,7 @@ import type { ResolvedLimits } from '../options.js';
 import type { RequestCounters } from '../stats.js';
 import { Admission } from './admission.js';
 import { sendError } from './errors.js';
-import { requestUrl } from './target.js';
+import { hasValidTarget } from './target.js';
 
 /** What the server checks before a backend sees a request. */
 export interface ServerGuards {
@@ -38,7 +38,7 @@ export function createHttpServer(
       connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(Math.min(limits.requestTimeout, limits.headersTimeout) / 4))),
     },
     (req, res) => {
-      if (requestUrl(req) === undefined) sendError(res, 400, { close: true });
+      if (!hasValidTarget(req)) sendError(res, 400, { close: true });
       else if (admission.admit(req, res)) handler(req, res);
     },
   );

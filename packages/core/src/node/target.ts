@@ -81,3 +81,16 @@ export function requestUrl(req: IncomingMessage): string | undefined {
     return undefined;
   }
 }
+
+/**
+ * Whether the request has a URL the app may see: `requestUrl` without
+ * building it, for the check every request passes before a backend sees
+ * it (the common origin-form target with a known Host costs a header scan
+ * and a cache lookup).
+ */
+export function hasValidTarget(req: IncomingMessage): boolean {
+  const host = hostOf(req);
+  if (host === null) return false;
+  if ((req.url ?? '/').startsWith('/')) return true;
+  return requestUrl(req) !== undefined;
+}
