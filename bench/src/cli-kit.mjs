@@ -114,6 +114,29 @@ export function secondsFor(generator, log, command) {
   };
 }
 
+/**
+ * The generator and the engine settings every runner takes from its flags
+ * the same way; `seconds` rounds any other duration flag as the generator
+ * needs (a scenario's own warm-up).
+ */
+export function runSettings(flags, log, command) {
+  const generator = pickGenerator(flags.generator, log, command);
+  const seconds = secondsFor(generator, log, command);
+  const settings = {
+    runs: flags.runs,
+    duration: seconds('duration', flags.duration),
+    warmup: seconds('warmup', flags.warmup),
+    generator,
+    pin: flags.pin,
+    timeout: flags.timeout,
+    progress: flags.progress,
+    log,
+    ...(flags.profile !== undefined && { profile: flags.profile }),
+    ...(flags.seed !== undefined && { seed: flags.seed }),
+  };
+  return { seconds, settings };
+}
+
 /** The run's result as JSON in `file` as well (the older runners' --json and --out FILE.json). */
 export function writeJson(result, file) {
   const path = userPath(file);

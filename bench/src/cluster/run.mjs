@@ -10,7 +10,7 @@
  * Servers are not pinned by default: processes need the cores.
  */
 import { runBench } from '@switchyard/bench';
-import { finishReports, pickGenerator, runAsScript, secondsFor, writeJson } from '../cli-kit.mjs';
+import { finishReports, runAsScript, runSettings, writeJson } from '../cli-kit.mjs';
 import { CLUSTER_HELP, parseClusterFlags } from './flags.mjs';
 import { APP, calibrate, CLUSTER_SCENARIO_NAMES, clusterLineup, clusterScenarios, CONTENDER_NAMES, RAW_HANDLER } from './lineup.mjs';
 
@@ -20,8 +20,7 @@ export async function main(argv = process.argv.slice(2), { log = (line) => proce
   if (flags.help) return void console.log(CLUSTER_HELP);
   if (flags.list) return void console.log(`scenarios: ${CLUSTER_SCENARIO_NAMES.join(', ')}\ncontenders: ${CONTENDER_NAMES.join(', ')}`);
 
-  const generator = pickGenerator(flags.generator, log, 'cluster');
-  const seconds = secondsFor(generator, log, 'cluster');
+  const { settings } = runSettings(flags, log, 'cluster');
   const iterations = calibrate(flags.cpuMs);
   log(`cluster: /cpu runs ${iterations} iterations (~${flags.cpuMs} ms)`);
   const lineup = clusterLineup(flags.models, flags.processes);
@@ -36,16 +35,7 @@ export async function main(argv = process.argv.slice(2), { log = (line) => proce
     scenarios: clusterScenarios(flags.scenarios, { connections: flags.connections, iterations, cpuMs: flags.cpuMs }),
     env: { BENCH_CPU_ITERATIONS: String(iterations) },
     workers: flags.processes,
-    runs: flags.runs,
-    duration: seconds('duration', flags.duration),
-    warmup: seconds('warmup', flags.warmup),
-    generator,
-    pin: flags.pin,
-    timeout: flags.timeout,
-    progress: flags.progress,
-    profile: flags.profile,
-    log,
-    ...(flags.seed !== undefined && { seed: flags.seed }),
+    ...settings,
     meta: { suite: 'cluster', iterations, cpuMs: flags.cpuMs, processes: flags.processes },
   });
   const out = finishReports(result, { out: flags.out, strict: flags.strict, command: 'bench:cluster', print });

@@ -15,7 +15,7 @@
  * Run it through the CLI: node src/run.mjs --only http [--runs 8 --duration 3 ...]
  */
 import { runBench } from '@switchyard/bench';
-import { pickGenerator, secondsFor } from '../cli-kit.mjs';
+import { runSettings } from '../cli-kit.mjs';
 import { BASELINE, CONTENDER_NAMES, CONTENDERS, EXPECTED, PAIRS } from './contenders.mjs';
 
 export const HTTP_DEFAULTS = {
@@ -44,8 +44,7 @@ export async function runReactorHttp(input = {}, log = (line) => process.stderr.
     if (!CONTENDERS[name]) throw new TypeError(`--contenders must be a comma-separated list of ${CONTENDER_NAMES.join(', ')} (got ${JSON.stringify(name)})`);
   }
   if (!['arraybuffer', 'reader'].includes(options.nativeRead)) throw new TypeError(`--native-read must be arraybuffer or reader (got ${JSON.stringify(options.nativeRead)})`);
-  const generator = pickGenerator(options.generator, log, 'http');
-  const seconds = secondsFor(generator, log, 'http');
+  const { settings } = runSettings(options, log, 'http');
   const names = CONTENDER_NAMES.filter((name) => options.contenders.includes(name));
   const contenders = Object.fromEntries(
     names.map((name) => [name, name === 'raw-native' ? { ...CONTENDERS[name], env: { BENCH_NATIVE_READ: options.nativeRead } } : CONTENDERS[name]]),
@@ -66,16 +65,7 @@ export async function runReactorHttp(input = {}, log = (line) => process.stderr.
     ...(names.includes(BASELINE) && { baseline: BASELINE }),
     pairs: PAIRS.filter((pair) => names.includes(pair.model) && names.includes(pair.over)),
     fresh: 'run',
-    runs: options.runs,
-    duration: seconds('duration', options.duration),
-    warmup: seconds('warmup', options.warmup),
-    generator,
-    pin: options.pin,
-    timeout: options.timeout,
-    progress: options.progress,
-    log,
-    ...(options.seed !== undefined && { seed: options.seed }),
-    ...(options.profile !== undefined && { profile: options.profile }),
+    ...settings,
     meta: { suite: 'bridge', nativeRead: options.nativeRead },
   });
 }

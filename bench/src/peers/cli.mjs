@@ -6,7 +6,7 @@
  * over rounds of req/s over raw node:http's in the same round.
  */
 import { runBench } from '@switchyard/bench';
-import { finishReports, pickGenerator, runAsScript, secondsFor } from '../cli-kit.mjs';
+import { finishReports, runAsScript, runSettings } from '../cli-kit.mjs';
 import { CONTENDERS, CONTENDER_GROUPS, engineLineup, FAST_APP, peerVersions, RAW_HANDLER } from './contenders.mjs';
 import { parsePeerFlags, PEERS_HELP } from './flags.mjs';
 import { PEER_SCENARIOS, peerScenarios } from './scenarios.mjs';
@@ -27,9 +27,7 @@ export async function main(argv = process.argv.slice(2), { log = (line) => proce
   if (flags.help) return void console.log(PEERS_HELP);
   if (flags.list) return void console.log(listing());
 
-  const generator = pickGenerator(flags.generator, log, 'peers');
-  // wrk takes whole seconds: round up, and say so.
-  const seconds = secondsFor(generator, log, 'peers');
+  const { settings } = runSettings(flags, log, 'peers');
   const lineup = engineLineup(flags.models, { workers: flags.workers });
   const result = await runBench({
     title: 'Switchyard peers',
@@ -39,17 +37,8 @@ export async function main(argv = process.argv.slice(2), { log = (line) => proce
     modelNotes: lineup.modelNotes,
     contenders: lineup.contenders,
     scenarios: peerScenarios(flags.scenarios, lineup.names),
-    runs: flags.runs,
-    duration: seconds('duration', flags.duration),
-    warmup: seconds('warmup', flags.warmup),
-    generator,
-    pin: flags.pin,
-    timeout: flags.timeout,
-    progress: flags.progress,
-    profile: flags.profile,
-    log,
+    ...settings,
     ...(flags.workers !== undefined && { workers: flags.workers }),
-    ...(flags.seed !== undefined && { seed: flags.seed }),
     meta: { suite: 'peers', versions: peerVersions() },
   });
   const out = finishReports(result, { out: flags.out, strict: flags.strict, command: 'bench:peers', ...(print && { print }) });

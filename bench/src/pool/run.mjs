@@ -20,7 +20,7 @@
  * steady state. Servers are not pinned by default: the pool needs both cores.
  */
 import { fmtFixed, fmtMs, runBench } from '@switchyard/bench';
-import { finishReports, pickGenerator, runAsScript, secondsFor, writeJson } from '../cli-kit.mjs';
+import { finishReports, runAsScript, runSettings, writeJson } from '../cli-kit.mjs';
 import { parsePoolFlags, POOL_HELP } from './flags.mjs';
 import { calibrate, CONTENDERS, FAST_APP, POOL_SCENARIOS, poolLineup, poolScenarios, RAW_HANDLER } from './lineup.mjs';
 
@@ -54,8 +54,7 @@ export async function main(argv = process.argv.slice(2), { log = (line) => proce
   if (flags.help) return void console.log(POOL_HELP);
   if (flags.list) return void console.log(listing());
 
-  const generator = pickGenerator(flags.generator, log, 'pool');
-  const seconds = secondsFor(generator, log, 'pool');
+  const { seconds, settings } = runSettings(flags, log, 'pool');
   const iterations = calibrate(flags.cpuMs);
   log(`pool: the CPU route runs ${iterations} iterations (~${flags.cpuMs} ms on an idle core)`);
   const lineup = poolLineup(flags.models);
@@ -78,18 +77,9 @@ export async function main(argv = process.argv.slice(2), { log = (line) => proce
     env: { BENCH_CPU_ITERATIONS: String(iterations) },
     serve: { limits: { maxQueue: 100_000 }, ...(pool && { pool }) },
     fresh: 'run',
-    runs: flags.runs,
-    duration: seconds('duration', flags.duration),
-    warmup: seconds('warmup', flags.warmup),
-    generator,
-    pin: flags.pin,
+    ...settings,
     quiet: flags.quiet,
-    timeout: flags.timeout,
-    progress: flags.progress,
-    profile: flags.profile,
-    log,
     ...(flags.workers !== undefined && { workers: flags.workers }),
-    ...(flags.seed !== undefined && { seed: flags.seed }),
     meta: { suite: 'pool', iterations, cpuMs: flags.cpuMs, ...(pool && { pool }) },
   });
   const out = finishReports(result, { out: flags.out, strict: flags.strict, command: 'bench:pool', print });
