@@ -9,7 +9,7 @@ import { Deadlines } from './deadlines.js';
 import { sendError } from './errors.js';
 import { NodeRequest, type NodeRequestOptions } from './request.js';
 import { sendResponse } from './send.js';
-import { runAsRequest, type RequestLabel } from './unhandled.js';
+import { runAsRequest, tracingRequests, type RequestLabel } from './unhandled.js';
 
 export interface NodeHandlerOptions {
   app: App;
@@ -33,10 +33,6 @@ function describe(value: unknown): string {
   if (value === null) return 'null';
   if (typeof value !== 'object') return typeof value;
   return `an object (${value.constructor?.name ?? 'no prototype'})`;
-}
-
-function callFetch(app: App, request: Request, ctx: RequestContext): Response | Promise<Response> {
-  return app.fetch(request, ctx);
 }
 
 /**
@@ -103,7 +99,9 @@ class Exchange implements NodeRequestOptions, ClientWatcher, RequestLabel {
 
     let result: Response | Promise<Response>;
     try {
-      result = runAsRequest(this, callFetch, app, new NodeRequest(req, this) as unknown as Request, this.#ctx);
+      const request = new NodeRequest(req, this) as unknown as Request;
+      // A closure only when stray errors are traced to their request (unhandled.ts).
+      result = tracingRequests() ? runAsRequest(this, () => app.fetch(request, this.#ctx)) : app.fetch(request, this.#ctx);
     } catch (error) {
       this.#fail(error);
       return;

@@ -9,4 +9,4 @@ export { Admission, healthProbe, SHED_RETRY_AFTER_S, type AdmissionOptions } fro
 export { readBody, requestHasBody } from './body.js';
 export { ServerLifecycle, type CloseSteps } from './lifecycle.js';
 export { Deadlines } from './deadlines.js';
-export { catchUnhandled, catchingUnhandled, runAsRequest, type RequestLabel } from './unhandled.js';
+export { catchUnhandled, runAsRequest, tracingRequests, type RequestLabel } from './unhandled.js';

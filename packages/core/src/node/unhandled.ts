@@ -41,9 +41,9 @@ const onException = (error: unknown) => {
   loggers[0]?.error(`[switchyard] ${where()}an uncaught exception, thrown outside the handler's own call (the server goes on${untraced()})`, error);
 };
 
-/** True while some server in this process logs stray errors instead of crashing. */
-export function catchingUnhandled(): boolean {
-  return installs > 0;
+/** True while stray errors are caught and traced to their request: only then does a request run inside `runAsRequest`. */
+export function tracingRequests(): boolean {
+  return installs > 0 && tracing;
 }
 
 /**
@@ -70,7 +70,7 @@ export function catchUnhandled(logger: Logger): () => void {
   };
 }
 
-/** Runs `fn(...args)` as `request`'s code when stray errors are being caught and traced; otherwise just calls it. */
-export function runAsRequest<A extends unknown[], R>(request: RequestLabel, fn: (...args: A) => R, ...args: A): R {
-  return installs > 0 && tracing ? origin.run(request, fn, ...args) : fn(...args);
+/** Runs `fn` as `request`'s code (see `tracingRequests`). */
+export function runAsRequest<R>(request: RequestLabel, fn: () => R): R {
+  return origin.run(request, fn);
 }
