@@ -28,3 +28,4 @@ export { delegateToNativeRequest, collectBytes, bytesToArrayBuffer, bytesToText,
 export { NativeRequest, NativeResponse } from './natives.js';
 export { useFastGlobals, fastGlobalsOn } from './globals.js';
 export { RestartPolicy, type BackoffOptions, type RestartDecision } from './restart-policy.js';
+export { metricsRegistry } from './ops/app-metrics.js';

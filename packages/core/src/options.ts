@@ -1,5 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { invalidOption } from './errors.js';
+import type { Logger as Pino } from 'pino';
+import { resolveHealth, resolveLog, resolveMetrics, type HealthPaths, type MetricsTarget } from './ops/options.js';
+import { createPino, isPino, pinoLogger, type LogLevel } from './ops/pino-logger.js';
 import type { BackendName, Limits, Logger, ServeByNameOptions, ServeOptions, UnhandledErrors } from './types.js';
 
 export const BACKENDS: readonly BackendName[] = ['reactor', 'pool', 'cluster'];
@@ -20,6 +23,14 @@ export interface ResolvedOptions {
   unhandledErrors: UnhandledErrors;
   healthPaths: string[];
   logger: Logger;
+  /** Where `/metrics` is served, or undefined when metrics are off. */
+  metrics: MetricsTarget | undefined;
+  /** The access-log level, or undefined when access logs are off. */
+  log: LogLevel | undefined;
+  /** The pino logger access lines go to (the one given as `logger`, else a new one on stdout); set when `log` is. */
+  pino: Pino | undefined;
+  /** The runner's liveness and readiness paths, or undefined when off. */
+  health: HealthPaths | undefined;
   pool: Record<string, unknown>;
   cluster: Record<string, unknown>;
 }
@@ -106,6 +117,7 @@ function resolveHealthPaths(value: unknown): string[] {
 
 function resolveLogger(logger: unknown): Logger {
   if (logger === undefined) return console;
+  if (isPino(logger)) return pinoLogger(logger);
   const ok = logger !== null && typeof logger === 'object' &&
     ['error', 'warn', 'info'].every((m) => typeof (logger as Record<string, unknown>)[m] === 'function');
   if (!ok) throw invalidOption('logger', 'an object with error, warn and info methods', logger);
@@ -160,6 +172,11 @@ export function resolveOptions(input: ServeOptions | ServeByNameOptions, env: En
   if (!UNHANDLED_ERRORS.includes(unhandledErrors as UnhandledErrors)) {
     throw invalidOption(`unhandledErrors${input.unhandledErrors === undefined ? ' (env SWITCHYARD_UNHANDLED_ERRORS)' : ''}`, "'log' or 'crash'", unhandledErrors);
   }
+  const log = resolveLog(input.log, env);
+  const logger = resolveLogger(input.logger);
+  const given = isPino(input.logger) ? input.logger : undefined;
+  // With access logs on and no logger given, lifecycle lines join them on the same pino stream.
+  const pino = log ? (given ?? createPino(log)) : given;
   return {
     app,
     port,
@@ -171,7 +188,11 @@ export function resolveOptions(input: ServeOptions | ServeByNameOptions, env: En
     fastGlobals,
     unhandledErrors: unhandledErrors as UnhandledErrors,
     healthPaths: resolveHealthPaths(input.healthPaths),
-    logger: resolveLogger(input.logger),
+    logger: input.logger === undefined && pino ? pinoLogger(pino) : logger,
+    metrics: resolveMetrics(input.metrics, env),
+    log,
+    pino: log ? pino : undefined,
+    health: resolveHealth(input.health, env),
     pool: resolveSection('pool', input.pool),
     cluster: resolveSection('cluster', input.cluster),
   };

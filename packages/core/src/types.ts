@@ -138,8 +138,30 @@ export interface ServeOptions {
    * `limits.maxQueue`. Default `['/health', '/healthz', '/readyz']`.
    */
   healthPaths?: string[];
-  /** Where the server reports handler failures. Default `console`. */
-  logger?: Logger;
+  /**
+   * Where the server reports handler failures and lifecycle events: an
+   * object with `error`, `warn` and `info`, or a pino logger (its lines
+   * then carry errors as `err`, and access logs go to it too). Default
+   * `console`, or a pino logger on stdout when `log` is on.
+   */
+  logger?: Logger | import('pino').Logger;
+  /**
+   * Serve Prometheus metrics from the runner, never the app: a port number
+   * (a listener of its own, path `/metrics`) or a path on the server's port.
+   * `true` means the path `/metrics`. Default: env `SWITCHYARD_METRICS`, else off.
+   */
+  metrics?: number | string | boolean;
+  /**
+   * Access logs: one JSON line per request through pino, at `'info'` or
+   * `'debug'`. Default: env `SWITCHYARD_LOG`, else off.
+   */
+  log?: 'info' | 'debug' | boolean;
+  /**
+   * Liveness and readiness probes answered by the runner without reaching
+   * the app: `true` for `/livez` and `/readyz`, or `{ live, ready }` paths.
+   * Default: env `SWITCHYARD_HEALTH` (`1`, or `live,ready` paths), else off.
+   */
+  health?: boolean | { live?: string; ready?: string };
   /** Options for `@switchyard/pool`. */
   pool?: Record<string, unknown>;
   /** Options for `@switchyard/cluster`. */

@@ -14,7 +14,7 @@ import {
   type ServerStats,
   useFastGlobals,
 } from '@switchyard/core';
-import { catchUnhandled, createHttpServer, createNodeHandler, listen, ServerLifecycle } from '@switchyard/core/node';
+import { catchUnhandled, createHttpServer, createNodeHandler, gauge, listen, RunnerOps, ServerLifecycle, type Scrape } from '@switchyard/core/node';
 
 /** What a process running one reactor needs besides the options; the cluster backend sets these. */
 export interface ReactorContext {
@@ -33,6 +33,14 @@ export interface ReactorContext {
    * aborts with it.
    */
   shutdown?: AbortSignal;
+  /** Why the whole server is not ready though this process is (the cluster primary's view). */
+  notReady?: () => string | undefined;
+  /** Replaces the local `/metrics` scrape (a cluster process asks its primary). */
+  scrape?: (openMetrics: boolean) => Promise<Scrape>;
+  /** Set where another process serves the metrics port. */
+  metricsPortElsewhere?: boolean;
+  /** Receives this process's metrics, for a primary to merge. */
+  onOps?: (ops: RunnerOps) => void;
 }
 
 /**
@@ -66,6 +74,17 @@ async function start(options: ResolvedOptions, context: ReactorContext, release:
 
   const lifecycle = new ServerLifecycle();
   const { counters } = lifecycle;
+  let listening = false;
+  const labels = { backend: base.backend, worker: String(base.workerId) };
+  const ops = new RunnerOps(options, {
+    backend: base.backend,
+    worker: base.workerId,
+    notReady: () => (!listening ? 'starting' : lifecycle.closing ? 'draining' : context.notReady?.()),
+    gauges: () => [gauge('switchyard_requests_in_flight', 'Requests being handled now.', [{ value: counters.inFlight, labels }])],
+    ...(context.scrape ? { scrape: context.scrape } : {}),
+    servePort: !context.metricsPortElsewhere,
+  });
+  context.onOps?.(ops);
   const handler = createNodeHandler({
     app,
     base,
@@ -74,15 +93,26 @@ async function start(options: ResolvedOptions, context: ReactorContext, release:
     counters,
     closing: () => lifecycle.closing,
     onDone: lifecycle.requestDone,
+    observer: ops.observer,
   });
-  const server = createHttpServer(options.limits, handler, { counters, healthPaths: options.healthPaths });
+  const server = createHttpServer(options.limits, handler, {
+    counters,
+    healthPaths: options.healthPaths,
+    observer: ops.observer,
+    worker: base.workerId,
+    endpoints: ops.endpoints,
+  });
   let address: { port: number; url: string };
   try {
     address = await (context.listen ? context.listen(server) : listen(server, options.port, options.host));
+    await ops.listen();
   } catch (error) {
+    server.close();
+    await ops.close();
     await app.teardown?.();
     throw error;
   }
+  listening = true;
   const monitor = new LoopMonitor();
 
   const close = lifecycle.closer(
@@ -92,6 +122,7 @@ async function start(options: ResolvedOptions, context: ReactorContext, release:
       announce: () => setupContext.abort(serverShuttingDown()),
       finish: async () => {
         monitor.stop();
+        await ops.close();
         try {
           await app.teardown?.();
         } finally {

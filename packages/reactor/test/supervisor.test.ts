@@ -24,7 +24,7 @@ class Cli {
 
   constructor(readonly port: number, flags: string[]) {
     // Stray errors are named with their request on every Node version.
-    const env = { ...process.env, SWITCHYARD_TRACE_REQUESTS: '1' };
+    const env: NodeJS.ProcessEnv = { ...process.env, SWITCHYARD_TRACE_REQUESTS: '1' };
     for (const key of ['SWITCHYARD_BACKEND', 'PORT', 'HOST', 'SWITCHYARD_UNHANDLED_ERRORS']) delete env[key];
     this.process = spawn(process.execPath, [cli, 'serve', app, '--backend', 'reactor', '--port', String(port), ...flags], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.process.stdout!.on('data', (chunk: Buffer) => (this.output += chunk));

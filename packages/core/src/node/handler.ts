@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientGone, RequestContext, requestTimedOut, type ClientWatcher, type ContextBase } from '../context.js';
 import { SwitchyardError } from '../errors.js';
+import type { RequestObserver } from '../ops/observer.js';
 import type { ResolvedLimits } from '../options.js';
 import type { RequestCounters } from '../stats.js';
 import type { App, Logger } from '../types.js';
@@ -21,6 +22,8 @@ export interface NodeHandlerOptions {
   closing: () => boolean;
   /** Called whenever a response ends. */
   onDone?: () => void;
+  /** Metrics and access logs; undefined when both are off. */
+  observer?: RequestObserver | undefined;
 }
 
 /** What every request of one handler shares. */
@@ -49,6 +52,7 @@ class Exchange implements NodeRequestOptions, ClientWatcher, RequestLabel {
   #finished = false;
   #tooLarge = false;
   #timed = false;
+  #startedAt = 0;
 
   constructor(req: IncomingMessage, res: ServerResponse, shared: Shared) {
     this.#req = req;
@@ -87,6 +91,7 @@ class Exchange implements NodeRequestOptions, ClientWatcher, RequestLabel {
     const res = this.#res;
     counters.requests++;
     counters.inFlight++;
+    if (this.#shared.observer) this.#startedAt = performance.now();
     if (closing()) res.shouldKeepAlive = false;
 
     // Refuse a declared oversized body before the handler runs (RFC 9110, 15.5.14).
@@ -142,8 +147,10 @@ class Exchange implements NodeRequestOptions, ClientWatcher, RequestLabel {
     if (this.#finished) return;
     this.#finished = true;
     this.#untime();
-    this.#shared.counters.inFlight--;
-    this.#shared.onDone?.();
+    const shared = this.#shared;
+    shared.counters.inFlight--;
+    shared.observer?.end(this.#req, this.#res, this.#startedAt, shared.base.workerId);
+    shared.onDone?.();
   }
 
   #fail(error: unknown): void {

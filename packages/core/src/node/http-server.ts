@@ -2,6 +2,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { listenFailed, portInUse } from '../errors.js';
 import type { ResolvedLimits } from '../options.js';
+import type { RunnerEndpoints } from '../ops/endpoints.js';
+import type { RequestObserver } from '../ops/observer.js';
 import type { RequestCounters } from '../stats.js';
 import { Admission } from './admission.js';
 import { sendError } from './errors.js';
@@ -12,6 +14,12 @@ export interface ServerGuards {
   counters: RequestCounters;
   /** Never shed (admission.ts). */
   healthPaths: readonly string[];
+  /** Metrics and access logs; undefined when both are off. */
+  observer?: RequestObserver | undefined;
+  /** The worker label of requests refused here. Default 0. */
+  worker?: number;
+  /** Paths the runner answers itself (health, readiness, `/metrics`), before admission and the app. */
+  endpoints?: RunnerEndpoints | undefined;
 }
 
 /**
@@ -27,6 +35,8 @@ export function createHttpServer(
   guards: ServerGuards,
 ): Server {
   const admission = new Admission({ limits, counters: guards.counters, healthPaths: guards.healthPaths });
+  const { observer, worker = 0 } = guards;
+  const endpoints = guards.endpoints?.empty ? undefined : guards.endpoints;
   const server = createServer(
     {
       maxHeaderSize: limits.maxHeaderSize,
@@ -38,8 +48,23 @@ export function createHttpServer(
       connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(Math.min(limits.requestTimeout, limits.headersTimeout) / 4))),
     },
     (req, res) => {
-      if (!hasValidTarget(req)) sendError(res, 400, { close: true });
-      else if (admission.admit(req, res)) handler(req, res);
+      if (endpoints !== undefined && endpoints.answer(req, res)) return;
+      if (observer === undefined) {
+        if (!hasValidTarget(req)) sendError(res, 400, { close: true });
+        else if (admission.admit(req, res)) handler(req, res);
+        return;
+      }
+      const startedAt = performance.now();
+      observer.begin(req, res);
+      if (!hasValidTarget(req)) {
+        sendError(res, 400, { close: true });
+        observer.end(req, res, startedAt, worker);
+      } else if (admission.admit(req, res)) handler(req, res);
+      else if (res.headersSent) {
+        // Shed (503); a request whose client had gone was dropped unanswered and is not counted.
+        observer.rejected(worker);
+        observer.end(req, res, startedAt, worker);
+      }
     },
   );
   server.once('close', () => admission.stop());

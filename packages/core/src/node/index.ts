@@ -10,3 +10,4 @@ export { readBody, requestHasBody } from './body.js';
 export { ServerLifecycle, type CloseSteps } from './lifecycle.js';
 export { Deadlines } from './deadlines.js';
 export { catchUnhandled, runAsRequest, tracingRequests, type RequestLabel } from './unhandled.js';
+export * from '../ops/index.js';

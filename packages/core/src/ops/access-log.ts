@@ -1,0 +1,56 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Logger as Pino } from 'pino';
+
+const REQUEST_ID = 'x-request-id';
+/** A request id taken from the client: visible ASCII, bounded, so it is safe to echo and log. */
+const ACCEPTABLE_ID = /^[\x21-\x7e]{1,200}$/;
+
+/** The client's `X-Request-Id` when usable, read from the raw headers (building `req.headers` costs more). */
+function clientRequestId(req: IncomingMessage): string | undefined {
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === REQUEST_ID.length && name.toLowerCase() === REQUEST_ID) {
+      const value = raw[i + 1]!;
+      return ACCEPTABLE_ID.test(value) ? value : undefined;
+    }
+  }
+  return undefined;
+}
+
+/**
+ * One JSON line per request through pino: method, path, status, bytes (the
+ * response's Content-Length; null for a streamed body), duration, worker
+ * and request id. The id is the client's `X-Request-Id` or a new UUID, and
+ * the response carries it back.
+ */
+export class AccessLog {
+  readonly #pino: Pino;
+
+  constructor(pino: Pino) {
+    this.#pino = pino;
+  }
+
+  /** As the request arrives: give it its id, echoed on the response. */
+  begin(req: IncomingMessage, res: ServerResponse): void {
+    res.setHeader(REQUEST_ID, clientRequestId(req) ?? randomUUID());
+  }
+
+  /** As it ends: `status` 0 when the client left before an answer. */
+  end(req: IncomingMessage, res: ServerResponse, status: number, ms: number, worker: number): void {
+    const length = res.getHeader('content-length');
+    this.#pino.info(
+      {
+        method: req.method,
+        path: req.url,
+        status,
+        bytes: length === undefined ? null : Number(length),
+        durationMs: Math.round(ms * 1000) / 1000,
+        worker,
+        requestId: res.getHeader(REQUEST_ID),
+      },
+      'request',
+    );
+  }
+}
