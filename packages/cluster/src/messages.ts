@@ -5,6 +5,7 @@
  * without decoding. `type` tells the kinds apart.
  */
 import type { LoopStats, ResolvedLimits, UnhandledErrors } from '@switchyard/core';
+import type { HealthPaths, LogLevel, MetricJson, MetricsTarget } from '@switchyard/core/node';
 import type { ErrorData, WireValue } from './wire.js';
 
 /** What a process needs to start, passed in its environment as JSON. */
@@ -25,6 +26,11 @@ export interface WorkerInit {
   heartbeatIntervalMs: number;
   /** Requests after which the process asks to be recycled; 0 for never. */
   maxRequests: number;
+  /** Where `/metrics` is served (a port: by the primary); undefined when off. */
+  metrics: MetricsTarget | undefined;
+  /** Access logs: each process writes its own lines to the shared stdout. */
+  log: LogLevel | undefined;
+  health: HealthPaths | undefined;
 }
 
 export const INIT_ENV = 'SWITCHYARD_CLUSTER_WORKER';
@@ -56,7 +62,21 @@ export interface DrainMessage {
   graceMs: number;
 }
 
-export type ToWorker = ConnMessage | DeliverMessage | StatsRequest | DrainMessage;
+/** Why the server is not ready (null when it is), as the primary sees it; sent whenever it changes. */
+export interface ReadinessMessage {
+  type: 'readiness';
+  notReady: string | null;
+}
+
+/** The merged `/metrics` a process asked for. */
+export interface ScrapeReply {
+  type: 'scrape';
+  id: number;
+  body: string;
+  contentType: string;
+}
+
+export type ToWorker = ConnMessage | DeliverMessage | StatsRequest | DrainMessage | ReadinessMessage | ScrapeReply;
 
 // Process -> primary.
 
@@ -117,6 +137,19 @@ export interface StatsReply {
   figures: ProcessFigures;
 }
 
+/** This process's figures for `/metrics`, sent every METRICS_INTERVAL_MS and once more before it exits. */
+export interface MetricsReport {
+  type: 'metrics';
+  metrics: MetricJson[];
+}
+
+/** A client asked this process for `/metrics` (the path on the server's port): the primary merges every process. */
+export interface ScrapeRequest {
+  type: 'scrape';
+  id: number;
+  openMetrics: boolean;
+}
+
 /** Drained and torn down; the process exits next. */
 export interface ClosedMessage {
   type: 'closed';
@@ -132,4 +165,6 @@ export type ToPrimary =
   | PublishMessage
   | LogMessage
   | StatsReply
+  | MetricsReport
+  | ScrapeRequest
   | ClosedMessage;

@@ -16,6 +16,7 @@ import {
   type SwitchyardError,
 } from '@switchyard/core';
 import { Balancer } from './balancer.js';
+import { ClusterOps } from './ops.js';
 import type { ToPrimary } from './messages.js';
 import { resolveClusterOptions } from './options.js';
 import type { ProcessHandle } from './process-handle.js';
@@ -50,7 +51,10 @@ export async function serve(input: ServeOptions): Promise<ClusterServer> {
   });
   const address = await balancer.listen(options.port, options.host);
 
+  // Readiness and `/metrics` as the primary sees them: every process, merged here.
+  const clusterOps = new ClusterOps(options, () => supervisor);
   const relay = (from: ProcessHandle, message: ToPrimary) => {
+    if (clusterOps.handle(from, message)) return;
     if (message.type === 'publish') {
       for (const to of supervisor.processes()) {
         if (to !== from) to.send({ type: 'deliver', channel: message.channel, data: message.data });
@@ -70,6 +74,7 @@ export async function serve(input: ServeOptions): Promise<ClusterServer> {
       await supervisor.stop(graceMs);
       balancer.rejectWaiting();
       monitor.stop();
+      await clusterOps.close();
     })();
     return closed;
   };
@@ -89,11 +94,17 @@ export async function serve(input: ServeOptions): Promise<ClusterServer> {
       unhandledErrors: options.unhandledErrors,
       healthPaths: options.healthPaths,
       heartbeatIntervalMs: clusterOptions.heartbeatIntervalMs,
+      metrics: options.metrics,
+      log: options.log,
+      health: options.health,
     },
     exec: WORKER_ENTRY,
     balancer,
     logger,
     onMessage: relay,
+    onStateChange: () => clusterOps.publishReadiness(),
+    onProcessReady: (handle) => clusterOps.tellReadiness(handle),
+    onProcessExit: (handle) => clusterOps.exited(handle),
     onFatal: (error: SwitchyardError) => {
       logger.error(`[switchyard] ${error.message}`);
       void close().finally(() => {
@@ -104,6 +115,7 @@ export async function serve(input: ServeOptions): Promise<ClusterServer> {
   });
 
   try {
+    await clusterOps.listen();
     await supervisor.start();
   } catch (error) {
     await close(0);

@@ -6,6 +6,7 @@
  */
 import cluster from 'node:cluster';
 import { RestartPolicy, SwitchyardError, type Logger } from '@switchyard/core';
+import { RestartCounts, type RestartCause } from '@switchyard/core/node';
 import type { Balancer } from './balancer.js';
 import { INIT_ENV, type ToPrimary, type WorkerInit } from './messages.js';
 import { requestLimit, type ResolvedClusterOptions } from './options.js';
@@ -31,6 +32,12 @@ export interface SupervisorOptions {
   onMessage: MessageSink;
   /** A crash loop after `start()` resolved: the server must stop. */
   onFatal: (error: SwitchyardError) => void;
+  /** Something readiness depends on changed (see `notReady`). */
+  onStateChange?: () => void;
+  /** A process became ready (it is told the server's readiness then). */
+  onProcessReady?: (handle: ProcessHandle) => void;
+  /** A process exited (its last metrics report is final). */
+  onProcessExit?: (handle: ProcessHandle) => void;
 }
 
 interface Slot {
@@ -52,6 +59,11 @@ export class Supervisor {
   // Replacements (reloads, recycling) run one at a time, so capacity never drops by more than one process.
   #lane: Promise<void> = Promise.resolve();
   #startup: { resolve: () => void; reject: (error: Error) => void } | undefined;
+  #reloading = false;
+  /** Killed by the watchdog, so their exit counts as a watchdog restart. */
+  readonly #hung = new WeakSet<ProcessHandle>();
+  /** Replacements by slot and cause, for `/metrics`. */
+  readonly restartCounts = new RestartCounts();
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -100,17 +112,45 @@ export class Supervisor {
    */
   reload(): Promise<void> {
     return this.#enqueue(async () => {
-      for (const slot of this.#slots) {
-        if (this.#stopping) return;
-        const old = slot.current;
-        if (old?.state === 'ready') await this.#replace(slot, old);
+      this.#reloading = true;
+      this.#options.onStateChange?.();
+      try {
+        for (const slot of this.#slots) {
+          if (this.#stopping) return;
+          const old = slot.current;
+          if (old?.state === 'ready') await this.#replace(slot, old, 'reload');
+        }
+      } finally {
+        this.#reloading = false;
+        this.#options.onStateChange?.();
       }
     });
+  }
+
+  /**
+   * Why the server is not ready, or undefined when it is: it is ready once
+   * every slot's process is, and not while it stops, rolls a restart, waits
+   * to respawn a process, or runs a process that replaced one that failed
+   * quickly, until that one has lived `cluster.minUptimeMs` (a crash loop
+   * is suspected until then).
+   */
+  notReady(): string | undefined {
+    if (this.#stopping) return 'draining';
+    if (this.#startup) return 'starting';
+    if (this.#reloading) return 'rolling restart';
+    const { minUptimeMs } = this.#options.cluster;
+    for (const slot of this.#slots) {
+      const current = slot.current;
+      if (current?.state !== 'ready') return `process ${slot.id} is not ready`;
+      if (slot.policy.failures > 0 && current.uptimeMs < minUptimeMs) return `process ${slot.id} failed quickly before: a crash loop is suspected`;
+    }
+    return undefined;
   }
 
   /** Drains every process within `graceMs`; resolves when all have exited. */
   async stop(graceMs: number): Promise<void> {
     this.#stopping = true;
+    this.#options.onStateChange?.();
     for (const slot of this.#slots) clearTimeout(slot.respawn);
     const exits = [...this.#live].map((handle) => {
       this.#options.balancer.remove(handle);
@@ -141,8 +181,15 @@ export class Supervisor {
       handle.kill();
     }, clusterOptions.readyTimeoutMs);
     const clear = () => clearTimeout(readyTimer);
-    handle.ready.then(clear, clear);
-    void handle.exited.then((info) => this.#exited(slot, handle, info));
+    handle.ready.then(() => {
+      clear();
+      this.#options.onProcessReady?.(handle);
+    }, clear);
+    void handle.exited.then((info) => {
+      this.#exited(slot, handle, info);
+      this.#options.onProcessExit?.(handle);
+      this.#options.onStateChange?.();
+    });
     return handle;
   }
 
@@ -160,12 +207,13 @@ export class Supervisor {
           this.#startup.resolve();
           this.#startup = undefined;
         }
+        this.#options.onStateChange?.();
       },
       () => {},
     );
   }
 
-  async #replace(slot: Slot, old: ProcessHandle): Promise<void> {
+  async #replace(slot: Slot, old: ProcessHandle, cause: RestartCause): Promise<void> {
     const fresh = this.#fork(slot);
     try {
       await fresh.ready;
@@ -185,6 +233,7 @@ export class Supervisor {
     }
     slot.current = fresh;
     slot.restarts++;
+    this.restartCounts.add(slot.id, cause);
     slot.policy.reset();
     const { balancer } = this.#options;
     balancer.add(fresh);
@@ -198,7 +247,7 @@ export class Supervisor {
     this.#recycling.add(handle);
     this.#options.logger.info(`[switchyard] cluster: recycling process ${slot.id} (pid ${handle.pid}): ${why}`);
     this.#enqueue(async () => {
-      if (slot.current === handle && handle.state === 'ready') await this.#replace(slot, handle);
+      if (slot.current === handle && handle.state === 'ready') await this.#replace(slot, handle, 'recycle');
     }).catch((error: Error) => {
       this.#options.logger.error(`[switchyard] cluster: ${error.message}`);
       // Let the next heartbeat try again, after a pause.
@@ -250,6 +299,7 @@ export class Supervisor {
       return this.#fail(error);
     }
     slot.restarts++;
+    this.restartCounts.add(slot.id, this.#hung.has(handle) ? 'watchdog' : 'crash');
     logger.warn(`[switchyard] cluster: ${what}; starting a new one in ${decision.delayMs} ms`);
     slot.respawn = setTimeout(() => this.#spawn(slot), decision.delayMs);
   }
@@ -276,6 +326,7 @@ export class Supervisor {
         `[switchyard] cluster: process ${handle.slot} (pid ${handle.pid}) sent no heartbeat for ${silentMs} ms ` +
           `(cluster.heartbeatTimeoutMs is ${heartbeatTimeoutMs}): its event loop is stuck. Killing it; the clients it was serving lose their connections.`,
       );
+      this.#hung.add(handle);
       handle.kill('SIGKILL');
     }
   }

@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import type { Socket } from 'node:net';
 import { deserialize, serialize } from 'node:v8';
 import { ChannelHub, type Logger, type RunningServer } from '@switchyard/core';
+import { METRICS_INTERVAL_MS, type RunnerOps, type Scrape } from '@switchyard/core/node';
 import { serve } from '@switchyard/reactor';
 import { INIT_ENV, type ToPrimary, type ToWorker, type WorkerInit } from './messages.js';
 import { encodeArg, encodeError } from './wire.js';
@@ -27,6 +28,11 @@ let server: Server | undefined;
 let running: RunningServer | undefined;
 let requests = 0;
 let draining: Promise<void> | undefined;
+/** Why the server is not ready, as the primary last said; null when it is. */
+let serverNotReady: string | null = 'starting';
+let ops: RunnerOps | undefined;
+const scrapes = new Map<number, (scrape: Scrape) => void>();
+let nextScrape = 1;
 /** Aborted as a drain begins, so the app's `setup` signal tells it to end its event streams. */
 const shutdown = new AbortController();
 let drainedSockets: (() => void) | undefined;
@@ -103,14 +109,32 @@ function drain(graceMs: number): Promise<void> {
   return draining;
 }
 
+/** This process's figures, for the primary to merge into `/metrics`. */
+async function reportMetrics(): Promise<void> {
+  if (ops?.board) send({ type: 'metrics', metrics: await ops.local() });
+}
+
+/** `/metrics` asked of this process: the primary holds every process's figures (this one's sent first, so they are current). */
+async function scrapeAtPrimary(openMetrics: boolean): Promise<Scrape> {
+  await reportMetrics();
+  const id = nextScrape++;
+  return new Promise<Scrape>((resolve) => {
+    scrapes.set(id, resolve);
+    send({ type: 'scrape', id, openMetrics });
+  });
+}
+
 let exiting = false;
 function drainAndExit(graceMs: number): void {
   if (exiting) return;
   exiting = true;
-  void drain(graceMs).then(() => {
-    clearInterval(beat);
-    send({ type: 'closed', requests }, () => process.exit(0));
-  });
+  void drain(graceMs)
+    .then(() => reportMetrics())
+    .catch(() => {})
+    .then(() => {
+      clearInterval(beat);
+      send({ type: 'closed', requests }, () => process.exit(0));
+    });
 }
 
 process.on('message', (message: ToWorker, handle?: Socket) => {
@@ -142,6 +166,13 @@ process.on('message', (message: ToWorker, handle?: Socket) => {
       if (running) drainAndExit(message.graceMs);
       else pendingDrain = message.graceMs;
       break;
+    case 'readiness':
+      serverNotReady = message.notReady;
+      break;
+    case 'scrape':
+      scrapes.get(message.id)?.({ body: message.body, contentType: message.contentType });
+      scrapes.delete(message.id);
+      break;
   }
 });
 
@@ -168,13 +199,28 @@ try {
       healthPaths: init.healthPaths,
       signals: false,
       logger,
+      // The port, if any, is the primary's; the path is answered here with the primary's merge.
+      metrics: init.metrics ? ('port' in init.metrics ? init.metrics.port : init.metrics.path) : false,
+      log: init.log ?? false,
+      health: init.health ?? false,
     },
-    { workerId: init.workerId, hub, backend: 'cluster', listen: attach, shutdown: shutdown.signal },
+    {
+      workerId: init.workerId,
+      hub,
+      backend: 'cluster',
+      listen: attach,
+      shutdown: shutdown.signal,
+      notReady: () => (draining ? 'draining' : (serverNotReady ?? undefined)),
+      scrape: scrapeAtPrimary,
+      metricsPortElsewhere: true,
+      onOps: (created) => (ops = created),
+    },
   );
 } catch (error) {
   send({ type: 'failed', error: encodeError(error) }, () => process.exit(1));
 }
 if (running) {
   send({ type: 'ready' });
+  if (ops?.board) setInterval(() => void reportMetrics(), METRICS_INTERVAL_MS).unref();
   if (pendingDrain !== undefined) drainAndExit(pendingDrain);
 }

@@ -38,6 +38,11 @@ export class RestartPolicy {
     return { delayMs, failures: this.#failures, crashLoop: this.#failures >= crashLoopLimit };
   }
 
+  /** Quick failures in a row so far. */
+  get failures(): number {
+    return this.#failures;
+  }
+
   /** Forgets earlier failures, once a process has proved it can start. */
   reset(): void {
     this.#failures = 0;

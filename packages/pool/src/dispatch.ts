@@ -12,7 +12,18 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Piscina } from 'piscina';
-import { Deadlines, healthProbe, NodeRequest, sendError, type NodeRequestOptions } from '@switchyard/core/node';
+import {
+  Deadlines,
+  healthProbe,
+  METRICS_INTERVAL_MS,
+  NodeRequest,
+  RestartCounts,
+  sendError,
+  withLabels,
+  type MetricsBoard,
+  type NodeRequestOptions,
+  type RequestObserver,
+} from '@switchyard/core/node';
 import type { Logger, RequestCounters, ResolvedLimits } from '@switchyard/core';
 import { RouteCosts, routeKey } from './costs.js';
 import { observeBusy } from './observe.js';
@@ -29,6 +40,7 @@ import {
   END,
   FAILED,
   HEAD,
+  METRICS,
   PUBLISH,
   REQUEST,
   RESPONSE,
@@ -62,6 +74,11 @@ const NO_BODY_OPTIONS: NodeRequestOptions = {
   onTooLarge() {},
 };
 
+/** The key a thread slot's own metrics are reported under; a replacement reports under its predecessor's. */
+function metricsSource(thread: ThreadHandle): string {
+  return `thread-${thread.id}`;
+}
+
 export interface DispatcherConfig {
   pool: Piscina;
   workers: number;
@@ -75,10 +92,18 @@ export interface DispatcherConfig {
   healthPaths: readonly string[];
   /** Called whenever a request is done as far as its client is concerned. */
   onFinish: () => void;
+  /** Metrics and access logs; undefined when both are off. */
+  observer?: RequestObserver | undefined;
+  /** Where threads' own metrics go; undefined when metrics are off. */
+  board?: MetricsBoard | undefined;
 }
 
 export class Dispatcher implements ThreadEvents {
   readonly queue = new RequestQueue<Job>();
+  /** Threads replaced, by slot and cause, for `/metrics`. */
+  readonly restarts = new RestartCounts();
+  /** Requests the express lane took. */
+  expressRequests = 0;
   readonly #config: DispatcherConfig;
   readonly #threads: Threads;
   readonly #costs = new RouteCosts();
@@ -105,6 +130,7 @@ export class Dispatcher implements ThreadEvents {
         pool: config.pool,
         app: config.app,
         fastGlobals: config.fastGlobals,
+        metricsIntervalMs: config.board ? METRICS_INTERVAL_MS : 0,
         streamWindow: config.poolOptions.streamWindow,
         niceIncrement: config.poolOptions.niceIncrement,
         expressLane: config.poolOptions.expressLane,
@@ -183,6 +209,7 @@ export class Dispatcher implements ThreadEvents {
     job.finished = true;
     this.#deadlines.delete(job);
     this.#config.counters.inFlight--;
+    this.#config.observer?.end(job.req, job.res, job.arrivedAt, job.thread?.id ?? 0);
     this.#config.onFinish();
   }
 
@@ -239,6 +266,7 @@ export class Dispatcher implements ThreadEvents {
 
   #run(thread: ThreadHandle, job: Job): void {
     job.state = RUNNING;
+    if (thread.express) this.expressRequests++;
     job.thread = thread;
     thread.sent(job, performance.now());
     const message = job.message!;
@@ -277,6 +305,7 @@ export class Dispatcher implements ThreadEvents {
   #refuse(job: Job): void {
     job.state = CLOSED;
     this.#config.counters.rejected++;
+    this.#config.observer?.rejected(0);
     // Closing, for the reason admission gives (core's admission.ts): refused keep-alive clients ask again at once.
     sendError(job.res, 503, { retryAfter: RETRY_AFTER_S, close: true });
     this.finish(job);
@@ -292,6 +321,9 @@ export class Dispatcher implements ThreadEvents {
 
   message(thread: ThreadHandle, message: FromThread): void {
     switch (message.t) {
+      case METRICS:
+        this.#config.board?.report(metricsSource(thread), withLabels(message.metrics, { backend: 'pool', worker: String(thread.id) }));
+        return;
       case RESPONSE: {
         const job = thread.running.get(message.id);
         if (!job) return;
@@ -414,6 +446,8 @@ export class Dispatcher implements ThreadEvents {
       this.finish(job);
     }
     thread.clear();
+    this.restarts.add(thread.id, stuck ? 'watchdog' : 'crash');
+    void this.#config.board?.retire(metricsSource(thread));
     thread.stats.restarts++;
     thread.stats.replaced();
     for (const job of retry) {

@@ -19,6 +19,8 @@ export interface LinkConfig {
   requestTimeout: number;
   niceIncrement: number;
   fastGlobals: boolean;
+  /** See `SessionTask.metricsIntervalMs`. */
+  metricsIntervalMs: number;
 }
 
 /** How a session ended: `error` is undefined when it ended because it was asked to. */
@@ -77,6 +79,7 @@ export class SessionLink {
       fastGlobals: config.fastGlobals,
       progress: this.progress.buffer,
       clockOrigin: performance.timeOrigin,
+      metricsIntervalMs: config.metricsIntervalMs,
     };
     this.ended = config.pool.run(task, { transferList: [port2], signal: this.#controller.signal }).then(
       () => ({ error: undefined }),

@@ -7,6 +7,7 @@
  * flight on it at once; `t` tells the kinds apart.
  */
 import type { MessagePort } from 'node:worker_threads';
+import type { MetricJson } from '@switchyard/core/node';
 
 // Main thread -> pool thread.
 export const REQUEST = 1;
@@ -29,6 +30,7 @@ export const FAILED = 17;
 export const PUBLISH = 18;
 export const STANDBY = 19;
 export const DROPPED = 20;
+export const METRICS = 21;
 
 /** A request, fully received by the main thread. */
 export interface RequestMessage {
@@ -204,7 +206,14 @@ export type FromThread =
   | StreamErrorMessage
   | FailedMessage
   | DroppedMessage
-  | PublishMessage;
+  | PublishMessage
+  | MetricsMessage;
+
+/** The app's own metrics in the thread (prom-client's JSON), sent every `metricsIntervalMs`. */
+export interface MetricsMessage {
+  t: typeof METRICS;
+  metrics: MetricJson[];
+}
 
 /**
  * What actually crosses a port: the messages of one event-loop turn, in
@@ -231,4 +240,6 @@ export interface SessionTask {
   progress: SharedArrayBuffer;
   /** The main thread's `performance.timeOrigin`, so the thread writes its beat on the main thread's clock. */
   clockOrigin: number;
+  /** How often the thread sends the app's own metrics to the main thread, in ms; 0 when metrics are off. */
+  metricsIntervalMs: number;
 }

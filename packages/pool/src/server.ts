@@ -9,8 +9,9 @@ import {
   type ServeOptions,
   type ServerStats,
 } from '@switchyard/core';
-import { createHttpServer, listen, readBody, requestHasBody, ServerLifecycle } from '@switchyard/core/node';
+import { createHttpServer, listen, readBody, requestHasBody, RunnerOps, ServerLifecycle, type MetricJson } from '@switchyard/core/node';
 import { Dispatcher } from './dispatch.js';
+import { poolGauges } from './ops.js';
 import { resolvePoolOptions } from './options.js';
 import type { PoolWorkerStats } from './stats.js';
 
@@ -68,7 +69,14 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
 
   const lifecycle = new ServerLifecycle();
   const { counters } = lifecycle;
-  const dispatcher = new Dispatcher({
+  let listening = false;
+  const ops: RunnerOps = new RunnerOps(options, {
+    backend: 'pool',
+    worker: 0,
+    notReady: () => (!listening ? 'starting' : lifecycle.closing ? 'draining' : undefined),
+    gauges: (): MetricJson[] => poolGauges(dispatcher, () => counters.inFlight),
+  });
+  const dispatcher: Dispatcher = new Dispatcher({
     pool,
     workers: options.workers,
     app: appUrl(options.app).href,
@@ -79,6 +87,8 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
     counters,
     healthPaths: options.healthPaths,
     onFinish: lifecycle.requestDone,
+    observer: ops.observer,
+    board: ops.board,
   });
 
   try {
@@ -104,16 +114,20 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
     );
   };
 
-  const server = createHttpServer(limits, handle, { counters, healthPaths: options.healthPaths });
+  const server = createHttpServer(limits, handle, { counters, healthPaths: options.healthPaths, observer: ops.observer, endpoints: ops.endpoints });
   let address: { port: number; url: string };
   try {
     address = await listen(server, options.port, options.host);
+    await ops.listen();
   } catch (error) {
+    server.close();
+    await ops.close();
     await dispatcher.close(options.graceMs);
     await pool.destroy();
     throw error;
   }
   const monitor = new LoopMonitor();
+  listening = true;
 
   const close = lifecycle.closer(
     server,
@@ -124,6 +138,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
         await dispatcher.close(Math.max(graceMs, 1000));
         await pool.destroy();
         monitor.stop();
+        await ops.close();
       },
     },
     { graceMs: options.graceMs, signals: options.signals, logger },

@@ -37,6 +37,8 @@ export class ThreadStats {
   readonly #run = createHistogram();
   readonly #wait = createHistogram();
   #lastElu: EventLoopUtilization | undefined;
+  /** `/metrics` keeps its own reading, so a scrape and `stats()` do not reset each other. */
+  #scrapeElu: EventLoopUtilization | undefined;
 
   record(runMs: number, waitMs: number): void {
     this.tasks++;
@@ -49,6 +51,16 @@ export class ThreadStats {
   replaced(): void {
     this.tasks = 0;
     this.#lastElu = undefined;
+    this.#scrapeElu = undefined;
+  }
+
+  /** Share of time the thread's loop was busy since the previous scrape, 0..1. */
+  utilizationSinceScrape(worker: Worker | undefined): number {
+    if (!worker) return 0;
+    const elu = worker.performance.eventLoopUtilization();
+    const utilization = this.#scrapeElu ? worker.performance.eventLoopUtilization(elu, this.#scrapeElu).utilization : elu.utilization;
+    this.#scrapeElu = elu;
+    return Number.isFinite(utilization) ? utilization : 0;
   }
 
   read(worker: Worker | undefined): PoolThreadFigures {

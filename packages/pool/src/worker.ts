@@ -20,6 +20,7 @@ import {
   type App,
   type ContextBase,
 } from '@switchyard/core';
+import { appMetricsJson } from '@switchyard/core/node';
 import { toErrorData } from './errors.js';
 import {
   ABORT,
@@ -29,6 +30,7 @@ import {
   DELIVER,
   DROPPED,
   FAILED,
+  METRICS,
   PUBLISH,
   READY,
   REQUEST,
@@ -143,7 +145,18 @@ class Session {
       return new Promise<void>(() => {});
     }
     this.#port.postMessage({ t: READY, threadId });
+    this.#reportMetrics();
     return ended;
+  }
+
+  /** Sends the app's own metrics now and then; the main thread merges them into `/metrics`. */
+  #reportMetrics(): void {
+    const every = this.#task.metricsIntervalMs;
+    if (every <= 0) return;
+    const report = () =>
+      void appMetricsJson().then((metrics) => metrics.length > 0 && this.#port.postMessage({ t: METRICS, metrics }));
+    report();
+    setInterval(report, every).unref();
   }
 
   #onMessage(message: ToThread): void {

@@ -9,3 +9,4 @@ export { appMetricsJson } from './app-metrics.js';
 export { gauge, counter, withLabels, type MetricJson } from './metric-json.js';
 export { resolveMetrics, resolveLog, resolveHealth, kDefaultHealth, type MetricsTarget, type HealthPaths } from './options.js';
 export { RunnerOps, type RunnerOpsSetup } from './runner-ops.js';
+export { RestartCounts, METRICS_INTERVAL_MS, type RestartCause } from './restart-counts.js';
