@@ -46,6 +46,18 @@ Options of serve:
                     answer new requests 503 past this many in flight (per
                     process); 0 (default) is off. /health, /healthz and /readyz are
                     never refused
+  --metrics <port|path>
+                    serve Prometheus metrics of every thread or process:
+                    on their own port, or at a path of the server's port
+                                               env SWITCHYARD_METRICS, default off
+  --log [info|debug]
+                    access logs: one JSON line per request (pino, stdout);
+                    lifecycle events and errors join the same stream
+                                               env SWITCHYARD_LOG, default off
+  --health [live,ready]
+                    answer liveness and readiness probes in the runner, at
+                    /livez and /readyz or the two paths given
+                                               env SWITCHYARD_HEALTH, default off
   --watchdog-ms <n> reactor: restart the server when its event loop is stuck
                     this long, default 10000
   --no-supervisor   reactor: run the server in this process, with no
@@ -69,10 +81,29 @@ function version(): string {
   return (JSON.parse(readFileSync(pkg, 'utf8')) as { version: string }).version;
 }
 
+/** Flags whose value may be left out, and what they mean then. */
+const OPTIONAL_VALUES: Record<string, { bare: string; values: RegExp }> = {
+  '--log': { bare: 'info', values: /^(info|debug|off|false|0)$/i },
+  '--health': { bare: '1', values: /^(\/[^,]*,\/.*|1|true|0|false|on|off)$/i },
+};
+
+/** `--log` alone means `--log=info`, `--health` alone `--health=1`: parseArgs has no optional values. */
+function withOptionalValues(argv: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const optional = OPTIONAL_VALUES[arg];
+    if (!optional) out.push(arg);
+    else if (i + 1 < argv.length && optional.values.test(argv[i + 1]!)) out.push(`${arg}=${argv[++i]}`);
+    else out.push(`${arg}=${optional.bare}`);
+  }
+  return out;
+}
+
 function parse(argv: string[]) {
   try {
     return parseArgs({
-      args: argv,
+      args: withOptionalValues(argv),
       allowPositionals: true,
       options: {
         backend: { type: 'string' },
@@ -85,6 +116,9 @@ function parse(argv: string[]) {
         'max-event-loop-delay': { type: 'string' },
         'max-in-flight': { type: 'string' },
         'watchdog-ms': { type: 'string' },
+        metrics: { type: 'string' },
+        log: { type: 'string' },
+        health: { type: 'string' },
         'no-supervisor': { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
@@ -128,6 +162,9 @@ async function main(argv: string[]): Promise<void> {
     ...(values['no-fast-globals'] ? { fastGlobals: false } : {}),
     // Under the CLI a stray error is logged unless asked otherwise.
     unhandledErrors: values['unhandled-errors'] ?? fromEnv('SWITCHYARD_UNHANDLED_ERRORS') ?? 'log',
+    ...(values.metrics === undefined ? {} : { metrics: values.metrics }),
+    ...(values.log === undefined ? {} : { log: values.log }),
+    ...(values.health === undefined ? {} : { health: values.health }),
   };
   const options = resolveOptions(flags as unknown as ServeOptions);
   const watchdogMs = watchdog(values['watchdog-ms']);
@@ -150,9 +187,16 @@ async function main(argv: string[]): Promise<void> {
     limits: { maxEventLoopDelay: options.limits.maxEventLoopDelay, maxInFlight: options.limits.maxInFlight },
     fastGlobals: options.fastGlobals,
     unhandledErrors: options.unhandledErrors,
+    metrics: options.metrics ? ('port' in options.metrics ? options.metrics.port : options.metrics.path) : false,
+    log: options.log ?? false,
+    health: options.health ?? false,
+    // One pino stream for access lines and lifecycle events.
+    ...(options.pino ? { logger: options.pino } : {}),
   });
   const workers = backend === 'reactor' ? 1 : options.workers;
-  process.stdout.write(`switchyard: ${backend} serving ${app} at ${server.url} (${workers} worker${workers === 1 ? '' : 's'})\n`);
+  const started = `switchyard: ${backend} serving ${app} at ${server.url} (${workers} worker${workers === 1 ? '' : 's'})`;
+  if (options.pino) options.logger.info(started);
+  else process.stdout.write(`${started}\n`);
   if (process.env[SUPERVISED_ENV] === '1') reportToSupervisor(() => server.close());
 }
 

@@ -6,6 +6,7 @@ import { faultTests } from './faults.js';
 import { hostTests } from './hosts.js';
 import { collectingLogger, EventLog } from './helpers.js';
 import { lifecycleTests } from './lifecycle.js';
+import { opsTests } from './ops.js';
 import { overloadTests } from './overload.js';
 import { protocolTests } from './protocol.js';
 
@@ -131,9 +132,12 @@ export function defineConformanceSuite(options: ConformanceOptions): void {
     hostTests(env);
     overloadTests(env);
     lifecycleTests(env);
+    // Once per backend: the runner's own endpoints do not depend on the app's kind.
+    if (options.app !== 'hono' && options.fastGlobals !== false) opsTests(env);
   });
 }
 
+export { freePort, metricSum, opsAppUrl, scrapeUntil } from './ops.js';
 export { collectingLogger, EventLog, rawExchange, rawUpload, readEvents, statuses, waitFor } from './helpers.js';
 /** The conformance app's path, for tests that want to serve it themselves. */
 export const conformanceAppPath = fileURLToPath(new URL('../../fixtures/conformance-app.mjs', import.meta.url));
