@@ -59,9 +59,10 @@ export class PrimaryProcess {
   output = '';
   readonly exit: Promise<number | null>;
 
-  constructor(app: string, clusterOptions: Record<string, unknown> = {}) {
+  constructor(app: string, clusterOptions: Record<string, unknown> = {}, env: Record<string, string> = {}) {
     this.child = spawn(process.execPath, [fixture('primary.mjs'), app, JSON.stringify(clusterOptions)], {
       stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, ...env },
     });
     this.child.stdout!.on('data', (chunk: Buffer) => (this.output += chunk));
     this.child.stderr!.on('data', (chunk: Buffer) => (this.output += chunk));

@@ -35,7 +35,7 @@ describe('switchyard CLI', () => {
       const { code, stdout } = await cli([flag]);
       expect(code).toBe(0);
       expect(stdout).toContain('switchyard serve <app>');
-      for (const word of ['--backend', '--port', '--host', '--workers', '--no-fast-globals', '--version', 'SWITCHYARD_BACKEND', 'PORT', 'HOST', 'WEB_CONCURRENCY', 'SWITCHYARD_FAST_GLOBALS']) {
+      for (const word of ['--backend', '--port', '--host', '--workers', '--no-fast-globals', '--version', 'SWITCHYARD_BACKEND', 'PORT', 'HOST', 'WEB_CONCURRENCY', 'SWITCHYARD_FAST_GLOBALS', '--metrics', 'SWITCHYARD_METRICS', '--log', 'SWITCHYARD_LOG', '--health', 'SWITCHYARD_HEALTH']) {
         expect(stdout).toContain(word);
       }
     }
@@ -123,6 +123,15 @@ describe('switchyard CLI', () => {
       expect(code).toBe(1);
       expect(stderr).toBe('switchyard: Invalid option "backend": expected one of "reactor", "pool", "cluster", got "fibers".\n');
     }
+  });
+
+  it('exits 1 on a bad --metrics or --log value, naming the option', async () => {
+    const metrics = await cli(['serve', 'fixtures/hello.mjs', '--metrics', 'everywhere']);
+    expect(metrics.code).toBe(1);
+    expect(metrics.stderr).toContain('Invalid option "metrics": expected a port (1-65535)');
+    const log = await cli(['serve', 'fixtures/hello.mjs', '--log=loud']);
+    expect(log.code).toBe(1);
+    expect(log.stderr).toContain(`Invalid option "log": expected 'info', 'debug' or false, got "loud"`);
   });
 
   it('exits 1 on a bad port, quoting what was typed', async () => {

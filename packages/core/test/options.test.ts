@@ -91,6 +91,35 @@ describe('resolveOptions', () => {
     );
   });
 
+  it('takes metrics, log and health from the options, else the environment, all off by default', () => {
+    expect(resolveOptions({ app }, {})).toMatchObject({ metrics: undefined, log: undefined, pino: undefined, health: undefined });
+    expect(resolveOptions({ app, metrics: 9464 }, {}).metrics).toEqual({ port: 9464 });
+    expect(resolveOptions({ app, metrics: '/ops/metrics' }, {}).metrics).toEqual({ path: '/ops/metrics' });
+    expect(resolveOptions({ app, metrics: true }, {}).metrics).toEqual({ path: '/metrics' });
+    expect(resolveOptions({ app }, { SWITCHYARD_METRICS: '9100' }).metrics).toEqual({ port: 9100 });
+    expect(resolveOptions({ app, metrics: false }, { SWITCHYARD_METRICS: '9100' }).metrics).toBeUndefined();
+    expect(resolveOptions({ app }, { SWITCHYARD_LOG: 'debug' }).log).toBe('debug');
+    expect(resolveOptions({ app, log: true }, {}).log).toBe('info');
+    expect(typeof resolveOptions({ app, log: 'info' }, {}).pino?.info).toBe('function');
+    expect(resolveOptions({ app, health: true }, {}).health).toEqual({ live: '/livez', ready: '/readyz' });
+    expect(resolveOptions({ app, health: { ready: '/ready' } }, {}).health).toEqual({ live: '/livez', ready: '/ready' });
+    expect(resolveOptions({ app }, { SWITCHYARD_HEALTH: '/alive,/ready' }).health).toEqual({ live: '/alive', ready: '/ready' });
+    expect(resolveOptions({ app }, { SWITCHYARD_HEALTH: '0' }).health).toBeUndefined();
+  });
+
+  it('rejects bad metrics, log and health values, naming the option and what it accepts', () => {
+    expect(failure(() => resolveOptions({ app, metrics: 70000 }, {})).message).toBe(
+      `Invalid option "metrics": expected a port (1-65535), a path starting with '/', true (the path /metrics) or false, got 70000.`,
+    );
+    expect(failure(() => resolveOptions({ app }, { SWITCHYARD_METRICS: 'metrics' })).message).toContain('"metrics (env SWITCHYARD_METRICS)"');
+    expect(failure(() => resolveOptions({ app, log: 'trace' as 'info' }, {})).message).toBe(`Invalid option "log": expected 'info', 'debug' or false, got "trace".`);
+    expect(failure(() => resolveOptions({ app }, { SWITCHYARD_LOG: 'loud' })).message).toContain('"log (env SWITCHYARD_LOG)"');
+    expect(failure(() => resolveOptions({ app, health: { live: 'livez' } }, {})).message).toContain('"health.live"');
+    expect(failure(() => resolveOptions({ app, health: { live: '/x', ready: '/x' } }, {})).message).toContain('"health.ready"');
+    expect(failure(() => resolveOptions({ app, health: { alive: '/x' } as never }, {})).message).toContain('"health.alive"');
+    expect(failure(() => resolveOptions({ app }, { SWITCHYARD_HEALTH: 'yes' })).message).toContain('"health (env SWITCHYARD_HEALTH)"');
+  });
+
   it('rejects a non-integer limit', () => {
     expect(failure(() => resolveOptions({ app, limits: { maxBodySize: 0 } }, {})).message).toContain('"limits.maxBodySize"');
   });

@@ -132,3 +132,27 @@ describe('the CLI supervises the reactor', () => {
     expect(second).not.toBe(first);
   });
 });
+
+describe('the CLI runs the operations endpoints', () => {
+  it('--log alone turns access lines on, --health alone the default probes, --metrics a path; a supervised restart keeps them', async () => {
+    const run = await start(['--log', '--health', '--metrics', '/metrics']);
+    const pid = await run.servingPid();
+    expect(await run.get('/readyz')).toBe('ready\n');
+    expect(await run.get('/livez')).toBe('ok\n');
+    const scrape = await run.until('a scrape with the request', async () => {
+      const text = await run.get('/metrics');
+      return text?.includes('switchyard_requests_total{backend="reactor",worker="0",method="GET",status="2xx"} 1') ? text : undefined;
+    });
+    expect(scrape).toContain('# TYPE switchyard_request_duration_seconds histogram');
+    const lines = run.output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((line) => line.msg === 'request')).toMatchObject({ method: 'GET', path: '/pid', status: 200, worker: 0 });
+    expect(lines.some((line) => String(line.msg).startsWith('switchyard: reactor serving'))).toBe(true);
+    // The restarted server is a new process: its counters start again, as Prometheus expects of a restart.
+    expect(await run.get('/exit')).toBeUndefined();
+    await run.until('a new server', async () => {
+      const next = await run.get('/pid');
+      return next !== undefined && next !== pid ? next : undefined;
+    });
+    expect(await run.get('/readyz')).toBe('ready\n');
+  });
+});
