@@ -151,10 +151,21 @@ export function opsTests(env: SuiteEnv): void {
           expect(typeof line.worker).toBe('number');
           expect(line.time).toBeDefined();
         }
+        expect(requests[0]).not.toHaveProperty('userAgent');
         // The handler's failure goes through the same logger, its error as `err`.
         const failure = lines.find((line) => line.level === 50);
         expect(failure).toMatchObject({ err: { message: 'planned failure' } });
         expect(String(failure!.msg)).toContain('/fail failed');
+      });
+
+      it('adds the client address and user agent to access lines at debug', async () => {
+        const sink = new PassThrough();
+        let out = '';
+        sink.on('data', (chunk: Buffer) => (out += chunk));
+        const { server } = await env.start({ app: opsAppUrl, log: 'debug', logger: pino({ level: 'debug' }, sink) });
+        await get(`${server.url}/hit`, { headers: { 'user-agent': 'probe/1.0' } });
+        const line = await waitFor('an access line', () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request'), 3_000);
+        expect(line).toMatchObject({ path: '/hit', userAgent: 'probe/1.0', remoteAddress: '127.0.0.1' });
       });
     }
   });

@@ -6,30 +6,36 @@ const REQUEST_ID = 'x-request-id';
 /** A request id taken from the client: visible ASCII, bounded, so it is safe to echo and log. */
 const ACCEPTABLE_ID = /^[\x21-\x7e]{1,200}$/;
 
-/** The client's `X-Request-Id` when usable, read from the raw headers (building `req.headers` costs more). */
-function clientRequestId(req: IncomingMessage): string | undefined {
+/** A header's first value, read from the raw headers (building `req.headers` costs more). */
+function rawHeader(req: IncomingMessage, lowerName: string): string | undefined {
   const raw = req.rawHeaders;
   for (let i = 0; i < raw.length; i += 2) {
     const name = raw[i]!;
-    if (name.length === REQUEST_ID.length && name.toLowerCase() === REQUEST_ID) {
-      const value = raw[i + 1]!;
-      return ACCEPTABLE_ID.test(value) ? value : undefined;
-    }
+    if (name.length === lowerName.length && name.toLowerCase() === lowerName) return raw[i + 1];
   }
   return undefined;
+}
+
+/** The client's `X-Request-Id` when usable. */
+function clientRequestId(req: IncomingMessage): string | undefined {
+  const value = rawHeader(req, REQUEST_ID);
+  return value !== undefined && ACCEPTABLE_ID.test(value) ? value : undefined;
 }
 
 /**
  * One JSON line per request through pino: method, path, status, bytes (the
  * response's Content-Length; null for a streamed body), duration, worker
  * and request id. The id is the client's `X-Request-Id` or a new UUID, and
- * the response carries it back.
+ * the response carries it back. At pino's `debug` level, lines also carry
+ * the client's address and user agent.
  */
 export class AccessLog {
   readonly #pino: Pino;
+  readonly #detailed: boolean;
 
   constructor(pino: Pino) {
     this.#pino = pino;
+    this.#detailed = pino.isLevelEnabled('debug');
   }
 
   /** As the request arrives: give it its id, echoed on the response. */
@@ -49,6 +55,7 @@ export class AccessLog {
         durationMs: Math.round(ms * 1000) / 1000,
         worker,
         requestId: res.getHeader(REQUEST_ID),
+        ...(this.#detailed && { remoteAddress: req.socket.remoteAddress, userAgent: rawHeader(req, 'user-agent') }),
       },
       'request',
     );
