@@ -38,7 +38,7 @@ then a scrape during and after a fixed load, checked against the load generator'
   --workers N            pool threads and cluster processes (default: the backends' own)
   --timeout S, --seed N, --out DIR, --json FILE, --progress MODE, --strict, -h, --help`;
 
-function parseOpsFlags(argv) {
+export function parseOpsFlags(argv) {
   const extra = { backends: { type: 'string' }, connections: { type: 'string' }, 'agreement-requests': { type: 'string' }, json: { type: 'string' }, pin: { type: 'string' } };
   const { values, flags } = parseRunFlags(argv, OPS_PROFILES, extra);
   const positive = (name, raw, fallback) => {
@@ -63,7 +63,7 @@ export function opsSummary(result) {
   const lines = ['## What metrics and access logs cost', ''];
   for (const pair of hello?.pairs ?? []) {
     const variant = pair.model.endsWith('-metrics') ? 'metrics' : 'log';
-    const ratio = pair.ratio?.rps;
+    const ratio = Number.isFinite(pair.rps) ? pair.rps : undefined;
     lines.push(`- ${pair.label}: ${ratio === undefined ? 'n/a' : `${fmtFixed(ratio)}x`} (target >= ${TARGETS[variant]}x${ratio === undefined ? '' : ratio >= TARGETS[variant] ? ', met' : ', **not met**'})`);
   }
   return `${lines.join('\n')}\n`;
