@@ -175,8 +175,9 @@ export function resolveOptions(input: ServeOptions | ServeByNameOptions, env: En
   const log = resolveLog(input.log, env);
   const logger = resolveLogger(input.logger);
   const given = isPino(input.logger) ? input.logger : undefined;
-  // With access logs on and no logger given, lifecycle lines join them on the same pino stream.
-  const pino = log ? (given ?? createPino(log)) : given;
+  // Created on first use, in the thread or process that logs: it starts a writer thread.
+  let created: Pino | undefined;
+  const pino = log ? () => given ?? (created ??= createPino(log)) : undefined;
   return {
     app,
     port,
@@ -188,10 +189,13 @@ export function resolveOptions(input: ServeOptions | ServeByNameOptions, env: En
     fastGlobals,
     unhandledErrors: unhandledErrors as UnhandledErrors,
     healthPaths: resolveHealthPaths(input.healthPaths),
+    // With access logs on and no logger given, lifecycle lines join them on the same pino stream.
     logger: input.logger === undefined && pino ? pinoLogger(pino) : logger,
     metrics: resolveMetrics(input.metrics, env),
     log,
-    pino: log ? pino : undefined,
+    get pino() {
+      return pino?.();
+    },
     health: resolveHealth(input.health, env),
     pool: resolveSection('pool', input.pool),
     cluster: resolveSection('cluster', input.cluster),

@@ -5,12 +5,7 @@
  * thread is credited only for bytes the socket has taken.
  */
 import type { ServerResponse } from 'node:http';
-import { hasHeader } from '@switchyard/core/node';
-
-function head(res: ServerResponse, status: number, statusText: string, headers: string[]): void {
-  if (statusText) res.writeHead(status, statusText, headers);
-  else res.writeHead(status, headers);
-}
+import { hasHeader, writeHead as head } from '@switchyard/core/node';
 
 export function writeWhole(
   res: ServerResponse,

@@ -144,7 +144,11 @@ describe('the CLI runs the operations endpoints', () => {
       return text?.includes('switchyard_requests_total{backend="reactor",worker="0",method="GET",status="2xx"} 1') ? text : undefined;
     });
     expect(scrape).toContain('# TYPE switchyard_request_duration_seconds histogram');
-    const lines = run.output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+    // Lines reach stdout through pino's writer thread, within a moment.
+    const lines = await run.until('the access line', async () => {
+      const parsed = run.output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      return parsed.some((line) => line.msg === 'request') ? parsed : undefined;
+    });
     expect(lines.find((line) => line.msg === 'request')).toMatchObject({ method: 'GET', path: '/pid', status: 200, worker: 0 });
     expect(lines.some((line) => String(line.msg).startsWith('switchyard: reactor serving'))).toBe(true);
     // The restarted server is a new process: its counters start again, as Prometheus expects of a restart.

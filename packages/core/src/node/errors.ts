@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { writeHead } from './head.js';
 import { lingerThenEnd } from './linger.js';
 
 const REASONS: Record<number, string> = {
@@ -29,7 +30,7 @@ export function sendError(res: ServerResponse, status: number, options: { close?
     headers.push('connection', 'close');
     res.shouldKeepAlive = false;
   }
-  res.writeHead(status, headers);
+  writeHead(res, status, '', headers);
   if (options.close && !res.req.complete) lingerThenEnd(res, body);
   else res.end(body);
 }

@@ -11,3 +11,4 @@ export { ServerLifecycle, type CloseSteps } from './lifecycle.js';
 export { Deadlines } from './deadlines.js';
 export { catchUnhandled, runAsRequest, tracingRequests, type RequestLabel } from './unhandled.js';
 export * from '../ops/index.js';
+export { writeHead, tagResponse, accessTag, type AccessTag } from './head.js';

@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { writeHead } from './head.js';
 import { fastResponseState } from '../response.js';
 import { flattenHeaders, hasHeader } from './headers.js';
 import { SOON_TURNS, StreamSender } from './stream-sender.js';
@@ -47,11 +48,6 @@ export async function settledSoon(read: Promise<Read>, turns = SOON_TURNS): Prom
   probe.watch(read);
   for (let turn = 0; turn < turns && probe.pending; turn++) await undefined;
   return probe.result();
-}
-
-function writeHead(res: ServerResponse, status: number, statusText: string, headers: string[]): void {
-  if (statusText) res.writeHead(status, statusText, headers);
-  else res.writeHead(status, headers);
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { hasHeader } from './headers.js';
+import { writeHead } from './head.js';
 
 type Read = ReadableStreamReadResult<Uint8Array>;
 
@@ -131,8 +132,7 @@ export class StreamSender {
     const headers = this.#headers!;
     // Node keeps its own copy of the head: this list is not needed again.
     this.#headers = undefined;
-    if (this.#statusText) this.#res.writeHead(this.#status, this.#statusText, headers);
-    else this.#res.writeHead(this.#status, headers);
+    writeHead(this.#res, this.#status, this.#statusText, headers);
   }
 
   /** The head is out: from now on each read is written when it comes; `inHand` is one already settled. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger as Pino } from 'pino';
+import { accessTag, tagResponse } from '../node/head.js';
 
 const REQUEST_ID = 'x-request-id';
 /** A request id taken from the client: visible ASCII, bounded, so it is safe to echo and log. */
@@ -38,23 +39,23 @@ export class AccessLog {
     this.#detailed = pino.isLevelEnabled('debug');
   }
 
-  /** As the request arrives: give it its id, echoed on the response. */
+  /** As the request arrives: give it its id, echoed on the response's head (node/head.ts). */
   begin(req: IncomingMessage, res: ServerResponse): void {
-    res.setHeader(REQUEST_ID, clientRequestId(req) ?? randomUUID());
+    tagResponse(res, clientRequestId(req) ?? randomUUID());
   }
 
   /** As it ends: `status` 0 when the client left before an answer. */
   end(req: IncomingMessage, res: ServerResponse, status: number, ms: number, worker: number): void {
-    const length = res.getHeader('content-length');
+    const tag = accessTag(res);
     this.#pino.info(
       {
         method: req.method,
         path: req.url,
         status,
-        bytes: length === undefined ? null : Number(length),
+        bytes: tag?.bytes ?? null,
         durationMs: Math.round(ms * 1000) / 1000,
         worker,
-        requestId: res.getHeader(REQUEST_ID),
+        requestId: tag?.id,
         ...(this.#detailed && { remoteAddress: req.socket.remoteAddress, userAgent: rawHeader(req, 'user-agent') }),
       },
       'request',
