@@ -85,6 +85,13 @@ describe('cluster operations', () => {
     expect(requests).toHaveLength(total);
     expect(ids.size).toBe(total);
     expect(new Set(requests.map((line) => line.worker))).toEqual(new Set([1, 2]));
+    expect(requests[0]).toMatchObject({ level: 30, method: 'GET', status: 200, bytes: 3, msg: 'request' });
+    expect(requests[0]!.path).toMatch(/^\/hit\?n=\d+$/);
+    for (const line of requests.slice(0, 50)) {
+      expect(typeof line.time).toBe('number');
+      expect(typeof line.durationMs).toBe('number');
+      expect(typeof line.pid).toBe('number');
+    }
     expect(parsed.some((line) => String(line.msg).includes('SIGTERM'))).toBe(true);
   }, 60_000);
 });

@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger as Pino } from 'pino';
 import { accessTag, tagResponse } from '../node/head.js';
+import { recordStream } from './pino-logger.js';
+import { formatAccessRecord, type AccessFields } from './record.js';
 
 const REQUEST_ID = 'x-request-id';
 /** A request id taken from the client: visible ASCII, bounded, so it is safe to echo and log. */
@@ -33,10 +35,13 @@ function clientRequestId(req: IncomingMessage): string | undefined {
 export class AccessLog {
   readonly #pino: Pino;
   readonly #detailed: boolean;
+  /** The log thread's stream when `pino` is Switchyard's own: records go there, and become JSON off this thread. */
+  readonly #records: { write(chunk: string): boolean } | undefined;
 
   constructor(pino: Pino) {
     this.#pino = pino;
     this.#detailed = pino.isLevelEnabled('debug');
+    this.#records = recordStream(pino);
   }
 
   /** As the request arrives: give it its id, echoed on the response's head (node/head.ts). */
@@ -47,18 +52,20 @@ export class AccessLog {
   /** As it ends: `status` 0 when the client left before an answer. */
   end(req: IncomingMessage, res: ServerResponse, status: number, ms: number, worker: number): void {
     const tag = accessTag(res);
-    this.#pino.info(
-      {
-        method: req.method,
-        path: req.url,
-        status,
-        bytes: tag?.bytes ?? null,
-        durationMs: Math.round(ms * 1000) / 1000,
-        worker,
-        requestId: tag?.id,
-        ...(this.#detailed && { remoteAddress: req.socket.remoteAddress, userAgent: rawHeader(req, 'user-agent') }),
-      },
-      'request',
-    );
+    const fields: AccessFields = {
+      method: req.method ?? '',
+      path: req.url ?? '',
+      status,
+      bytes: tag?.bytes ?? null,
+      durationMs: Math.round(ms * 1000) / 1000,
+      worker,
+      requestId: tag?.id ?? '',
+    };
+    if (this.#detailed) {
+      fields.remoteAddress = req.socket.remoteAddress ?? '';
+      fields.userAgent = rawHeader(req, 'user-agent') ?? '';
+    }
+    if (this.#records) this.#records.write(formatAccessRecord(Date.now(), fields));
+    else this.#pino.info(fields, 'request');
   }
 }

@@ -1,9 +1,11 @@
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import type { Logger as Pino } from 'pino';
 import type { Logger } from '../types.js';
 
 const require = createRequire(import.meta.url);
+const LOG_THREAD = fileURLToPath(new URL('./log-thread.js', import.meta.url));
 
 export type LogLevel = 'info' | 'debug';
 
@@ -20,25 +22,36 @@ export function isPino(value: unknown): value is Pino {
   return typeof candidate?.child === 'function' && typeof candidate?.levels === 'object' && typeof candidate?.info === 'function';
 }
 
+/** The log thread's stream behind each pino `createPino` made: access records go to it directly. */
+const recordStreams = new WeakMap<Pino, { write(chunk: string): boolean }>();
+
+/** Where access records for `pino` may be written as records (record.ts), if it is one `createPino` made. */
+export function recordStream(pino: Pino): { write(chunk: string): boolean } | undefined {
+  return recordStreams.get(pino);
+}
+
 /**
- * A pino logger writing JSON lines to stdout off the hot path: the
- * serving thread only serialises each line into pino's transport buffer
- * (shared memory); a pino worker thread does the writing, a few kilobytes
- * at a time or every FLUSH_EVERY_MS. Measured on the reactor's hello
- * world: writing from the serving thread through the libuv thread pool
- * (pino.destination, sync: false) cost about 8 µs a line there, the
- * transport about half. Each write carries whole lines and at most 4096
- * bytes (PIPE_BUF), which a pipe or an appending file takes in one piece,
- * so the lines of several processes sharing stdout never interleave. pino
- * flushes the transport when the process exits.
+ * A pino logger writing JSON lines to stdout off the serving thread,
+ * through pino's transport: a thread of its own (log-thread.ts), fed
+ * through shared memory. Access records reach it as a few fields and
+ * become pino's JSON there, so the serving thread pays for a template
+ * string, not for serialising (measured on the reactor's hello world:
+ * pino serialising on the serving thread, written through the libuv thread
+ * pool, cost about 8 µs a request). Each write carries whole lines and at
+ * most 4096 bytes (PIPE_BUF), which a pipe or an appending file takes in
+ * one piece, so the lines of several processes sharing stdout never
+ * interleave. pino flushes the transport when the process exits.
  */
 export function createPino(level: LogLevel): Pino {
   const pino = require('pino') as typeof import('pino');
-  return pino.pino(
-    // pino's default epoch-millisecond `time`: formatting an ISO date per line costs more.
-    { level, base: { pid: process.pid } },
-    pino.transport({ target: 'pino/file', options: { destination: 1, minLength: MIN_WRITE, maxWrite: MAX_WRITE, periodicFlush: FLUSH_EVERY_MS } }),
-  );
+  const transport = pino.transport({
+    target: LOG_THREAD,
+    options: { level, pid: process.pid, minLength: MIN_WRITE, maxWrite: MAX_WRITE, periodicFlush: FLUSH_EVERY_MS },
+  });
+  // pino's default epoch-millisecond `time`: formatting an ISO date per line costs more.
+  const logger = pino.pino({ level, base: { pid: process.pid } }, transport);
+  recordStreams.set(logger, transport as unknown as { write(chunk: string): boolean });
+  return logger;
 }
 
 /**
