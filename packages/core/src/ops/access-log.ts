@@ -37,6 +37,13 @@ export class AccessLog {
   readonly #detailed: boolean;
   /** The log thread's stream when `pino` is Switchyard's own: records go there, and become JSON off this thread. */
   readonly #records: { write(chunk: string): boolean } | undefined;
+  /** Records of this turn of the event loop, handed over together once it ends: one copy into shared memory, not one per line. */
+  #batch = '';
+  readonly #handOver = () => {
+    const batch = this.#batch;
+    this.#batch = '';
+    this.#records!.write(batch);
+  };
 
   constructor(pino: Pino) {
     this.#pino = pino;
@@ -65,7 +72,8 @@ export class AccessLog {
       fields.remoteAddress = req.socket.remoteAddress ?? '';
       fields.userAgent = rawHeader(req, 'user-agent') ?? '';
     }
-    if (this.#records) this.#records.write(formatAccessRecord(Date.now(), fields));
-    else this.#pino.info(fields, 'request');
+    if (this.#records === undefined) return void this.#pino.info(fields, 'request');
+    if (this.#batch === '') setImmediate(this.#handOver);
+    this.#batch += formatAccessRecord(Date.now(), fields);
   }
 }
