@@ -27,7 +27,7 @@ describe('the quick run', () => {
   it('measures each backend with metrics and with logs on against itself, and checks scrapes against the generator', async () => {
     dir = mkdtempSync(join(tmpdir(), 'switchyard-ops-'));
     let printed = '';
-    const { result, checks } = await main(
+    const { result, costs, checks } = await main(
       ['--quick', '--generator', 'autocannon', '--duration', '0.5', '--workers', '2', '--connections', '8', '--agreement-requests', '500', '--progress', 'none', '--seed', '1', '--out', dir],
       { log: () => {}, print: (text) => (printed += text) },
     );
@@ -42,6 +42,13 @@ describe('the quick run', () => {
       ['cluster', 500, 500, true],
     ]);
     expect(printed).toContain('## What metrics and access logs cost');
+    for (const backend of ['reactor', 'pool', 'cluster']) {
+      for (const mode of ['off', 'metrics', 'log']) {
+        expect(costs[backend][mode].servingUs, `${backend} ${mode}`).toBeGreaterThan(0);
+        expect(costs[backend][mode].allUs).toBeGreaterThanOrEqual(costs[backend][mode].servingUs);
+      }
+    }
+    expect(printed).toContain('## Where the cost lands: CPU per request');
     expect(printed).toMatch(/- cluster-log \/ cluster: \S+x \(target >= 0\.85x/);
     expect(printed).toContain('| cluster | 500 | 500 |');
   }, 120_000);

@@ -4,14 +4,17 @@
  * each backend with `/metrics` on and with access logs on, as ratios to the
  * same backend with both off, measured in the same rounds on the
  * @switchyard/bench engine (targets: metrics >= 0.97x, access logs
- * >= 0.85x). Then, per backend, a fixed number of requests and a scrape
- * during and after them: `/metrics` must agree with the generator.
+ * >= 0.85x). Then where that cost lands: CPU per request of the serving
+ * threads and of the whole server, each mode (thread-cost.mjs). Then, per
+ * backend, a fixed number of requests and a scrape during and after them:
+ * `/metrics` must agree with the generator.
  */
 import { fileURLToPath } from 'node:url';
 import { fmtFixed, runBench } from '@switchyard/bench';
 import { finishReports, list, loadFlags, parseRunFlags, runAsScript, runSettings, writeJson } from '../cli-kit.mjs';
 import { agreementReport, checkAgreement } from './agreement.mjs';
 import { APP, BACKENDS, opsLineup } from './lineup.mjs';
+import { threadCostReport, threadCosts } from './thread-cost.mjs';
 
 const TARGETS = { metrics: 0.97, log: 0.85 };
 
@@ -24,7 +27,8 @@ export const OPS_HELP = `Usage: pnpm bench:ops [options]      (from bench/: node
 
 Hello world under each backend with metrics on and with access logs on, as req/s over the same
 backend with both off in the same round (targets: metrics >= ${TARGETS.metrics}x, access logs >= ${TARGETS.log}x);
-then a scrape during and after a fixed load, checked against the load generator's count.
+then CPU per request of the serving threads and of the whole server in each mode; then a scrape
+during and after a fixed load, checked against the load generator's count.
 
   --quick                every contender once, for 1 s: checks the runner, measures nothing
   --backends LIST        some of ${BACKENDS.join(', ')} (default: all)
@@ -98,6 +102,8 @@ export async function main(argv = process.argv.slice(2), { log = (line) => proce
   });
   const out = finishReports(result, { out: flags.out, strict: flags.strict, command: 'bench:ops', print });
   print(`\n${opsSummary(result)}`);
+  const costs = await threadCosts(flags.backends, { runs: flags.runs, seconds: flags.duration, connections: flags.connections, workers: flags.workers, log });
+  print(`\n${threadCostReport(costs)}`);
   const checks = [];
   for (const backend of flags.backends) {
     log(`bench:ops: agreement check, ${backend}`);
@@ -105,8 +111,8 @@ export async function main(argv = process.argv.slice(2), { log = (line) => proce
   }
   print(`\n${agreementReport(checks)}`);
   if (checks.some((c) => !c.agrees)) process.exitCode = 1;
-  if (flags.json) log(`bench:ops: results.json also in ${writeJson({ ...result, agreement: checks }, flags.json)}`);
-  return { result, checks, out };
+  if (flags.json) log(`bench:ops: results.json also in ${writeJson({ ...result, threadCosts: costs, agreement: checks }, flags.json)}`);
+  return { result, costs, checks, out };
 }
 
 await runAsScript(import.meta.url, main, OPS_HELP, 'bench:ops');
