@@ -10,16 +10,18 @@ describe('bench:overload', () => {
   it('floods a backend with its limits on and off and reports the probe and the load', async () => {
     let printed = '';
     const rows = await main(
-      ['--backends', 'reactor', '--scenarios', 'cpu', '--duration', '1', '--settle', '0.5', '--connections', '20', '--generator', 'autocannon'],
+      ['--backends', 'reactor', '--scenarios', 'cpu', '--duration', '1', '--settle', '0.5', '--connections', '20', '--generator', 'autocannon', '--protection', 'off,on,ops'],
       (text) => (printed += text),
     );
-    expect(rows.map((row) => row.protection)).toEqual(['off', 'on']);
+    expect(rows.map((row) => row.protection)).toEqual(['off', 'on', 'ops']);
     for (const row of rows) {
       expect(row.probe.probes).toBeGreaterThan(0);
       expect(row.okPerSecond).toBeGreaterThan(0);
       expect(row.departedRuns).toBeGreaterThanOrEqual(0);
     }
     expect(printed).toContain('| cpu | reactor | on |');
+    // The runner's own probe on the metrics port answered.
+    expect(rows[2].probe.probes - rows[2].probe.failed).toBeGreaterThan(0);
   }, 60_000);
 
   it('refuses an unknown scenario, naming the known ones', async () => {

@@ -7,6 +7,12 @@
  *   cpu   wrk -c2000 on a route with 20 ms of synchronous work
  *   io    wrk -c5000 on a route that awaits a 200 ms timer
  *
+ * Limits `off` and `on` probe the app's own /healthz on the server's port;
+ * `ops` has the limits on and probes the runner's readiness (`health`) on
+ * the metrics port, a listener of its own (`metrics: <port>`): the
+ * primary's under cluster, the main thread's under pool, the one event
+ * loop's under the reactor.
+ *
  * Per run: the probe's p99 and failures during the load; recovery, the time
  * from the end of the load to the first probe answered under 50 ms; the
  * load's answered (2xx) req/s against the same server at a modest
@@ -17,6 +23,7 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -64,8 +71,17 @@ async function autocannon(port, path, connections, seconds) {
   const ok = result['2xx'];
   return { ok, non2xx: result.non2xx, timeouts: result.timeouts, okPerSecond: ok / seconds };
 }
-/** Sends GET /healthz on a fresh connection every PROBE_EVERY_MS until stopped; each sample is timed from its scheduled send. */
-function startProbe(port) {
+/** A port nothing listens on now. */
+async function freePort() {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/** Sends GET `path` on a fresh connection every PROBE_EVERY_MS until stopped; each sample is timed from its scheduled send. */
+function startProbe(port, path = '/healthz') {
   const samples = [];
   let stopped = false;
   const started = performance.now();
@@ -75,7 +91,7 @@ function startProbe(port) {
       await sleep(Math.max(0, scheduled - performance.now()));
       const sample = { at: scheduled, ms: NaN, ok: false };
       samples.push(sample);
-      const req = request({ port, host: '127.0.0.1', path: '/healthz', agent: false, timeout: 10_000 }, (res) => {
+      const req = request({ port, host: '127.0.0.1', path, agent: false, timeout: 10_000 }, (res) => {
         res.resume().on('end', () => {
           sample.ms = performance.now() - scheduled;
           sample.ok = res.statusCode === 200;
@@ -109,7 +125,9 @@ async function measure(backend, scenarioName, protection, { seconds, workers, se
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-overload-'));
   const runsFile = join(dir, 'runs');
   writeFileSync(runsFile, '');
-  const env = { ...process.env, OVERLOAD_RUNS_FILE: runsFile, SOAK_SERVE_OPTIONS: JSON.stringify(protection === 'on' ? PROTECTED : {}) };
+  const opsPort = protection === 'ops' ? await freePort() : undefined;
+  const options = protection === 'on' ? PROTECTED : protection === 'ops' ? { ...PROTECTED, metrics: opsPort, health: true } : {};
+  const env = { ...process.env, OVERLOAD_RUNS_FILE: runsFile, SOAK_SERVE_OPTIONS: JSON.stringify(options) };
   const child = spawn('bash', ['-c', `ulimit -n 65535 2>/dev/null || ulimit -n $(ulimit -Hn); exec "${process.execPath}" "${SERVE}" ${backend} ${workers} ./overload-app.mjs`], { env, stdio: ['ignore', 'pipe', 'inherit'] });
   try {
     const [line] = await once(createInterface({ input: child.stdout }), 'line');
@@ -117,7 +135,7 @@ async function measure(backend, scenarioName, protection, { seconds, workers, se
     const best = await load(port, scenario.path, Math.min(scenario.best, scenario.connections), Math.max(1, Math.round(seconds / 2)));
     await sleep(1_000);
     const runsBefore = statSync(runsFile).size;
-    const probe = startProbe(port);
+    const probe = opsPort === undefined ? startProbe(port) : startProbe(opsPort, '/readyz');
     await sleep(1_000);
     const loadStart = performance.now();
     const flood = await load(port, scenario.path, scenario.connections, seconds);
@@ -155,7 +173,7 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
     options: {
       backends: { type: 'string', default: 'reactor,pool,cluster' },
       scenarios: { type: 'string', default: 'cpu,io' },
-      protection: { type: 'string', default: 'off,on' },
+      protection: { type: 'string', default: 'off,on,ops' },
       duration: { type: 'string', default: '10' },
       workers: { type: 'string', default: '2' },
       settle: { type: 'string', default: '5' },
@@ -163,6 +181,9 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
       connections: { type: 'string' },
     },
   });
+  for (const protection of values.protection.split(',')) {
+    if (!['off', 'on', 'ops'].includes(protection)) throw new Error(`--protection takes off, on, ops (got "${protection}")`);
+  }
   const generator = values.generator === 'auto' ? (which('wrk') ? 'wrk' : 'autocannon') : values.generator;
   if (!['wrk', 'autocannon'].includes(generator)) throw new Error(`--generator takes auto, wrk or autocannon (got "${values.generator}")`);
   const settings = {
@@ -183,7 +204,7 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
     }
   }
   const lines = [
-    `Each backend flooded for ${settings.seconds} s with ${generator} (${settings.workers} workers; limits "on": ${JSON.stringify(PROTECTED.limits)}), GET /healthz every ${PROBE_EVERY_MS} ms on a fresh connection; Node ${process.versions.node}`,
+    `Each backend flooded for ${settings.seconds} s with ${generator} (${settings.workers} workers; limits "on" and "ops": ${JSON.stringify(PROTECTED.limits)}), a health probe every ${PROBE_EVERY_MS} ms on a fresh connection (off, on: the app's GET /healthz on the server's port; ops: the runner's GET /readyz on the metrics port); Node ${process.versions.node}`,
     '',
     '| scenario | backend | limits | health p50 / p99 during | health failed | recovery | 2xx req/s | × best c | non-2xx | timeouts | work for departed clients |',
     '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',

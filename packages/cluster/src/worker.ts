@@ -32,6 +32,7 @@ let draining: Promise<void> | undefined;
 let serverNotReady: string | null = 'starting';
 let ops: RunnerOps | undefined;
 const scrapes = new Map<number, (scrape: Scrape) => void>();
+const SCRAPE_TIMEOUT_MS = 5_000;
 let nextScrape = 1;
 /** Aborted as a drain begins, so the app's `setup` signal tells it to end its event streams. */
 const shutdown = new AbortController();
@@ -118,8 +119,16 @@ async function reportMetrics(): Promise<void> {
 async function scrapeAtPrimary(openMetrics: boolean): Promise<Scrape> {
   await reportMetrics();
   const id = nextScrape++;
-  return new Promise<Scrape>((resolve) => {
-    scrapes.set(id, resolve);
+  return new Promise<Scrape>((resolve, reject) => {
+    // A primary that cannot answer (gone, or stuck) fails the scrape rather than holding it.
+    const timer = setTimeout(() => {
+      scrapes.delete(id);
+      reject(new Error(`the primary did not answer within ${SCRAPE_TIMEOUT_MS} ms`));
+    }, SCRAPE_TIMEOUT_MS);
+    scrapes.set(id, (scrape) => {
+      clearTimeout(timer);
+      resolve(scrape);
+    });
     send({ type: 'scrape', id, openMetrics });
   });
 }
