@@ -5,7 +5,8 @@
  * asked for `/metrics` on the server's port gets the primary's merge.
  */
 import type { ResolvedOptions } from '@switchyard/core';
-import { RunnerOps, withLabels } from '@switchyard/core/node';
+import { counter, gauge, RunnerOps, withLabels } from '@switchyard/core/node';
+import type { Balancer } from './balancer.js';
 import type { ToPrimary } from './messages.js';
 import type { ProcessHandle } from './process-handle.js';
 import type { Supervisor } from './supervisor.js';
@@ -23,13 +24,18 @@ export class ClusterOps {
   #published: string | null | undefined;
   readonly #poll: NodeJS.Timeout;
 
-  constructor(options: ResolvedOptions, supervisor: () => Supervisor) {
+  constructor(options: ResolvedOptions, supervisor: () => Supervisor, balancer: Balancer) {
     this.#supervisor = supervisor;
+    const primary = { backend: 'cluster', worker: '0' };
     this.#ops = new RunnerOps(options, {
       backend: 'cluster',
       worker: 0,
       notReady: () => this.#notReady(),
-      gauges: () => this.#supervisor().restartCounts.toJson('cluster'),
+      gauges: () => [
+        ...this.#supervisor().restartCounts.toJson('cluster'),
+        gauge('switchyard_requests_queued', 'Connections the primary holds for a process: waiting for one, or handed over and not yet taken.', [{ value: balancer.queued, labels: primary }]),
+        counter('switchyard_connections_rejected_total', 'Connections the primary answered with 503 because no process could take them (its queue full, or closing).', [{ value: balancer.rejected, labels: primary }]),
+      ],
     });
     this.#poll = setInterval(() => this.publishReadiness(), READINESS_POLL_MS);
     this.#poll.unref();

@@ -43,6 +43,8 @@ describe('cluster operations', () => {
     expect(metricSum(text, 'switchyard_request_duration_seconds_count')).toBe(17);
     expect(metricSum(text, 'ops_app_hits_total', { backend: 'cluster' })).toBe(16);
     expect(metricSum(text, 'switchyard_worker_restarts_total', { cause: 'crash' })).toBe(1);
+    expect(text).toMatch(/^switchyard_requests_queued\{backend="cluster",worker="0"\} 0$/m);
+    expect(text).toMatch(/^switchyard_connections_rejected_total\{backend="cluster",worker="0"\} 0$/m);
     // One RSS figure per live process, and the primary's.
     expect(text.match(/^switchyard_process_resident_memory_bytes\{/gm)).toHaveLength(3);
   });
