@@ -209,7 +209,7 @@ export type FromThread =
   | PublishMessage
   | MetricsMessage;
 
-/** The app's own metrics in the thread (prom-client's JSON), sent every `metricsIntervalMs`. */
+/** The thread's event-loop figures and the app's own metrics (prom-client's JSON), sent every `metricsIntervalMs`. */
 export interface MetricsMessage {
   t: typeof METRICS;
   metrics: MetricJson[];

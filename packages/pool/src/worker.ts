@@ -20,7 +20,7 @@ import {
   type App,
   type ContextBase,
 } from '@switchyard/core';
-import { appMetricsJson } from '@switchyard/core/node';
+import { appMetricsJson, LoopGauges } from '@switchyard/core/node';
 import { toErrorData } from './errors.js';
 import {
   ABORT,
@@ -149,12 +149,14 @@ class Session {
     return ended;
   }
 
-  /** Sends the app's own metrics now and then; the main thread merges them into `/metrics`. */
+  /** Sends this thread's event-loop figures and the app's own metrics now and then; the main thread merges them into `/metrics`. */
   #reportMetrics(): void {
     const every = this.#task.metricsIntervalMs;
     if (every <= 0) return;
+    const loop = new LoopGauges();
+    const labels = { backend: 'pool', worker: String(this.#base!.workerId) };
     const report = () =>
-      void appMetricsJson().then((metrics) => metrics.length > 0 && this.#port.postMessage({ t: METRICS, metrics }));
+      void appMetricsJson().then((app) => this.#port.postMessage({ t: METRICS, metrics: [...loop.toJson(labels, false), ...app] }));
     report();
     setInterval(report, every).unref();
   }

@@ -30,5 +30,8 @@ describe('pool operations', () => {
     expect(metricSum(text, 'switchyard_worker_restarts_total', { backend: 'pool', worker: '1', cause: 'crash' })).toBe(1);
     expect(text).toMatch(/^switchyard_pool_thread_utilization\{backend="pool",worker="1",express="false"\} /m);
     expect(text).toMatch(/^switchyard_pool_express_lane_requests_total\{/m);
+    // Each thread's own loop, reported by the thread, beside the main thread's (worker 0).
+    expect(text).toMatch(/^switchyard_event_loop_delay_p99_seconds\{backend="pool",worker="1"\} /m);
+    expect(text).toMatch(/^switchyard_event_loop_utilization\{backend="pool",worker="0"\} /m);
   });
 });
