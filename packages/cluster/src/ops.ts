@@ -20,34 +20,25 @@ function source(handle: ProcessHandle): string {
 
 export class ClusterOps {
   readonly #ops: RunnerOps;
-  readonly #supervisor: () => Supervisor;
+  readonly #supervisor: Supervisor;
   #published: string | null | undefined;
   readonly #poll: NodeJS.Timeout;
 
-  constructor(options: ResolvedOptions, supervisor: () => Supervisor, balancer: Balancer) {
+  constructor(options: ResolvedOptions, supervisor: Supervisor, balancer: Balancer) {
     this.#supervisor = supervisor;
     const primary = { backend: 'cluster', worker: '0' };
     this.#ops = new RunnerOps(options, {
       backend: 'cluster',
       worker: 0,
-      notReady: () => this.#notReady(),
+      notReady: () => this.#supervisor.notReady(),
       gauges: () => [
-        ...this.#supervisor().restartCounts.toJson('cluster'),
+        ...this.#supervisor.restartCounts.toJson('cluster'),
         gauge('switchyard_requests_queued', 'Connections the primary holds for a process: waiting for one, or handed over and not yet taken.', [{ value: balancer.queued, labels: primary }]),
         counter('switchyard_connections_rejected_total', 'Connections the primary answered with 503 because no process could take them (its queue full, or closing).', [{ value: balancer.rejected, labels: primary }]),
       ],
     });
     this.#poll = setInterval(() => this.publishReadiness(), READINESS_POLL_MS);
     this.#poll.unref();
-  }
-
-  #notReady(): string | undefined {
-    try {
-      return this.#supervisor().notReady();
-    } catch {
-      // Before the supervisor exists.
-      return 'starting';
-    }
   }
 
   /** Opens the metrics port, when `metrics` is one. */
@@ -75,15 +66,15 @@ export class ClusterOps {
 
   /** Tells every process when readiness changed. */
   publishReadiness(): void {
-    const notReady = this.#notReady() ?? null;
+    const notReady = this.#supervisor.notReady() ?? null;
     if (notReady === this.#published) return;
     this.#published = notReady;
-    for (const handle of this.#supervisor().processes()) handle.send({ type: 'readiness', notReady });
+    for (const handle of this.#supervisor.processes()) handle.send({ type: 'readiness', notReady });
   }
 
   /** A process just became ready: it learns where the server stands. */
   tellReadiness(handle: ProcessHandle): void {
-    handle.send({ type: 'readiness', notReady: this.#notReady() ?? null });
+    handle.send({ type: 'readiness', notReady: this.#supervisor.notReady() ?? null });
   }
 
   /** A process exited: its counters stay in the sums, its gauges go. */

@@ -51,8 +51,6 @@ export async function serve(input: ServeOptions): Promise<ClusterServer> {
   });
   const address = await balancer.listen(options.port, options.host);
 
-  // Readiness and `/metrics` as the primary sees them: every process, merged here.
-  const clusterOps = new ClusterOps(options, () => supervisor, balancer);
   const relay = (from: ProcessHandle, message: ToPrimary) => {
     if (clusterOps.handle(from, message)) return;
     if (message.type === 'publish') {
@@ -113,6 +111,9 @@ export async function serve(input: ServeOptions): Promise<ClusterServer> {
       });
     },
   });
+
+  // Readiness and `/metrics` as the primary sees them: every process, merged here.
+  const clusterOps = new ClusterOps(options, supervisor, balancer);
 
   try {
     await clusterOps.listen();

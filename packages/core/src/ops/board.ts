@@ -9,6 +9,9 @@ function promClient(): PromClient {
   return (prom ??= require('prom-client') as PromClient);
 }
 
+/** How often threads and processes send their figures to the one that serves `/metrics`. */
+export const METRICS_INTERVAL_MS = 1000;
+
 export const PROMETHEUS_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 export const OPENMETRICS_TYPE = 'application/openmetrics-text; version=1.0.0; charset=utf-8';
 

@@ -1,7 +1,7 @@
 export { RequestObserver } from './observer.js';
 export { RequestRecorder, DURATION_BUCKETS } from './recorder.js';
 export { LoopGauges } from './loop-gauges.js';
-export { MetricsBoard, wantsOpenMetrics, PROMETHEUS_TYPE, OPENMETRICS_TYPE } from './board.js';
+export { MetricsBoard, wantsOpenMetrics, METRICS_INTERVAL_MS, PROMETHEUS_TYPE, OPENMETRICS_TYPE } from './board.js';
 export { RunnerEndpoints, createOpsServer, type EndpointOptions, type Scrape } from './endpoints.js';
 export { AccessLog } from './access-log.js';
 export { createPino, pinoLogger, isPino, type LogLevel } from './pino-logger.js';
@@ -9,4 +9,4 @@ export { appMetricsJson } from './app-metrics.js';
 export { gauge, counter, withLabels, type MetricJson } from './metric-json.js';
 export { resolveMetrics, resolveLog, resolveHealth, kDefaultHealth, type MetricsTarget, type HealthPaths } from './options.js';
 export { RunnerOps, type RunnerOpsSetup } from './runner-ops.js';
-export { RestartCounts, METRICS_INTERVAL_MS, type RestartCause } from './restart-counts.js';
+export { RestartCounts, type RestartCause } from './restart-counts.js';

@@ -60,7 +60,7 @@ export function createPino(level: LogLevel): Pino {
  * events and handler failures land in the same JSON stream as access lines.
  */
 export function pinoLogger(pinoOrGet: Pino | (() => Pino)): Logger {
-  const get = typeof pinoOrGet === 'function' && !isPino(pinoOrGet) ? pinoOrGet : () => pinoOrGet as Pino;
+  const get = typeof pinoOrGet === 'function' ? pinoOrGet : () => pinoOrGet;
   const at = (level: 'error' | 'warn' | 'info') => (...args: unknown[]) => {
     const pino = get();
     const err = args.find((arg) => arg instanceof Error);

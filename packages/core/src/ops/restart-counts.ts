@@ -19,6 +19,3 @@ export class RestartCounts {
     return [counter('switchyard_worker_restarts_total', 'Workers (threads or processes) replaced, by cause: crash, watchdog (hung), recycle (request or memory limit), reload (rolling restart).', values)];
   }
 }
-
-/** How often threads and processes send their figures to the one that serves `/metrics`. */
-export const METRICS_INTERVAL_MS = 1000;
