@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { benchCommand } from './cli-bench.js';
 import { appNotFound, invalidOption } from './errors.js';
+import { watchLauncher } from './launcher.js';
 import { appUrl } from './load-app.js';
 import { resolveBackend, resolveOptions } from './options.js';
 import { serve } from './serve.js';
@@ -172,6 +173,14 @@ async function main(argv: string[]): Promise<void> {
   const url = appUrl(app);
   if (url.protocol === 'file:' && !existsSync(url)) throw appNotFound(app, fileURLToPath(url));
 
+  // A launcher (npx, npm, pnpm) killed by PID does not pass the signal on: stop as on SIGTERM when it exits.
+  if (process.env[SUPERVISED_ENV] !== '1') {
+    watchLauncher((pid) => {
+      console.error(`[switchyard] the process that started this one (pid ${pid}) has exited: stopping`);
+      process.kill(process.pid, 'SIGTERM');
+    });
+  }
+
   if (backend === 'reactor' && !values['no-supervisor'] && process.env[SUPERVISED_ENV] !== '1') {
     const code = await supervise({ module: fileURLToPath(import.meta.url), args: argv, graceMs: options.graceMs, watchdogMs, logger: console });
     process.exit(code);
@@ -193,11 +202,17 @@ async function main(argv: string[]): Promise<void> {
     // One pino stream for access lines and lifecycle events.
     ...(options.pino ? { logger: options.pino } : {}),
   });
-  const workers = backend === 'reactor' ? 1 : options.workers;
-  const started = `switchyard: ${backend} serving ${app} at ${server.url} (${workers} worker${workers === 1 ? '' : 's'})`;
+  const started = `switchyard: ${backend} serving ${app} at ${server.url} (${capacity(backend, options.workers)})`;
   if (options.pino) options.logger.info(started);
   else process.stdout.write(`${started}\n`);
   if (process.env[SUPERVISED_ENV] === '1') reportToSupervisor(() => server.close());
+}
+
+/** What serves requests: the pool's express lane is a thread beside its serving ones (see the pool README). */
+function capacity(backend: string, workers: number): string {
+  if (backend === 'reactor') return '1 worker';
+  if (backend === 'pool') return `${workers} thread${workers === 1 ? '' : 's'} + express lane`;
+  return `${workers} worker${workers === 1 ? '' : 's'}`;
 }
 
 function fromEnv(name: string): string | undefined {

@@ -5,6 +5,8 @@ export type SwitchyardErrorCode =
   | 'ERR_PACKAGE_NOT_INSTALLED'
   | 'ERR_APP_NOT_FOUND'
   | 'ERR_APP_INVALID'
+  | 'ERR_APP_TYPESCRIPT'
+  | 'ERR_APP_COMMONJS'
   | 'ERR_PORT_IN_USE'
   | 'ERR_LISTEN'
   | 'ERR_BODY_TOO_LARGE'
@@ -70,6 +72,30 @@ export function appInvalid(path: string, got: unknown): SwitchyardError {
   return new SwitchyardError(
     'ERR_APP_INVALID',
     `Invalid option "app": ${path} must default-export an object with a fetch(request, ctx) method, but ${found}.`,
+  );
+}
+
+/** A TypeScript app this Node cannot load by itself, or with syntax its type stripping refuses. */
+export function appTypeScript(path: string, cause: unknown): SwitchyardError {
+  const reason = (cause as { code?: string })?.code === 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX'
+    ? `its syntax needs more than Node's type stripping (${(cause as Error).message.split('\n')[0]})`
+    : `Node ${process.version} cannot load TypeScript by itself`;
+  return new SwitchyardError(
+    'ERR_APP_TYPESCRIPT',
+    `Cannot load the TypeScript app ${path}: ${reason}. Either run it on Node >= 22.18 (which strips types itself; 22.6 to 22.17 need --experimental-strip-types), or load it through tsx: npm install -D tsx, then NODE_OPTIONS="--import tsx" switchyard serve ${path}. Or serve the JavaScript that tsc builds.`,
+    { cause },
+  );
+}
+
+/** ES module syntax in a file Node loads as CommonJS. */
+export function appCommonJs(path: string, packageJson: string | undefined, type: string | undefined, cause: unknown): SwitchyardError {
+  const why = packageJson === undefined
+    ? 'no package.json above it says "type": "module"'
+    : type === undefined ? `${packageJson} has no "type"` : `${packageJson} says "type": ${JSON.stringify(type)}`;
+  return new SwitchyardError(
+    'ERR_APP_COMMONJS',
+    `Cannot load the app ${path}: it uses ES module syntax (export or import), but Node loads it as CommonJS because ${why}. Rename it to .mjs, or set "type": "module" in package.json. A CommonJS app works too: module.exports = { fetch }.`,
+    { cause },
   );
 }
 

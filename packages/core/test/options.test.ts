@@ -180,4 +180,37 @@ describe('loadApp', () => {
     expect(error).toMatchObject({ code: 'ERR_APP_INVALID' });
     expect((error as Error).message).toContain('it has no default export');
   });
+
+  it('loads CommonJS apps: module.exports, a .cjs file, and what tsc emits for CommonJS', async () => {
+    for (const [file, body] of [['module-exports.js', 'commonjs /a'], ['named.cjs', 'cjs /a'], ['tsc-output.js', 'tsc /a']]) {
+      const loaded = await loadApp(fixture(`commonjs/${file}`));
+      const response = await loaded.fetch(new Request('http://x/a'), undefined as never);
+      expect(await response.text(), file).toBe(body);
+    }
+  });
+
+  it('says so when a .js app with export syntax is loaded as CommonJS, naming both fixes', async () => {
+    const error = await loadApp(fixture('commonjs/esm-syntax.js')).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ERR_APP_COMMONJS' });
+    const message = (error as Error).message;
+    expect(message).toContain(fixture('commonjs/package.json'));
+    expect(message).toContain('"type": "commonjs"');
+    expect(message).toContain('.mjs');
+    expect(message).toContain('"type": "module"');
+  });
+
+  it("loads a TypeScript app where Node strips types, and otherwise names Node's stripping and tsx", async () => {
+    const typed = fixture('typed.ts');
+    const outcome = await loadApp(typed).then(
+      async (loaded) => (await loaded.fetch(new Request('http://x/t'), undefined as never)).text(),
+      (error: unknown) => error,
+    );
+    if ((process.features as { typescript?: unknown }).typescript) {
+      expect(outcome).toBe('typed /t');
+    } else {
+      expect(outcome).toMatchObject({ code: 'ERR_APP_TYPESCRIPT' });
+      expect((outcome as Error).message).toContain('Node >= 22.18');
+      expect((outcome as Error).message).toContain('NODE_OPTIONS="--import tsx"');
+    }
+  });
 });

@@ -40,8 +40,9 @@ export interface PoolOptions {
    */
   expressLane?: boolean;
   /**
-   * Node flags for each thread. Default: the main thread's `process.execArgv`,
-   * so `node --import tsx` reaches the threads too.
+   * Node flags for each thread. Default: the main thread's `process.execArgv`
+   * plus the `--import`/`--require` preloads of NODE_OPTIONS, so both
+   * `node --import tsx` and `NODE_OPTIONS="--import tsx"` reach the threads.
    */
   execArgv?: string[];
 }

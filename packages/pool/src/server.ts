@@ -14,6 +14,7 @@ import { Dispatcher } from './dispatch.js';
 import { poolGauges } from './ops.js';
 import { resolvePoolOptions } from './options.js';
 import type { PoolWorkerStats } from './stats.js';
+import { threadExecArgv } from './thread-flags.js';
 
 /** `stats()` of the pool: the common figures, each thread's, and the pool's own. */
 export interface PoolStats extends ServerStats {
@@ -62,7 +63,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
     atomics: 'disabled',
     recordTiming: false,
     ...(poolOptions.resourceLimits ? { resourceLimits: poolOptions.resourceLimits } : {}),
-    ...(poolOptions.execArgv ? { execArgv: poolOptions.execArgv } : {}),
+    execArgv: poolOptions.execArgv ?? threadExecArgv(),
   });
   // A thread failing with no session on it has nobody to tell; log it rather than crash.
   pool.on('error', (error: unknown) => logger.error('[switchyard] pool thread error', error));

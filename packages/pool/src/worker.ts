@@ -12,7 +12,6 @@ import {
   ChannelHub,
   clientGone,
   createSetupContext,
-  loadApp,
   useFastGlobals,
   RequestContext,
   requestTimedOut,
@@ -22,6 +21,7 @@ import {
 } from '@switchyard/core';
 import { appMetricsJson, LoopGauges } from '@switchyard/core/node';
 import { toErrorData } from './errors.js';
+import { loadAppInThread } from './tsx-in-thread.js';
 import {
   ABORT,
   ACTIVATE,
@@ -125,7 +125,7 @@ class Session {
     try {
       // Before the app loads: a module may keep the global Response it sees at import. The thread never gives them back.
       if (this.#task.fastGlobals) useFastGlobals();
-      this.#app = await loadApp(this.#task.app);
+      this.#app = await loadAppInThread(this.#task.app);
       let workerId = this.#task.workerId;
       if (workerId === 0) {
         // A standby: the app is loaded; setup waits until this thread replaces a lost one.

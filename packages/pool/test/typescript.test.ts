@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
@@ -6,8 +8,8 @@ import { json, startPool } from './helpers.js';
 
 const typed = new URL('./fixtures/typed/', import.meta.url);
 
-// Pool threads load JavaScript; a TypeScript app gets there by a build step
-// or by a loader given with --import. Both paths are run here.
+// Pool threads load JavaScript; a TypeScript app gets there by a build step,
+// by a loader given with --import, or by tsx. All three are run here.
 describe('pool: an app written in TypeScript', () => {
   afterAll(() => rmSync(new URL('./dist/', typed), { recursive: true, force: true }));
 
@@ -46,4 +48,37 @@ describe('pool: an app written in TypeScript', () => {
       await server.close();
     }
   });
+
+  it('runs from source under NODE_OPTIONS="--import tsx", which on Node 20 registers tsx on the main thread only', async () => {
+    const bin = fileURLToPath(new URL('../../core/bin/switchyard.js', import.meta.url));
+    const env = { ...process.env, NODE_OPTIONS: '--import tsx' };
+    for (const key of ['SWITCHYARD_BACKEND', 'PORT', 'WEB_CONCURRENCY', 'NODE_PATH']) delete env[key];
+    const args = [bin, 'serve', fileURLToPath(new URL('./app.ts', typed)), '--backend', 'pool', '--workers', '2', '--port', '0'];
+    // From this package, where tsx is installed, as a user's project would have it.
+    const child = spawn(process.execPath, args, { cwd: fileURLToPath(new URL('..', import.meta.url)), env });
+    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    try {
+      let output = '';
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (chunk: Buffer) => {
+          output += chunk;
+          const match = / at (http:\S+) \(2 threads \+ express lane\)$/m.exec(output);
+          if (match) resolve(match[1]!);
+        });
+        child.stderr.on('data', (chunk: Buffer) => (output += chunk));
+        child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
+      });
+      const workers = new Set<number>();
+      for (let i = 0; i < 8; i++) {
+        const got = await json<{ path: string; workerId: number }>(fetch(`${url}/tsx`, { headers: { connection: 'close' } }));
+        expect(got.path).toBe('/tsx');
+        workers.add(got.workerId);
+      }
+      expect([...workers].every((id) => [1, 2, 3].includes(id))).toBe(true);
+    } finally {
+      clearTimeout(killer);
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    }
+  }, 40_000);
 });
