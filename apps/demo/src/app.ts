@@ -1,11 +1,9 @@
 import type { App } from '@switchyard/core';
-import { pageRoutes } from './page/index.js';
 import { meter } from './page/meter.js';
+import { routeTable as routes } from './route-table.js';
 import { createRouter } from './router.js';
 import { rememberShutdownSignal } from './shutdown.js';
-import { workloadRoutes } from './routes/index.js';
 
-const routes = [...pageRoutes, ...workloadRoutes];
 const dispatch = createRouter(routes);
 
 /**

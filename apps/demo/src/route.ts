@@ -1,9 +1,17 @@
 import type { AppContext } from '@switchyard/core';
 
+/** A method a route may take. HEAD is never listed: it comes with GET (see methods.ts). */
+export type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
 /** One route of the demo: what it matches, what it teaches, and how it runs. */
 export interface Route {
   /** An exact path (`/cpu`), or a prefix ending in `/` (`/files/`) that matches everything under it. */
   readonly path: string;
+  /**
+   * The methods `handle` takes; the router answers any other with 405 and
+   * `Allow`, so a handler never sees one. GET brings HEAD with it.
+   */
+  readonly methods: readonly Method[];
   /** A link the page's catalogue offers, with typical query values (`/cpu?ms=20`). */
   readonly example: string;
   /** One line for the page's catalogue: what this route shows. */

@@ -17,13 +17,10 @@ const security = { 'x-content-type-options': 'nosniff' };
 // Everything comes from this server: a CDN reference would be refused by the browser.
 const policy = "default-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
 
-function methodAllowed(request: Request): void {
-  if (request.method !== 'GET' && request.method !== 'HEAD') throw new HttpError(405, 'GET only', { allow: 'GET, HEAD' });
-}
-
 /** `/`: the page, with the backend and the route catalogue filled in. */
 export const home: Route = {
   path: '/',
+  methods: ['GET'],
   example: '/',
   summary: 'This page.',
   async setup(ctx) {
@@ -39,8 +36,7 @@ export const home: Route = {
     });
     page = new TextEncoder().encode(html);
   },
-  handle(request) {
-    methodAllowed(request);
+  handle() {
     return new FastResponse(page, {
       headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-cache', 'content-security-policy': policy, ...security },
     });
@@ -54,10 +50,10 @@ export const home: Route = {
  */
 export const assetRoute: Route = {
   path: '/assets/',
+  methods: ['GET'],
   example: '/assets/chart.js',
   summary: 'The page’s script, styles and Chart.js, served from memory.',
   handle(request, _ctx, url) {
-    methodAllowed(request);
     const asset = assets.get(url.pathname.slice('/assets/'.length));
     if (!asset) throw new HttpError(404, `No asset ${url.pathname}`);
     const etag = `"${asset.hash}"`;

@@ -1,4 +1,3 @@
-import { HttpError } from '../http-error.js';
 import type { Route } from '../route.js';
 import { StatsBoard } from './board.js';
 import { STATS_CHANNEL, type WorkerFigures } from './figures.js';
@@ -14,6 +13,7 @@ let stopPublisher: (() => void) | undefined;
  */
 export const statsStream: Route = {
   path: '/stats/events',
+  methods: ['GET'],
   example: '/stats/events',
   summary: 'Server-sent events: every worker’s requests/s, p99 and event-loop figures, once a second.',
   // Every context publishes its figures whether or not anyone watches: a stream may open on any of them.
@@ -25,8 +25,7 @@ export const statsStream: Route = {
     stopPublisher?.();
     stopPublisher = undefined;
   },
-  handle(request, ctx) {
-    if (request.method !== 'GET') throw new HttpError(405, 'GET /stats/events to follow the stats', { allow: 'GET' });
+  handle(_request, ctx) {
     return eventStream(ctx.signal, ({ send }) => {
       const board = new StatsBoard(ctx.backend);
       const unsubscribe = ctx.channel<WorkerFigures>(STATS_CHANNEL).subscribe((figures) => board.add(figures));

@@ -7,6 +7,7 @@ const MS = { min: 0, max: 1000, default: 2 };
 
 export const cpu: Route = {
   path: '/cpu',
+  methods: ['GET'],
   example: '/cpu?ms=20',
   summary: 'Synchronous CPU work for ?ms= milliseconds (a fixed amount; &kind=hash, js or native): it stalls whatever event loop runs it.',
   setup() {

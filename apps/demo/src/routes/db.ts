@@ -12,6 +12,7 @@ let db: Database | undefined;
 
 export const database: Route = {
   path: '/db',
+  methods: ['GET'],
   example: '/db?rows=5000',
   summary: 'A query over ?rows= rows of an embedded SQLite (sql.js). The driver is synchronous: it blocks the loop under reactor, not under pool.',
   async setup() {

@@ -6,10 +6,10 @@ const MAX_ECHO_BYTES = 64 * 1024;
 
 export const echo: Route = {
   path: '/echo',
+  methods: ['POST'],
   example: '/echo',
   summary: 'POST a JSON body and get it back: a small upload, parsed.',
   async handle(request) {
-    if (request.method !== 'POST') throw new HttpError(405, 'POST a JSON body to /echo', { allow: 'POST' });
     const text = await request.text();
     if (text.length > MAX_ECHO_BYTES) throw new HttpError(413, `/echo takes at most ${MAX_ECHO_BYTES} bytes`);
     try {

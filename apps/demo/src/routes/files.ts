@@ -14,6 +14,7 @@ let accelPrefix: string | undefined;
 
 export const files: Route = {
   path: PREFIX,
+  methods: ['GET'],
   example: '/files/hello.txt',
   summary: 'Streams a file from a directory, with Range support; or hands it to nginx with X-Accel-Redirect.',
   setup() {
@@ -22,7 +23,6 @@ export const files: Route = {
   },
   async handle(request, _ctx, url) {
     const method = request.method;
-    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'GET or HEAD a file under /files/', { allow: 'GET, HEAD' });
     const name = safeName(root, url.pathname.slice(PREFIX.length));
     const file = name === undefined ? undefined : await openFile(root, name);
     // Refused names and missing files look the same: the client learns nothing about the disk.

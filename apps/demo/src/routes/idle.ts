@@ -6,6 +6,7 @@ const encoder = new TextEncoder();
 
 export const idle: Route = {
   path: '/idle',
+  methods: ['GET'],
   example: '/idle?s=10',
   summary: 'Holds the connection open for ?s= seconds, like an idle browser: costs an event loop almost nothing.',
   handle(_request, ctx, url) {

@@ -7,6 +7,7 @@ const MS = { min: 0, max: 60_000, default: 50 };
 
 export const io: Route = {
   path: '/io',
+  methods: ['GET'],
   example: '/io?ms=100',
   summary: 'Awaits a slow dependency for ?ms= milliseconds: the loop is free meanwhile, so every backend overlaps these.',
   async handle(_request, ctx, url) {

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
 import { FastResponse } from '@switchyard/core';
-import { HttpError } from '../http-error.js';
 import type { Route } from '../route.js';
 
 export const upload: Route = {
   path: '/upload',
+  methods: ['POST'],
   example: '/upload',
   summary: 'POST any body: it is hashed as it streams in, never held whole. Past the server\'s maxBodySize: 413.',
   async handle(request, ctx) {
-    if (request.method !== 'POST') throw new HttpError(405, 'POST a body to /upload', { allow: 'POST' });
     const hash = createHash('sha256');
     let bytes = 0;
     // A body over the server's limit errors this stream; the server answers 413 itself.

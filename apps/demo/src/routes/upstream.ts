@@ -19,6 +19,7 @@ let local: UpstreamService | undefined;
 
 export const upstream: Route = {
   path: '/upstream',
+  methods: ['GET'],
   example: '/upstream?ms=100',
   summary: 'Fetches from a slow HTTP service (?ms= its latency) over kept-alive connections; a failing one gives 502.',
   async setup() {
