@@ -14,14 +14,18 @@ const $ = (id) => document.getElementById(id);
 /** What the page calls one context of this backend. */
 function workerLabel(worker) {
   if (backend === 'reactor') return 'the event loop';
+  if (worker.expressLane) return `express lane (thread ${worker.workerId})`;
   if (backend === 'pool') return `thread ${worker.workerId}`;
   return `process ${worker.workerId} (pid ${worker.pid})`;
 }
 
-function describeWorkers(count) {
+/** "2 threads + express lane": the pool's lane takes only cheap requests while the others are busy, so it is not counted as one of them. */
+function describeWorkers(workers) {
   if (backend === 'reactor') return 'one event loop, no workers.';
-  const [one, many] = backend === 'pool' ? ['worker thread', 'worker threads'] : ['process', 'processes'];
-  return `${count} ${count === 1 ? one : many} run the handler.`;
+  const count = workers.filter((worker) => !worker.expressLane).length;
+  const [one, many] = backend === 'pool' ? ['thread', 'threads'] : ['process', 'processes'];
+  const lane = workers.some((worker) => worker.expressLane) ? ' + express lane' : '';
+  return `${count} ${count === 1 ? one : many}${lane} run the handler.`;
 }
 
 // ---- charts ----
@@ -80,7 +84,7 @@ function loopDataset(label) {
 function showStats(snapshot) {
   const time = new Date().toLocaleTimeString();
   const { workers, totals } = snapshot;
-  $('workers').textContent = describeWorkers(workers.length);
+  $('workers').textContent = describeWorkers(workers);
   $('rps').textContent = totals.rps.toFixed(1);
   $('requests').textContent = String(totals.requests);
   $('p99').textContent = totals.p99Ms.toFixed(1);

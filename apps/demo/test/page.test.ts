@@ -1,6 +1,6 @@
 import type { RunningServer } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { StatsBoard, STALE_AFTER_MS } from '../src/page/board.js';
+import { expressLaneId, StatsBoard, STALE_AFTER_MS } from '../src/page/board.js';
 import type { StatsSnapshot, WorkerFigures } from '../src/page/figures.js';
 import { escapeHtml, renderCatalogue } from '../src/page/html.js';
 import { backends, contextIds, startDemo } from './support/start-demo.js';
@@ -90,6 +90,9 @@ describe.each(backends)('the page routes under %s', (backend) => {
       expect(worker).toMatchObject({ backend, pid: expect.any(Number), requests: expect.any(Number), elu: expect.any(Number) });
     }
     expect(snapshot.totals.requests).toBe(snapshot.workers.reduce((sum, worker) => sum + worker.requests, 0));
+    // Only the pool has an express lane: its last thread (3, beside serving threads 1 and 2).
+    const lane = backend === 'pool' ? expectedIds.at(-1) : undefined;
+    expect(snapshot.workers.map((worker) => worker.expressLane)).toEqual(expectedIds.map((id) => id === lane));
   });
 });
 
@@ -108,7 +111,17 @@ describe('the stats board', () => {
     now = STALE_AFTER_MS / 2;
     board.add(figures(1, 101, 1, 1)); // process 1 respawned with a new pid
     now = STALE_AFTER_MS + 1;
-    expect(board.snapshot().workers).toEqual([figures(1, 101, 1, 1)]);
+    expect(board.snapshot().workers).toEqual([{ ...figures(1, 101, 1, 1), expressLane: false }]);
+  });
+
+  it("marks the pool's express lane, the thread after the serving ones, and nothing under other backends", () => {
+    const pool = new StatsBoard('pool');
+    for (const id of [2, 3, 1]) pool.add({ ...figures(id, 100, 1, 1), backend: 'pool' });
+    expect(pool.snapshot().workers.map((worker) => [worker.workerId, worker.expressLane])).toEqual([[1, false], [2, false], [3, true]]);
+
+    expect(expressLaneId('pool', [figures(1, 100, 1, 1)])).toBeUndefined();
+    expect(expressLaneId('cluster', [figures(1, 100, 1, 1), figures(2, 200, 1, 1)])).toBeUndefined();
+    expect(expressLaneId('reactor', [figures(0, 100, 1, 1)])).toBeUndefined();
   });
 });
 

@@ -19,11 +19,20 @@ export interface WorkerFigures {
   elu: number;
 }
 
+/** One context as `/stats/events` reports it: its figures, and its role. */
+export interface SnapshotWorker extends WorkerFigures {
+  /**
+   * The pool's express lane: the thread beside the N serving threads that
+   * takes only cheap requests while they are busy (packages/pool/README.md).
+   */
+  expressLane: boolean;
+}
+
 /** What `/stats/events` sends as each `event: stats`. */
 export interface StatsSnapshot {
   backend: BackendName;
   /** Every context heard from recently, by worker id. */
-  workers: WorkerFigures[];
+  workers: SnapshotWorker[];
   totals: {
     /** Requests answered since start, by the contexts listed. */
     requests: number;

@@ -67,8 +67,18 @@ describe.each(backends)('the page under %s', (backend) => {
     const page = await openPage();
     expect(await page.title()).toBe(`Switchyard demo (${backend})`);
     expect(await page.textContent('#backend')).toBe(backend);
-    const workers = { reactor: /one event loop/, pool: /^3 worker threads/, cluster: /^2 processes/ }[backend];
+    // The pool's third thread is its express lane, not a third serving thread.
+    const workers = { reactor: /^one event loop/, pool: /^2 threads \+ express lane run/, cluster: /^2 processes run/ }[backend];
     await page.waitForFunction((source) => new RegExp(source).test(document.getElementById('workers')!.textContent ?? ''), workers.source, { timeout: WAIT_MS });
+    const labels = {
+      reactor: [/^the event loop$/],
+      pool: [/^thread 1$/, /^thread 2$/, /^express lane \(thread 3\)$/],
+      cluster: [/^process 1 \(pid \d+\)$/, /^process 2 \(pid \d+\)$/],
+    }[backend];
+    await page.waitForFunction((count) => Chart.getChart('load-chart')!.data.labels!.length === count, labels.length, { timeout: WAIT_MS });
+    const shown = await page.evaluate(() => Chart.getChart('load-chart')!.data.labels as string[]);
+    expect(shown).toHaveLength(labels.length);
+    labels.forEach((label, i) => expect(shown[i]).toMatch(label));
     expect(await page.locator('#routes a[href="/hello"]').count()).toBe(1);
     await shoot(page, 'page');
   });

@@ -20,7 +20,8 @@ export function startDemo(backend: BackendName, options: Partial<ServeOptions> =
 /**
  * The worker ids `startDemo` runs under `backend`: the reactor's one loop
  * (0); the pool's two serving threads and its express lane (3), which runs
- * `setup` and reports stats like the others; the cluster's two processes.
+ * `setup` and reports stats like the others (the page names it apart); the
+ * cluster's two processes.
  */
 export function contextIds(backend: BackendName): number[] {
   return { reactor: [0], pool: [1, 2, 3], cluster: [1, 2] }[backend];
