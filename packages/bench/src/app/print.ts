@@ -41,16 +41,35 @@ export function appTable({ result, recommendation }: BenchAppResult): string {
   return markdownTable(header, rows, align);
 }
 
+/**
+ * What the ratio column means, under the table: each round pairs a model
+ * with the reference run in the same round (run/summarize.ts, pairedRps),
+ * so a ratio is not the quotient of the two req/s medians beside it. With
+ * one round the two are the same, and nothing is said.
+ */
+function ratioNote(result: BenchAppResult['result']): string | undefined {
+  const rounds = result.settings.runs;
+  if (rounds < 2) return undefined;
+  const reference = result.scenarios[0]?.baseline ?? 'reactor';
+  return [
+    `× ${reference}: each round, a model's req/s over that of the ${reference} run in the same round (a round runs each route's models`,
+    `one after another, in a random order); the median over ${rounds} rounds. Not the quotient of the two req/s in the table, each a median of its own.`,
+  ].join('\n');
+}
+
 /** The whole printed report. */
 export function appReport(app: string, run: BenchAppResult): string {
   const { result, recommendation } = run;
   const s = result.settings;
   const connections = [...new Set(result.scenarios.map((scenario) => scenario.connections))].join('/');
+  const note = ratioNote(result);
   const lines = [
     `switchyard bench ${app}: ${s.models.join(', ')}; ${s.runs} round${s.runs === 1 ? '' : 's'} of ${s.durationS} s after ${s.warmupS} s warm-up; ` +
       `${connections} connections; ${result.generator.version}; ${result.system.cores} x ${result.system.cpuModel}, Node ${result.system.node}`,
     '',
     appTable(run),
+    // A blank line first: a line right under a markdown table would be read as one of its rows.
+    ...(note ? ['', note] : []),
     '',
     ...recommendation.warnings.map((warning) => `warning: ${warning}`),
     ...(recommendation.warnings.length ? [''] : []),

@@ -10,6 +10,7 @@ import { hardFdLimit, loadAverage, systemInfo } from '../system.js';
 import { toFileUrl } from '../server/launch.js';
 import type { BenchOptions, BenchResult, ContenderSpec } from '../types.js';
 import type { RunContext } from './context.js';
+import { scenarioLabel } from './label.js';
 import { estimates, planRun, type Task } from './plan.js';
 import { ServerSet } from './servers.js';
 import { emptyClassic, emptyScenarios } from './skeleton.js';
@@ -85,7 +86,7 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
   progress.plan(estimates(options, plan.tasks));
 
   const label = (task: Task) =>
-    task.kind === 'classic' ? `ab · ${task.model} · run ${task.round}/${options.runs}` : `${task.scenario.name} · ${task.model} · run ${task.round}/${options.runs}`;
+    task.kind === 'classic' ? `ab · ${task.model} · run ${task.round}/${options.runs}` : `${scenarioLabel(task.scenario)} · ${task.model} · run ${task.round}/${options.runs}`;
 
   const servers = new ServerSet(ctx);
   let round = 0;

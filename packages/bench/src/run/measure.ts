@@ -11,6 +11,7 @@ import type { IdleSample, ProbeSample, Sample, Scenario } from '../types.js';
 import { sleep, type RunContext } from './context.js';
 import { drain } from './drain.js';
 import { WrongAnswer } from './errors.js';
+import { scenarioLabel } from './label.js';
 
 /** Steps in which idle connections are added, with memory read after each: the memory curve. */
 const IDLE_STEPS = 4;
@@ -26,8 +27,8 @@ async function settle(ctx: RunContext, proc: ModelProcess, scenario: Scenario, a
   ctx.progress.phase(`draining after the ${after}`);
   const { idle, waitedMs } = await drain(proc, timeoutOf(ctx, scenario) * 1000);
   const seconds = (waitedMs / 1000).toFixed(1);
-  if (!idle) ctx.progress.log(`  ${scenario.name} ${proc.model}: still busy ${seconds} s after the ${after}; going on`);
-  else if (waitedMs > 1000) ctx.progress.log(`  ${scenario.name} ${proc.model}: ran ${seconds} s of work the ${after} left behind`);
+  if (!idle) ctx.progress.log(`  ${scenarioLabel(scenario)} ${proc.model}: still busy ${seconds} s after the ${after}; going on`);
+  else if (waitedMs > 1000) ctx.progress.log(`  ${scenarioLabel(scenario)} ${proc.model}: ran ${seconds} s of work the ${after} left behind`);
 }
 
 async function checkServer(ctx: RunContext, proc: ModelProcess, scenario: Scenario): Promise<void> {

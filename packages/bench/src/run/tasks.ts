@@ -5,6 +5,7 @@ import type { ClassicResult, ContenderName, ScenarioResult } from '../types.js';
 import { measureClassic } from './classic.js';
 import type { RunContext } from './context.js';
 import { WrongAnswer } from './errors.js';
+import { scenarioLabel } from './label.js';
 import { measure } from './measure.js';
 import type { Task } from './plan.js';
 import type { ServerSet } from './servers.js';
@@ -15,6 +16,7 @@ function describeError(error: unknown): string {
 
 export async function runLoadTask(ctx: RunContext, servers: ServerSet, result: ScenarioResult, task: Task & { kind: 'load' }): Promise<void> {
   const { scenario, model, round } = task;
+  const label = scenarioLabel(scenario);
   const entry = result.models[model]!;
   ctx.current = entry;
   if (entry.status !== 'ok') return;
@@ -25,7 +27,7 @@ export async function runLoadTask(ctx: RunContext, servers: ServerSet, result: S
       entry.samples.push(sample);
       const failed = sample.errors + sample.non2xx + sample.timeouts;
       ctx.progress.log(
-        `  ${scenario.name.padEnd(10)} ${model.padEnd(10)} run ${round}: ${fmtInt(sample.rps)} req/s, p99 ${fmtMs(sample.p99Ms)}` +
+        `  ${label.padEnd(10)} ${model.padEnd(10)} run ${round}: ${fmtInt(sample.rps)} req/s, p99 ${fmtMs(sample.p99Ms)}` +
           `${failed ? `, errors ${sample.errors} non-2xx ${sample.non2xx} timeouts ${sample.timeouts}` : ''}` +
           `${sample.idle ? `, idle held ${sample.idle.held}/${sample.idle.requested}, ${fmtKiB(sample.idle.bytesPerConnection)} each` : ''}`,
       );
@@ -36,10 +38,10 @@ export async function runLoadTask(ctx: RunContext, servers: ServerSet, result: S
     if (error instanceof WrongAnswer) {
       entry.status = 'failed';
       entry.problems.push(...error.problems);
-      ctx.progress.log(`  ${scenario.name} ${model}: WRONG ANSWER, not timed: ${error.message}`);
+      ctx.progress.log(`  ${label} ${model}: WRONG ANSWER, not timed: ${error.message}`);
     } else {
       entry.problems.push(`run ${round}: ${describeError(error)}`);
-      ctx.progress.log(`  ${scenario.name} ${model} run ${round} failed: ${describeError(error)}`);
+      ctx.progress.log(`  ${label} ${model} run ${round} failed: ${describeError(error)}`);
       // Whatever broke, the next run gets a fresh process.
       await servers.stop(model).catch(() => {});
     }
