@@ -426,9 +426,38 @@ export class Dispatcher implements ThreadEvents {
     const line = `[switchyard] ${error.message}; starting a new thread`;
     if (stuck) this.#config.logger.error(line);
     else this.#config.logger.error(line, error.cause ?? error);
-    // Requests the thread never started go to another thread; those it had
-    // started are lost with it and get a 5xx each. A request with a body
-    // cannot go again: its buffer went to the dead thread.
+    this.#releaseHeld(thread, stuck ? 503 : 500);
+    this.restarts.add(thread.id, stuck ? 'watchdog' : 'crash');
+    this.#retire(thread);
+    this.#threads.replace(thread);
+  }
+
+  /**
+   * Gives every thread a session with the app imported anew (Threads.reload).
+   * A request a draining thread still holds after `graceMs` gets a 503.
+   */
+  reload(graceMs: number): Promise<void> {
+    return this.#threads.reload(graceMs, {
+      abandon: (thread) => this.#releaseHeld(thread, 503),
+      swapped: (thread) => {
+        this.restarts.add(thread.id, 'reload');
+        this.#retire(thread);
+      },
+    });
+  }
+
+  #retire(thread: ThreadHandle): void {
+    void this.#config.board?.retire(metricsSource(thread));
+    thread.stats.restarts++;
+    thread.stats.replaced();
+  }
+
+  /**
+   * Answers for the requests a thread held as it went away. Those it never
+   * started go to another thread; those it had started get `status` each. A
+   * request with a body cannot go again: its buffer went to the thread.
+   */
+  #releaseHeld(thread: ThreadHandle, status: 500 | 503): void {
     const retry: Job[] = [];
     for (const job of thread.running.values()) {
       if (job.answered) continue;
@@ -437,7 +466,7 @@ export class Dispatcher implements ThreadEvents {
         continue;
       }
       job.state = CLOSED;
-      sendError(job.res, stuck ? 503 : 500, stuck ? { retryAfter: RETRY_AFTER_S } : {});
+      sendError(job.res, status, status === 503 ? { retryAfter: RETRY_AFTER_S } : {});
       this.finish(job);
     }
     for (const job of thread.streams.values()) {
@@ -446,10 +475,6 @@ export class Dispatcher implements ThreadEvents {
       this.finish(job);
     }
     thread.clear();
-    this.restarts.add(thread.id, stuck ? 'watchdog' : 'crash');
-    void this.#config.board?.retire(metricsSource(thread));
-    thread.stats.restarts++;
-    thread.stats.replaced();
     for (const job of retry) {
       job.thread = undefined;
       const other = this.#pick(job);
@@ -460,7 +485,6 @@ export class Dispatcher implements ThreadEvents {
         this.queue.push(job);
       }
     }
-    this.#threads.replace(thread);
   }
 
   #clientGone(job: Job): void {

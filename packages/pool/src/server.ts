@@ -34,6 +34,13 @@ export interface PoolStats extends ServerStats {
 
 export interface RunningPool extends RunningServer {
   stats(): Promise<PoolStats>;
+  /**
+   * Reload, as on SIGHUP: each thread in turn gets a session that imports
+   * the app anew, loaded before the old one stops taking requests. Rejects
+   * with `ERR_RELOAD_FAILED` (the threads serve on with the app as it was)
+   * if the app does not load.
+   */
+  reload(): Promise<void>;
 }
 
 const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
@@ -130,11 +137,13 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
   const monitor = new LoopMonitor();
   listening = true;
 
+  let removeHangup = () => {};
   const close = lifecycle.closer(
     server,
     {
       announce: () => dispatcher.announceShutdown(),
       finish: async (graceMs) => {
+        removeHangup();
         // Each thread runs `teardown`; one that does not finish in time is terminated.
         await dispatcher.close(Math.max(graceMs, 1000));
         await pool.destroy();
@@ -165,11 +174,25 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
     };
   };
 
+  const reload = () => dispatcher.reload(options.graceMs);
+  if (options.signals) {
+    const onHangup = () => {
+      logger.info(`[switchyard] SIGHUP: reloading the app in ${options.workers} thread${options.workers === 1 ? '' : 's'} + express lane`);
+      reload().then(
+        () => logger.info('[switchyard] reload done'),
+        (error: Error) => logger.error(`[switchyard] reload stopped: ${error.message}`),
+      );
+    };
+    process.on('SIGHUP', onHangup);
+    removeHangup = () => process.off('SIGHUP', onHangup);
+  }
+
   return {
     url: address.url,
     port: address.port,
     backend: 'pool',
     stats,
+    reload,
     close: (closeOptions) => close(closeOptions?.graceMs),
     [Symbol.asyncDispose]: () => close(),
   };

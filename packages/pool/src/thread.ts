@@ -15,13 +15,17 @@ import { ThreadStats } from './stats.js';
 import { SessionProgress } from './progress.js';
 import { CHEAP, COLD_CALLS, MAX_ROUTES, UNKNOWN } from './costs.js';
 
+/** How often a draining thread looks whether it still holds requests. */
+const DRAIN_POLL_MS = 20;
+
 export interface ThreadEvents {
   message(thread: ThreadHandle, message: FromThread): void;
   /** The thread went away unasked: it crashed, or was terminated for being stuck. */
   exited(thread: ThreadHandle, error: Error, stuck: boolean): void;
 }
 
-type State = 'idle' | 'starting' | 'ready' | 'closing';
+/** `draining`: a reload waits for the requests it holds before its new session takes over; it takes no new ones. */
+type State = 'idle' | 'starting' | 'ready' | 'draining' | 'closing';
 
 /**
  * A thread that has held a started request without a beat for longer than
@@ -259,6 +263,33 @@ export class ThreadHandle {
     check();
   }
 
+  /**
+   * Reload: stops taking requests, waits up to `graceMs` for those it holds,
+   * hands any still held to `abandon`, ends the session (teardown runs),
+   * and makes `link`, a standby that imported the app anew, this thread.
+   * If the session died meanwhile, its replacement already has the new
+   * app: then `link` is ended and this resolves false.
+   */
+  async swap(link: SessionLink, graceMs: number, abandon: (thread: ThreadHandle) => void): Promise<boolean> {
+    const old = this.#link;
+    if (!old || this.state !== 'ready') {
+      link.terminate();
+      return false;
+    }
+    this.state = 'draining';
+    for (const deadline = performance.now() + graceMs; this.running.size + this.streams.size > 0 && performance.now() < deadline; ) {
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS));
+      if (this.#link !== old) {
+        link.terminate();
+        return false;
+      }
+    }
+    if (this.running.size + this.streams.size > 0) abandon(this);
+    await this.close(graceMs);
+    await this.start(link, true);
+    return true;
+  }
+
   /** Asks the session to end (teardown runs); terminates it after `graceMs`. */
   async close(graceMs: number): Promise<void> {
     const link = this.#link;
@@ -266,7 +297,7 @@ export class ThreadHandle {
     this.state = 'closing';
     clearTimeout(this.#stuckTimer);
     if (!link) return;
-    if (state !== 'ready') {
+    if (state !== 'ready' && state !== 'draining') {
       await link.settleThenTerminate(graceMs);
       return;
     }
@@ -287,7 +318,7 @@ export class ThreadHandle {
     if (state === 'closing') return;
     this.state = 'idle';
     // A thread that never got ready is reported by start() instead.
-    if (state !== 'ready') return;
+    if (state !== 'ready' && state !== 'draining') return;
     const stuck = this.#stuck;
     this.#events.exited(this, stuck ?? threadExited(this.id, error ?? 'its session ended unasked'), stuck !== undefined);
   }

@@ -7,7 +7,7 @@
  * can be told from a slow one.
  */
 import { performance } from 'node:perf_hooks';
-import type { Logger } from '@switchyard/core';
+import { SwitchyardError, type Logger } from '@switchyard/core';
 import { SessionLink, type LinkConfig } from './link.js';
 import { ThreadHandle, type ThreadEvents } from './thread.js';
 
@@ -24,6 +24,12 @@ export interface ThreadsConfig extends LinkConfig {
   onReady: () => void;
 }
 
+/** What a reload tells the dispatcher: requests a draining thread still held past the grace period, and each thread replaced. */
+export interface ReloadHooks {
+  abandon(thread: ThreadHandle): void;
+  swapped(thread: ThreadHandle): void;
+}
+
 export class Threads {
   /** Every thread: the serving ones, then the express lane. */
   readonly list: ThreadHandle[] = [];
@@ -37,6 +43,7 @@ export class Threads {
   #standbyReady = false;
   #sampler: NodeJS.Timeout | undefined;
   #closing = false;
+  #reloads: Promise<void> = Promise.resolve();
 
   constructor(config: ThreadsConfig, events: ThreadEvents) {
     this.#config = config;
@@ -88,6 +95,48 @@ export class Threads {
         setTimeout(() => this.replace(thread), delay).unref();
       },
     );
+  }
+
+  /**
+   * Gives every thread a session that imports the app anew, one thread at
+   * a time (ThreadHandle.swap). Each new session has loaded the app before
+   * the old one stops taking requests, so an app that no longer loads
+   * rejects the reload with its error while the old sessions serve on.
+   * Reloads run one after another.
+   */
+  reload(graceMs: number, hooks: ReloadHooks): Promise<void> {
+    const run = this.#reloads.then(() => this.#reload(graceMs, hooks));
+    this.#reloads = run.catch(() => {});
+    return run;
+  }
+
+  async #reload(graceMs: number, hooks: ReloadHooks): Promise<void> {
+    // The standby holds the app as it was.
+    const stale = this.#standby;
+    this.#standby = undefined;
+    this.#standbyReady = false;
+    void stale?.settleThenTerminate(graceMs);
+    try {
+      for (const thread of this.list) {
+        if (this.#closing) return;
+        // A standby: the app imported, its `setup` held until the old session's `teardown` has run.
+        const link = new SessionLink(this.#config, 0);
+        await link.up.catch((error: Error) => {
+          throw new SwitchyardError(
+            'ERR_RELOAD_FAILED',
+            `Could not reload pool thread ${thread.id}: the app did not load (${error.message}). The threads keep serving the app as it was.`,
+            { cause: error },
+          );
+        });
+        await thread.swap(link, graceMs, hooks.abandon).then((swapped) => swapped && hooks.swapped(thread), (error: Error) => {
+          // The new app loaded but its setup failed here: retry as for a lost thread.
+          this.#config.logger.error(`[switchyard] pool thread ${thread.id} could not start after a reload: ${error.message}`, error);
+          this.replace(thread);
+        });
+      }
+    } finally {
+      this.#replenish();
+    }
   }
 
   async close(graceMs: number): Promise<void> {

@@ -293,7 +293,13 @@ class Session {
   }
 }
 
-/** The piscina task: one per thread, for the thread's whole life. */
-export default function session(task: SessionTask): Promise<void> {
-  return new Session(task).run();
+/**
+ * The piscina task: one per thread, for the thread's whole life. Once it
+ * ends, the thread does too: its module cache holds the app as it was,
+ * and the session that replaces it (after a reload, say) must import the
+ * app anew. piscina starts a fresh thread in its place.
+ */
+export default async function session(task: SessionTask): Promise<void> {
+  await new Session(task).run();
+  process.exit(0);
 }
