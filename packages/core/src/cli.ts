@@ -9,6 +9,7 @@ import { parseArgs } from 'node:util';
 import { benchCommand } from './cli-bench.js';
 import { appNotFound, invalidOption } from './errors.js';
 import { watchLauncher } from './launcher.js';
+import { watchApp } from './watch.js';
 import { appUrl } from './load-app.js';
 import { resolveBackend, resolveOptions } from './options.js';
 import { serve } from './serve.js';
@@ -63,10 +64,16 @@ Options of serve:
                     this long, default 10000
   --no-supervisor   reactor: run the server in this process, with no
                     supervisor to restart it if it exits or gets stuck
+  --watch           reload when a source file in the app's folder changes,
+                    as on SIGHUP: rolling (cluster), new threads (pool), or
+                    a restart (reactor); an app that does not load leaves
+                    the old one serving
   -h, --help        print this help
   -v, --version     print the version
 
-Flags override the environment. SIGTERM or SIGINT stop the server gracefully.
+Flags override the environment. SIGTERM or SIGINT stop the server gracefully;
+SIGHUP reloads the app. Started by npx, npm or pnpm, the server also stops
+when that process exits.
 The reactor runs in a child process that a supervisor restarts when it
 exits or its event loop is stuck (pool threads and cluster processes are
 restarted by their own backends).
@@ -121,6 +128,7 @@ function parse(argv: string[]) {
         log: { type: 'string' },
         health: { type: 'string' },
         'no-supervisor': { type: 'boolean' },
+        watch: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -181,8 +189,21 @@ async function main(argv: string[]): Promise<void> {
     });
   }
 
-  if (backend === 'reactor' && !values['no-supervisor'] && process.env[SUPERVISED_ENV] !== '1') {
-    const code = await supervise({ module: fileURLToPath(import.meta.url), args: argv, graceMs: options.graceMs, watchdogMs, logger: console });
+  const supervised = backend === 'reactor' && !values['no-supervisor'];
+  const watching = values.watch === true && process.env[SUPERVISED_ENV] !== '1';
+  if (watching && backend === 'reactor' && !supervised) throw new UsageError('--watch needs the supervisor under reactor: leave out --no-supervisor.');
+  if (watching && url.protocol !== 'file:') throw new UsageError('--watch needs an app on the file system.');
+  // The same reload as SIGHUP, which pool, cluster and the reactor's supervisor handle once started.
+  const startWatching = () => {
+    watchApp(fileURLToPath(url), (file) => {
+      console.error(`[switchyard] watch: ${file} changed`);
+      process.kill(process.pid, 'SIGHUP');
+    });
+  };
+
+  if (supervised && process.env[SUPERVISED_ENV] !== '1') {
+    if (watching) setImmediate(startWatching);
+    const code = await supervise({ module: fileURLToPath(import.meta.url), args: argv, app, graceMs: options.graceMs, watchdogMs, logger: console });
     process.exit(code);
   }
 
@@ -206,6 +227,7 @@ async function main(argv: string[]): Promise<void> {
   if (options.pino) options.logger.info(started);
   else process.stdout.write(`${started}\n`);
   if (process.env[SUPERVISED_ENV] === '1') reportToSupervisor(() => server.close());
+  if (watching) startWatching();
 }
 
 /** What serves requests: the pool's express lane is a thread beside its serving ones (see the pool README). */

@@ -7,6 +7,7 @@
  * extra; while it restarts, new connections to the port are refused.
  */
 import { fork, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { RestartPolicy } from './restart-policy.js';
 import type { Logger } from './types.js';
 
@@ -24,6 +25,8 @@ export interface SupervisorOptions {
   /** Silence after which the process counts as stuck and is killed. */
   watchdogMs: number;
   logger: Logger;
+  /** The app, for the check a reload (SIGHUP) runs before it restarts the server. */
+  app: string;
   restartDelayMs?: number;
   maxRestartDelayMs?: number;
   /** A process that dies sooner than this after starting counts as a quick failure. */
@@ -48,6 +51,9 @@ export function supervise(options: SupervisorOptions): Promise<number> {
     let stopping: number | undefined;
     let respawn: NodeJS.Timeout | undefined;
     let killTimer: NodeJS.Timeout | undefined;
+    /** A reload is under way: checking the app, or waiting for the old server to drain. */
+    let reloading = false;
+    let replacing = false;
 
     const watchdog = setInterval(() => {
       if (!child || !ready || stopping !== undefined) return;
@@ -62,6 +68,7 @@ export function supervise(options: SupervisorOptions): Promise<number> {
       clearTimeout(respawn);
       clearTimeout(killTimer);
       for (const signal of SIGNALS) process.off(signal, onSignal);
+      process.off('SIGHUP', onHangup);
       resolveExit(code);
     };
 
@@ -83,6 +90,11 @@ export function supervise(options: SupervisorOptions): Promise<number> {
       current.once('exit', (code, signal) => {
         child = undefined;
         if (stopping !== undefined) return finish(code ?? stopping);
+        if (replacing) {
+          replacing = false;
+          clearTimeout(killTimer);
+          return spawn();
+        }
         // Nothing has served yet, or the process says no retry can help (a bad app, a taken port): stop, as a plain run would.
         if (!everReady || fatal) return finish(code || 1);
         const decision = policy.died(!ready || Date.now() - startedAt < settings.minUptimeMs);
@@ -108,9 +120,37 @@ export function supervise(options: SupervisorOptions): Promise<number> {
       // A process stuck in a synchronous loop cannot run its handler: the grace period still holds.
       killTimer = setTimeout(() => child?.kill('SIGKILL'), options.graceMs + 1_000);
     };
+    // SIGHUP reloads, as under pool and cluster: the app is checked in a
+    // process of its own first, so one that no longer loads leaves the
+    // server serving; then the server drains and a new one starts. The
+    // port refuses connections between the two.
+    const onHangup = () => {
+      if (reloading || stopping !== undefined || !child) return;
+      reloading = true;
+      logger.info('[switchyard] SIGHUP: reloading: checking that the app loads, then restarting the server');
+      checkApp(options.app).then((loads) => {
+        reloading = false;
+        if (!loads) return logger.error('[switchyard] reload stopped: the app does not load (see above); the server serves it as it was');
+        if (stopping !== undefined || !child) return;
+        replacing = true;
+        child.kill('SIGTERM');
+        killTimer = setTimeout(() => child?.kill('SIGKILL'), options.graceMs + 1_000);
+      });
+    };
     for (const signal of SIGNALS) process.on(signal, onSignal);
+    process.on('SIGHUP', onHangup);
     spawn();
   });
 }
 
 const SIGNALS = ['SIGTERM', 'SIGINT'] as const;
+const CHECK_APP = fileURLToPath(new URL('./check-app.js', import.meta.url));
+
+/** Whether `app` loads, in a process of its own with this one's flags; its errors go to stderr. */
+function checkApp(app: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const check = fork(CHECK_APP, [app], { stdio: 'inherit' });
+    check.once('error', () => resolve(false));
+    check.once('exit', (code) => resolve(code === 0));
+  });
+}

@@ -156,15 +156,18 @@ export class Threads {
     if (this.#closing || this.#standby) return;
     const link = new SessionLink(this.#config, 0);
     this.#standby = link;
+    // Why it failed to load, if it did: its end then only says it was terminated.
+    let failure: unknown;
     link.up.then(
       () => {
         if (this.#standby !== link) return;
         this.#standbyReady = true;
         this.#delays.delete('standby');
       },
-      () => {},
+      (error: unknown) => (failure = error),
     );
-    void link.ended.then(({ error }) => {
+    void link.ended.then(({ error: ended }) => {
+      const error = failure ?? ended;
       if (this.#standby !== link) return;
       // The standby died before it was needed: the app's top level failed, or the thread did.
       this.#standby = undefined;
