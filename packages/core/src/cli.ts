@@ -226,7 +226,7 @@ async function main(argv: string[]): Promise<void> {
   const started = `switchyard: ${backend} serving ${app} at ${server.url} (${capacity(backend, options.workers)})`;
   if (options.pino) options.logger.info(started);
   else process.stdout.write(`${started}\n`);
-  if (process.env[SUPERVISED_ENV] === '1') reportToSupervisor(() => server.close());
+  if (process.env[SUPERVISED_ENV] === '1') reportToSupervisor(server.port, () => server.close());
   if (watching) startWatching();
 }
 

@@ -8,9 +8,9 @@ const BEAT_MS = 500;
  * while its event loop turns, and exits when its supervisor is gone, so a
  * killed supervisor leaves no server behind.
  */
-export function reportToSupervisor(stop: () => Promise<void>): void {
+export function reportToSupervisor(port: number, stop: () => Promise<void>): void {
   const send = (message: FromChild) => process.send?.(message);
-  send({ t: 'ready' });
+  send({ t: 'ready', port });
   setInterval(() => send({ t: 'beat' }), BEAT_MS).unref();
   process.once('disconnect', () => {
     stop().finally(() => process.exit(0));

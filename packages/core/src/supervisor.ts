@@ -15,7 +15,8 @@ import type { Logger } from './types.js';
 export const SUPERVISED_ENV = 'SWITCHYARD_SUPERVISED';
 
 /** Messages the supervised process sends. */
-export type FromChild = { t: 'ready' } | { t: 'beat' } | { t: 'fatal' };
+/** `ready` carries the port the server bound, so a restart asked for port 0 binds the same one. */
+export type FromChild = { t: 'ready'; port: number } | { t: 'beat' } | { t: 'fatal' };
 
 export interface SupervisorOptions {
   /** The module to run and its arguments (the CLI itself). */
@@ -53,6 +54,7 @@ export function supervise(options: SupervisorOptions): Promise<number> {
     let killTimer: NodeJS.Timeout | undefined;
     /** A reload is under way: checking the app, or waiting for the old server to drain. */
     let reloading = false;
+    let boundPort: number | undefined;
     let replacing = false;
 
     const watchdog = setInterval(() => {
@@ -78,12 +80,15 @@ export function supervise(options: SupervisorOptions): Promise<number> {
       fatal = false;
       startedAt = Date.now();
       // Its own process group: a terminal's Ctrl-C reaches only the supervisor, which then asks for one drain.
-      const current = fork(options.module, options.args, { env: { ...process.env, [SUPERVISED_ENV]: '1' }, stdio: 'inherit', detached: true });
+      // After a first start on port 0, later ones take the port it got: clients keep their address.
+      const args = boundPort === undefined ? options.args : [...options.args, '--port', String(boundPort)];
+      const current = fork(options.module, args, { env: { ...process.env, [SUPERVISED_ENV]: '1' }, stdio: 'inherit', detached: true });
       child = current;
       current.on('message', (message: FromChild) => {
         if (message?.t === 'beat') lastBeat = Date.now();
         else if (message?.t === 'ready') {
           ready = everReady = true;
+          boundPort ??= message.port;
           lastBeat = Date.now();
         } else if (message?.t === 'fatal') fatal = true;
       });
