@@ -1,6 +1,8 @@
+/// <reference types="node" preserve="true" />
 /**
  * @switchyard/bench: runs an app under every concurrency model with the same
- * load, on the same machine, in one run, and reports which wins.
+ * load, on the same machine, in one run, and reports which wins. Its types
+ * are Node's: the reference above loads @types/node, or names it as missing.
  */
 export type {
   AppModelName,

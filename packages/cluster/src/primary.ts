@@ -20,7 +20,8 @@ import { ClusterOps } from './ops.js';
 import type { ToPrimary } from './messages.js';
 import { resolveClusterOptions } from './options.js';
 import type { ProcessHandle } from './process-handle.js';
-import { gatherStats, type ClusterStats } from './stats.js';
+import { gatherStats } from './gather-stats.js';
+import type { ClusterStats } from './stats.js';
 import { Supervisor } from './supervisor.js';
 import { decodeArg } from './wire.js';
 

@@ -5,9 +5,8 @@
 import type { Worker } from 'node:cluster';
 import type { Socket } from 'node:net';
 import type { ProcessFigures, ToPrimary, ToWorker } from './messages.js';
+import type { ProcessState } from './stats.js';
 import { decodeError } from './wire.js';
-
-export type ProcessState = 'starting' | 'ready' | 'draining' | 'exited';
 
 export interface ExitInfo {
   code: number | null;

@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import { deserialize, serialize } from 'node:v8';
 import { ChannelHub, type Logger, type RunningServer } from '@switchyard/core';
 import { METRICS_INTERVAL_MS, type RunnerOps, type Scrape } from '@switchyard/core/node';
-import { serve } from '@switchyard/reactor';
+import { serve } from '@switchyard/reactor/node';
 import { INIT_ENV, type ToPrimary, type ToWorker, type WorkerInit } from './messages.js';
 import { encodeArg, encodeError } from './wire.js';
 

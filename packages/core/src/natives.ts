@@ -15,8 +15,9 @@ const KEY = Symbol.for('switchyard.natives');
 const holder = globalThis as typeof globalThis & { [KEY]?: Natives };
 const natives: Natives = (holder[KEY] ??= { Request: globalThis.Request, Response: globalThis.Response });
 
-export const NativeRequest = natives.Request;
-export const NativeResponse = natives.Response;
+// Typed by name: the inferred types spell out lib "dom"'s `RequestInfo` and `BodyInit`, which @types/node lacks.
+export const NativeRequest: typeof Request = natives.Request;
+export const NativeResponse: typeof Response = natives.Response;
 
 /**
  * Makes `structuredClone` refuse an object, as it refuses the platform's

@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { invalidOption } from './errors.js';
-import type { Logger as Pino } from 'pino';
-import { resolveHealth, resolveLog, resolveMetrics, type HealthPaths, type MetricsTarget } from './ops/options.js';
-import { createPino, isPino, pinoLogger, type LogLevel } from './ops/pino-logger.js';
+import { resolveHealth, resolveLog, resolveMetrics, type HealthPaths, type LogLevel, type MetricsTarget, type PinoLike } from './ops/options.js';
+import { createPino, isPino, pinoLogger } from './ops/pino-logger.js';
 import type { BackendName, Limits, Logger, ServeByNameOptions, ServeOptions, UnhandledErrors } from './types.js';
 
 export const BACKENDS: readonly BackendName[] = ['reactor', 'pool', 'cluster'];
@@ -28,7 +27,7 @@ export interface ResolvedOptions {
   /** The access-log level, or undefined when access logs are off. */
   log: LogLevel | undefined;
   /** The pino logger access lines go to (the one given as `logger`, else a new one on stdout); set when `log` is. */
-  pino: Pino | undefined;
+  pino: PinoLike | undefined;
   /** The runner's liveness and readiness paths, or undefined when off. */
   health: HealthPaths | undefined;
   pool: Record<string, unknown>;
@@ -176,7 +175,7 @@ export function resolveOptions(input: ServeOptions | ServeByNameOptions, env: En
   const logger = resolveLogger(input.logger);
   const given = isPino(input.logger) ? input.logger : undefined;
   // Created on first use, in the thread or process that logs: it starts a writer thread.
-  let created: Pino | undefined;
+  let created: PinoLike | undefined;
   const pino = log ? () => given ?? (created ??= createPino(log)) : undefined;
   return {
     app,

@@ -6,6 +6,7 @@
  * `blob()`) is touched. It is a real `instanceof Response` and patches nothing.
  */
 
+import type { HeadersInput } from './fetch-types.js';
 import { markUncloneable, NativeResponse } from './natives.js';
 
 /** What a backend may write without touching a native Response. */
@@ -13,7 +14,7 @@ export interface FastResponseState {
   status: number;
   statusText: string;
   /** Either the caller's `HeadersInit` or a `Headers` someone asked for. */
-  headers: HeadersInit | undefined;
+  headers: HeadersInput;
   /** The content type the platform would add when `headers` has none. */
   defaultContentType: string | undefined;
   body: string | Uint8Array | null;

@@ -1,7 +1,30 @@
 /**
  * The public types of Switchyard: the app contract every backend runs, the
  * options every backend accepts, and the handle every backend returns.
+ * They name no Node types and nothing from lib "esnext.disposable", so they
+ * compile in projects without @types/node; only the Fetch classes are
+ * needed (README, "TypeScript").
  */
+
+/**
+ * Empty where the project has the Fetch types (lib "dom" or @types/node);
+ * where it has neither, a required member whose name says what to add, so
+ * the error lands on the user's own `serve()` options or app even under
+ * `skipLibCheck`, instead of only "Cannot find name 'Request'" in here.
+ */
+type FetchTypesRequired = typeof globalThis extends { Request: unknown; Response: unknown; Headers: unknown }
+  ? {}
+  : { 'Switchyard needs the Fetch types: add "DOM" to compilerOptions.lib, or install @types/node and add "node" to compilerOptions.types': never };
+
+/**
+ * `[Symbol.asyncDispose]` where the project's types declare that symbol (lib
+ * "esnext.disposable", or @types/node), nothing where they do not: naming
+ * `AsyncDisposable` would not compile there (TypeScript 7's default target,
+ * es2025, lacks it).
+ */
+type AsyncDisposableWhereKnown = SymbolConstructor extends { readonly asyncDispose: infer Key extends symbol }
+  ? { [K in Key]: () => Promise<void> }
+  : {};
 
 /** The concurrency models Switchyard ships, one npm package each. */
 export type BackendName = 'reactor' | 'pool' | 'cluster';
@@ -39,7 +62,7 @@ export interface AppContext {
  * An app is an ES module whose default export has this shape: the convention
  * of Bun, Deno, Cloudflare Workers, srvx and Hono. A Hono app fits as is.
  */
-export interface App {
+export interface App extends FetchTypesRequired {
   fetch(request: Request, ctx: AppContext): Response | Promise<Response>;
   /** Runs once per process or thread, before it takes traffic. */
   setup?(ctx: AppContext): void | Promise<void>;
@@ -90,7 +113,7 @@ export interface Limits {
 }
 
 /** Options every backend's `serve()` accepts. */
-export interface ServeOptions {
+export interface ServeOptions extends FetchTypesRequired {
   /** Path or URL of the app module; relative paths resolve from `process.cwd()`. Required. */
   app: string | URL;
   /**
@@ -142,9 +165,11 @@ export interface ServeOptions {
    * Where the server reports handler failures and lifecycle events: an
    * object with `error`, `warn` and `info`, or a pino logger (its lines
    * then carry errors as `err`, and access logs go to it too). Default
-   * `console`, or a pino logger on stdout when `log` is on.
+   * `console`, or a pino logger on stdout when `log` is on. A pino logger
+   * fits `Logger` as it is; naming pino's type here would make these types
+   * need @types/node.
    */
-  logger?: Logger | import('pino').Logger;
+  logger?: Logger;
   /**
    * Serve Prometheus metrics from the runner, never the app: a port number
    * (a listener of its own, path `/metrics`) or a path on the server's port.
@@ -217,7 +242,7 @@ export interface CloseOptions {
 }
 
 /** What `serve()` resolves to once the server is listening. */
-export interface RunningServer extends AsyncDisposable {
+export interface RunningServer extends AsyncDisposableWhereKnown {
   readonly url: string;
   readonly port: number;
   readonly backend: BackendName;

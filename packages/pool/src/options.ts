@@ -1,5 +1,15 @@
 import { invalidOption } from '@switchyard/core';
-import type { ResourceLimits } from 'node:worker_threads';
+
+/**
+ * `worker_threads`' `ResourceLimits`, in megabytes. Declared here rather than
+ * imported, so that `PoolOptions` compiles in projects without @types/node.
+ */
+export interface ResourceLimits {
+  maxYoungGenerationSizeMb?: number | undefined;
+  maxOldGenerationSizeMb?: number | undefined;
+  codeRangeSizeMb?: number | undefined;
+  stackSizeMb?: number | undefined;
+}
 
 /** Options under `ServeOptions.pool`. */
 export interface PoolOptions {

@@ -1,6 +1,19 @@
 import { createHistogram, type EventLoopUtilization, type RecordableHistogram } from 'node:perf_hooks';
-import type { Worker } from 'node:worker_threads';
 import type { WorkerStats } from '@switchyard/core';
+
+/**
+ * The part of a `worker_threads` Worker read here. Declared rather than
+ * imported: this file's types are published, and Node's would make them
+ * need @types/node.
+ */
+interface Thread {
+  readonly performance: { eventLoopUtilization(current?: LoopUtilization, previous?: LoopUtilization): LoopUtilization };
+}
+interface LoopUtilization {
+  idle: number;
+  active: number;
+  utilization: number;
+}
 
 /** Per-thread figures as `stats()` reports them; times in milliseconds. */
 export interface PoolThreadFigures {
@@ -55,7 +68,7 @@ export class ThreadStats {
   }
 
   /** Share of time the thread's loop was busy since the previous scrape, 0..1. */
-  utilizationSinceScrape(worker: Worker | undefined): number {
+  utilizationSinceScrape(worker: Thread | undefined): number {
     if (!worker) return 0;
     const elu = worker.performance.eventLoopUtilization();
     const utilization = this.#scrapeElu ? worker.performance.eventLoopUtilization(elu, this.#scrapeElu).utilization : elu.utilization;
@@ -63,7 +76,7 @@ export class ThreadStats {
     return Number.isFinite(utilization) ? utilization : 0;
   }
 
-  read(worker: Worker | undefined): PoolThreadFigures {
+  read(worker: Thread | undefined): PoolThreadFigures {
     let utilization = 0;
     if (worker) {
       const elu = worker.performance.eventLoopUtilization();

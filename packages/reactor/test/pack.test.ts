@@ -12,11 +12,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * Packs every published package the way a release does, installs the
  * tarballs into a fresh project outside the workspace with npm, and uses them
  * there: this catches a missing `files` entry, a `workspace:` range left in,
- * or types that only resolve inside the monorepo.
+ * or types that only resolve inside the monorepo. The types are checked by
+ * the workspace's TypeScript 5 and by TypeScript 7, with and without
+ * @types/node (README of core, "TypeScript").
  */
 const run = promisify(execFile);
 const workspace = fileURLToPath(new URL('../../..', import.meta.url));
-const tsc = join(workspace, 'node_modules', '.bin', 'tsc');
 
 const published = readdirSync(join(workspace, 'packages'))
   .map((name) => join(workspace, 'packages', name))
@@ -29,28 +30,50 @@ const published = readdirSync(join(workspace, 'packages'))
 const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_|^NODE_PATH$/i.test(key)));
 const options = { env, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 };
 
+/** A TypeScript compiler, and the @types/node that projects checked with it get. */
+interface Compiler {
+  tsc: string;
+  typeRoots: string;
+}
+/** The compilers the types are checked with, in the order of `compilers`. */
+const COMPILERS = ['TypeScript 5', 'TypeScript 7'];
+
 let root: string;
 let project: string;
+const compilers: Compiler[] = [];
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'switchyard-pack-'));
   const tarballs = join(root, 'tarballs');
   project = join(root, 'project');
-  await mkdir(tarballs);
-  await mkdir(project);
-  for (const { dir } of published) {
-    await run('npx', ['-y', 'pnpm@10.34.8', 'pack', '--pack-destination', tarballs], { ...options, cwd: dir });
-  }
-  const files = readdirSync(tarballs).filter((file) => file.endsWith('.tgz'));
-  expect(files).toHaveLength(published.length);
-  await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'packed', private: true, type: 'module' }));
-  await writeFile(
-    join(project, 'app.mjs'),
-    `import { FastResponse } from '@switchyard/core';
+  // Beside the project, not in it: the project must stay without @types/node.
+  const ts7 = join(root, 'ts7');
+  await Promise.all([mkdir(tarballs), mkdir(project), mkdir(ts7)]);
+  const packAndInstall = async () => {
+    for (const { dir } of published) {
+      await run('npx', ['-y', 'pnpm@10.34.8', 'pack', '--pack-destination', tarballs], { ...options, cwd: dir });
+    }
+    const files = readdirSync(tarballs).filter((file) => file.endsWith('.tgz'));
+    expect(files).toHaveLength(published.length);
+    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'packed', private: true, type: 'module' }));
+    await writeFile(
+      join(project, 'app.mjs'),
+      `import { FastResponse } from '@switchyard/core';
 export default { fetch: (request) => new FastResponse('packed ' + new URL(request.url).pathname) };
 `,
+    );
+    await run('npm', ['install', ...files.map((file) => join(tarballs, file)), '--no-audit', '--no-fund'], { ...options, cwd: project });
+  };
+  // What `npm i -D typescript @types/node` gives a new project today, installed meanwhile.
+  const installTs7 = async () => {
+    await writeFile(join(ts7, 'package.json'), JSON.stringify({ name: 'ts7', private: true }));
+    await run('npm', ['install', 'typescript@7', '@types/node', '--no-audit', '--no-fund'], { ...options, cwd: ts7 });
+  };
+  await Promise.all([packAndInstall(), installTs7()]);
+  compilers.push(
+    { tsc: join(workspace, 'node_modules', '.bin', 'tsc'), typeRoots: join(workspace, 'node_modules', '@types') },
+    { tsc: join(ts7, 'node_modules', '.bin', 'tsc'), typeRoots: join(ts7, 'node_modules', '@types') },
   );
-  await run('npm', ['install', ...files.map((file) => join(tarballs, file)), '--no-audit', '--no-fund'], { ...options, cwd: project });
-}, 120_000);
+}, 180_000);
 
 afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
@@ -120,12 +143,14 @@ await server.close();
     const { stdout } = await run(process.execPath, ['serve.mjs'], { ...options, cwd: project });
     expect(stdout.trim()).toBe('reactor packed /api');
   });
+});
 
-  it('typechecks against the published types with strict settings', async () => {
-    await writeFile(
-      join(project, 'check.ts'),
-      `import { FastResponse, serve, type App, type ServeOptions } from '@switchyard/core';
+/** Uses the app-facing entry points; every project must compile it. */
+const CHECK_APP = `import { FastResponse, serve, type App, type RunningServer, type ServeOptions } from '@switchyard/core';
+import { FastResponse as FastResponseToo } from '@switchyard/core/response';
 import { serve as serveReactor } from '@switchyard/reactor';
+import { serve as servePool, type PoolOptions, type PoolStats } from '@switchyard/pool';
+import { serve as serveCluster, type ClusterOptions, type ClusterStats } from '@switchyard/cluster';
 
 const app = { fetch: (request: Request) => new FastResponse(request.url) } satisfies App;
 const options: ServeOptions = { app: './app.mjs', port: 0, limits: { maxBodySize: 1024 } };
@@ -134,18 +159,132 @@ const direct = await serveReactor(options);
 const url: string = server.url;
 await Promise.all([server.close(), direct.close({ graceMs: 100 })]);
 
+const pool: PoolOptions = { concurrentTasksPerWorker: 4, resourceLimits: { maxOldGenerationSizeMb: 256 } };
+const cluster: ClusterOptions = { maxRequests: 1000 };
+const backends: Array<(options: ServeOptions) => Promise<RunningServer>> = [serveReactor, servePool, serveCluster];
+const threads = (stats: PoolStats): number => stats.pool.threads;
+const rss = (stats: ClusterStats): number => stats.rssBytes;
+
 // Proof that real types resolved: with \`any\` these would not be errors.
 // @ts-expect-error app is required
 await serve({ port: 0 });
 // @ts-expect-error no such backend
 await serve({ ...options, backend: 'fibers' });
+// @ts-expect-error fetch answers with a Response
+const wrong: App = { fetch: () => 'text' };
 
-export { app, url };
-`,
-    );
-    const args = ['--noEmit', '--strict', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext'];
-    args.push('--types', 'node', '--typeRoots', join(workspace, 'node_modules', '@types'), '--skipLibCheck', 'false', 'check.ts');
-    const result = await run(tsc, args, { ...options, cwd: project }).catch((error: { stdout: string }) => error);
-    expect(result.stdout).toBe('');
+export { app, url, pool, cluster, backends, threads, rss, wrong, FastResponseToo };
+`;
+
+/** Where the project's lib declares Symbol.asyncDispose, a server is AsyncDisposable. */
+const CHECK_DISPOSE = `import { serve } from '@switchyard/reactor';
+
+await using server = await serve({ app: './app.mjs', port: 0 });
+const disposable: AsyncDisposable = server;
+export { disposable };
+`;
+
+/** Uses the entry points whose types are Node's; projects with @types/node must compile it. */
+const CHECK_NODE = `import type { Server } from 'node:http';
+import { defineConformanceSuite, rawExchange } from '@switchyard/core/conformance';
+import { createNodeHandler, flattenHeaders } from '@switchyard/core/node';
+import { serve, type ReactorContext } from '@switchyard/reactor/node';
+import { runBench, type BenchOptions } from '@switchyard/bench';
+
+const context: ReactorContext = { workerId: 1, listen: async (server: Server) => ({ port: 0, url: String(server.listening) }) };
+const running = await serve({ app: './app.mjs', port: 0 }, context);
+await running.close();
+const flat: string[] = flattenHeaders({ a: 'b' });
+// @ts-expect-error options are required
+createNodeHandler();
+
+export { flat, defineConformanceSuite, rawExchange, runBench, type BenchOptions };
+`;
+
+/** A user's project, strict as `tsc --init` makes it. */
+interface UserProject {
+  name: string;
+  target: string;
+  lib?: string[];
+  node: boolean;
+  files: string[];
+  /** Default false: the published declarations are checked too. */
+  skipLibCheck?: boolean;
+}
+
+/** Without @types/node, the Fetch types come from lib "dom" (a target's default lib includes it). */
+const PROJECTS: UserProject[] = [
+  { name: 'no @types/node, lib es2022 + dom: no Symbol.asyncDispose', target: 'es2022', node: false, files: ['check-app.ts'] },
+  { name: 'no @types/node, target esnext (tsc --init)', target: 'esnext', node: false, files: ['check-app.ts', 'check-dispose.ts'] },
+  { name: '@types/node, lib es2022 without dom', target: 'es2022', lib: ['es2022'], node: true, files: ['check-app.ts', 'check-dispose.ts', 'check-node.ts'] },
+  { name: '@types/node, target esnext with dom', target: 'esnext', node: true, files: ['check-app.ts', 'check-dispose.ts', 'check-node.ts'] },
+];
+
+/** Writes the project's tsconfig for `compiler` and runs it; tsc prints its errors on stdout. */
+async function typecheck(compiler: Compiler, user: UserProject, id: string): Promise<{ code: number; output: string }> {
+  const compilerOptions = {
+    strict: true,
+    noEmit: true,
+    target: user.target,
+    ...(user.lib ? { lib: user.lib } : {}),
+    module: 'nodenext',
+    moduleDetection: 'force',
+    verbatimModuleSyntax: true,
+    isolatedModules: true,
+    noUncheckedIndexedAccess: true,
+    exactOptionalPropertyTypes: true,
+    noUncheckedSideEffectImports: true,
+    skipLibCheck: user.skipLibCheck ?? false,
+    // Explicit either way: TypeScript 5 would otherwise load every @types package it finds, 7 none.
+    types: user.node ? ['node'] : [],
+    ...(user.node ? { typeRoots: [compiler.typeRoots] } : {}),
+  };
+  const config = `tsconfig.${id}.json`;
+  await writeFile(join(project, config), JSON.stringify({ compilerOptions, files: user.files }, null, 2));
+  try {
+    const { stdout } = await run(compiler.tsc, ['-p', config], { ...options, cwd: project });
+    return { code: 0, output: stdout };
+  } catch (error) {
+    const { code, stdout, stderr } = error as { code: number; stdout: string; stderr: string };
+    return { code, output: stdout + stderr };
+  }
+}
+
+describe('the published types in strict projects', { timeout: 90_000 }, () => {
+  beforeAll(async () => {
+    await writeFile(join(project, 'check-app.ts'), CHECK_APP);
+    await writeFile(join(project, 'check-dispose.ts'), CHECK_DISPOSE);
+    await writeFile(join(project, 'check-node.ts'), CHECK_NODE);
   });
+
+  it('runs TypeScript 5 and 7, and the project has no @types/node of its own', async () => {
+    const versions = await Promise.all(compilers.map(async ({ tsc }) => (await run(tsc, ['--version'], { ...options, cwd: project })).stdout.trim()));
+    expect(versions[0]).toMatch(/^Version 5\./);
+    expect(versions[1]).toMatch(/^Version 7\./);
+    expect(existsSync(join(project, 'node_modules', '@types', 'node'))).toBe(false);
+  });
+
+  for (const [c, compilerName] of COMPILERS.entries()) {
+    for (const [p, user] of PROJECTS.entries()) {
+      it(`compile under ${compilerName}: ${user.name}`, async () => {
+        const { output } = await typecheck(compilers[c]!, user, `${c}-${p}`);
+        expect(output).toBe('');
+      });
+    }
+
+    it(`name what is missing under ${compilerName}`, async () => {
+      // Neither lib "dom" nor @types/node: the error on the user's own code says what to add, even with skipLibCheck on.
+      const bare = await typecheck(
+        compilers[c]!,
+        { name: 'bare', target: 'es2022', lib: ['es2022'], node: false, files: ['check-app.ts'], skipLibCheck: true },
+        `${c}-bare`,
+      );
+      expect(bare.code).not.toBe(0);
+      expect(bare.output).toMatch(/^check-app\.ts\(\d+,\d+\): error TS\d+: .*Switchyard needs the Fetch types: add "DOM" to compilerOptions\.lib, or install @types\/node/m);
+      // A Node entry point without @types/node names the missing package.
+      const nodeless = await typecheck(compilers[c]!, { name: 'nodeless', target: 'es2022', node: false, files: ['check-node.ts'] }, `${c}-nodeless`);
+      expect(nodeless.code).not.toBe(0);
+      expect(nodeless.output).toMatch(/@switchyard\/core\/dist\/node\/index\.d\.ts\(1,\d+\): error TS2688: Cannot find type definition file for 'node'/);
+    });
+  }
 });

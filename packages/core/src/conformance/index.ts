@@ -1,3 +1,5 @@
+/// <reference types="node" preserve="true" />
+// The suite's helpers take Node's types: loaded from @types/node, or named as missing.
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe } from 'vitest';
 import type { BackendName, RunningServer, ServeOptions } from '../types.js';

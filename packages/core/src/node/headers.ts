@@ -4,8 +4,10 @@
  * set-cookie apart without building an object.
  */
 
+import type { HeadersInput } from '../fetch-types.js';
+
 /** Flattens any `HeadersInit` (or Headers) into `[name, value, ...]`. */
-export function flattenHeaders(init: HeadersInit | undefined): string[] {
+export function flattenHeaders(init: HeadersInput): string[] {
   const flat: string[] = [];
   if (init === undefined) return flat;
   if (init instanceof Headers) {

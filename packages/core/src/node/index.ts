@@ -1,4 +1,9 @@
-/** The Node side of the Fetch bridge, shared by the backends. */
+/// <reference types="node" preserve="true" />
+/**
+ * The Node side of the Fetch bridge, shared by the backends. Its types are
+ * Node's: the reference above loads @types/node where the project has it
+ * (TypeScript 7 loads none unless told), and names what is missing where not.
+ */
 export { NodeRequest, type NodeRequestOptions } from './request.js';
 export { sendResponse, settledSoon, PENDING } from './send.js';
 export { flattenHeaders, hasHeader } from './headers.js';

@@ -1,11 +1,12 @@
 import type { ServerResponse } from 'node:http';
 import { writeHead } from './head.js';
+import type { ReadResult } from '../fetch-types.js';
 import { fastResponseState } from '../response.js';
 import { flattenHeaders, hasHeader } from './headers.js';
 import { SOON_TURNS, StreamSender } from './stream-sender.js';
 
 export const PENDING = Symbol('pending');
-type Read = ReadableStreamReadResult<Uint8Array>;
+type Read = ReadResult<Uint8Array>;
 
 /** Watches one read for `settledSoon`, with its two callbacks made once. */
 class ReadProbe {

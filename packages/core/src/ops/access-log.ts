@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger as Pino } from 'pino';
 import { accessTag, tagResponse } from '../node/head.js';
+import type { PinoLike } from './options.js';
 import { recordStream } from './pino-logger.js';
 import { formatAccessRecord, type AccessFields } from './record.js';
 
@@ -33,7 +33,7 @@ function clientRequestId(req: IncomingMessage): string | undefined {
  * the client's address and user agent.
  */
 export class AccessLog {
-  readonly #pino: Pino;
+  readonly #pino: PinoLike;
   readonly #detailed: boolean;
   /** The log thread's stream when `pino` is Switchyard's own: records go there, and become JSON off this thread. */
   readonly #records: { write(chunk: string): boolean } | undefined;
@@ -45,7 +45,7 @@ export class AccessLog {
     this.#records!.write(batch);
   };
 
-  constructor(pino: Pino) {
+  constructor(pino: PinoLike) {
     this.#pino = pino;
     this.#detailed = pino.isLevelEnabled('debug');
     this.#records = recordStream(pino);

@@ -1,7 +1,19 @@
 import { invalidOption } from '../errors.js';
-import { LOG_LEVELS, type LogLevel } from './pino-logger.js';
+import type { Logger } from '../types.js';
 
 type Env = Record<string, string | undefined>;
+
+export type LogLevel = 'info' | 'debug';
+export const LOG_LEVELS: readonly LogLevel[] = ['info', 'debug'];
+
+/**
+ * What Switchyard calls on a pino logger. Declared here, not taken from
+ * pino: `ResolvedOptions` carries one, and pino's types need @types/node in
+ * every project that reads core's.
+ */
+export interface PinoLike extends Logger {
+  isLevelEnabled(level: string): boolean;
+}
 
 /** Where `/metrics` is served: its own port, or a path on the server's. */
 export type MetricsTarget = { port: number } | { path: string };

@@ -3,18 +3,16 @@ import { fileURLToPath } from 'node:url';
 import { inspect } from 'node:util';
 import type { Logger as Pino } from 'pino';
 import type { Logger } from '../types.js';
+import type { LogLevel, PinoLike } from './options.js';
 
 const require = createRequire(import.meta.url);
 const LOG_THREAD = fileURLToPath(new URL('./log-thread.js', import.meta.url));
-
-export type LogLevel = 'info' | 'debug';
 
 /** Each write carries at most PIPE_BUF bytes of whole lines: a pipe or an appending file takes it in one piece. */
 const MAX_WRITE = 4096;
 /** The writing thread waits for this much before a write, or FLUSH_EVERY_MS: fewer system calls under load. */
 const MIN_WRITE = 3072;
 const FLUSH_EVERY_MS = 100;
-export const LOG_LEVELS: readonly LogLevel[] = ['info', 'debug'];
 
 /** Whether `value` looks like a pino logger (what `serve({ logger })` may be given). */
 export function isPino(value: unknown): value is Pino {
@@ -23,10 +21,10 @@ export function isPino(value: unknown): value is Pino {
 }
 
 /** The log thread's stream behind each pino `createPino` made: access records go to it directly. */
-const recordStreams = new WeakMap<Pino, { write(chunk: string): boolean }>();
+const recordStreams = new WeakMap<PinoLike, { write(chunk: string): boolean }>();
 
 /** Where access records for `pino` may be written as records (record.ts), if it is one `createPino` made. */
-export function recordStream(pino: Pino): { write(chunk: string): boolean } | undefined {
+export function recordStream(pino: PinoLike): { write(chunk: string): boolean } | undefined {
   return recordStreams.get(pino);
 }
 
@@ -59,7 +57,7 @@ export function createPino(level: LogLevel): Pino {
  * an error argument becomes `err` (pino's error serializer), so lifecycle
  * events and handler failures land in the same JSON stream as access lines.
  */
-export function pinoLogger(pinoOrGet: Pino | (() => Pino)): Logger {
+export function pinoLogger(pinoOrGet: PinoLike | (() => PinoLike)): Logger {
   const get = typeof pinoOrGet === 'function' ? pinoOrGet : () => pinoOrGet;
   const at = (level: 'error' | 'warn' | 'info') => (...args: unknown[]) => {
     const pino = get();
