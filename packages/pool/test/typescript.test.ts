@@ -51,7 +51,7 @@ describe('pool: an app written in TypeScript', () => {
 
   it('runs from source under NODE_OPTIONS="--import tsx", which on Node 20 registers tsx on the main thread only', async () => {
     const bin = fileURLToPath(new URL('../../core/bin/switchyard.js', import.meta.url));
-    const env = { ...process.env, NODE_OPTIONS: '--import tsx' };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_OPTIONS: '--import tsx' };
     for (const key of ['SWITCHYARD_BACKEND', 'PORT', 'WEB_CONCURRENCY', 'NODE_PATH']) delete env[key];
     const args = [bin, 'serve', fileURLToPath(new URL('./app.ts', typed)), '--backend', 'pool', '--workers', '2', '--port', '0'];
     // From this package, where tsx is installed, as a user's project would have it.

@@ -1,12 +1,11 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanEnv, execOptions, packAll, published, run, workspace } from './support/packed.js';
 
 /**
  * Packs every published package the way a release does, installs the
@@ -16,19 +15,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * the workspace's TypeScript 5 and by TypeScript 7, with and without
  * @types/node (README of core, "TypeScript").
  */
-const run = promisify(execFile);
-const workspace = fileURLToPath(new URL('../../..', import.meta.url));
-
-const published = readdirSync(join(workspace, 'packages'))
-  .map((name) => join(workspace, 'packages', name))
-  .filter((dir) => existsSync(join(dir, 'package.json')))
-  .map((dir) => ({ dir, manifest: JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name: string; private?: boolean } }))
-  .filter(({ manifest }) => manifest.private !== true);
-
-// Without the workspace's npm_* settings and NODE_PATH (pnpm's bin shims point
-// it at every hoisted workspace package), the project sees only its own deps.
-const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_|^NODE_PATH$/i.test(key)));
-const options = { env, timeout: 90_000, maxBuffer: 16 * 1024 * 1024 };
+const env = cleanEnv;
+const options = execOptions;
 
 /** A TypeScript compiler, and the @types/node that projects checked with it get. */
 interface Compiler {
@@ -47,13 +35,9 @@ beforeAll(async () => {
   project = join(root, 'project');
   // Beside the project, not in it: the project must stay without @types/node.
   const ts7 = join(root, 'ts7');
-  await Promise.all([mkdir(tarballs), mkdir(project), mkdir(ts7)]);
+  await Promise.all([mkdir(project), mkdir(ts7)]);
   const packAndInstall = async () => {
-    for (const { dir } of published) {
-      await run('npx', ['-y', 'pnpm@10.34.8', 'pack', '--pack-destination', tarballs], { ...options, cwd: dir });
-    }
-    const files = readdirSync(tarballs).filter((file) => file.endsWith('.tgz'));
-    expect(files).toHaveLength(published.length);
+    const files = await packAll(tarballs);
     await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'packed', private: true, type: 'module' }));
     await writeFile(
       join(project, 'app.mjs'),
@@ -61,7 +45,7 @@ beforeAll(async () => {
 export default { fetch: (request) => new FastResponse('packed ' + new URL(request.url).pathname) };
 `,
     );
-    await run('npm', ['install', ...files.map((file) => join(tarballs, file)), '--no-audit', '--no-fund'], { ...options, cwd: project });
+    await run('npm', ['install', ...files, '--no-audit', '--no-fund'], { ...options, cwd: project });
   };
   // What `npm i -D typescript @types/node` gives a new project today, installed meanwhile.
   const installTs7 = async () => {
