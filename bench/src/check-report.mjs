@@ -25,7 +25,9 @@ try {
     const result = JSON.parse(readFileSync(join(dir, 'results.json'), 'utf8'));
     const failed = failedModels(result);
     const models = result.scenarios.reduce((n, s) => n + Object.keys(s.models).length, 0);
-    console.log(`bench:check: ${dir} is valid: ${result.scenarios.length} scenarios, ${models} scenario-model results, generator ${result.generator.version}, classic ${result.classic?.status ?? 'not asked'}`);
+    console.log(
+      `bench:check: ${dir} is valid: ${result.scenarios.length} scenarios, ${models} scenario-model results, generator ${result.generator.version}, classic ${result.classic?.status ?? 'not asked'}`,
+    );
     if (failed.length) {
       console.error(`bench:check: ${failed.length} could not be measured:\n  ${failed.join('\n  ')}`);
       if (values.strict) process.exitCode = 1;

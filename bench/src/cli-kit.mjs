@@ -25,7 +25,10 @@ export function number(flag, value, { integer = false, min = 0, above = false } 
 /** `shown`: how the accepted names read in an error (default: all of them, then the groups). */
 export function list(flag, value, accepted, groups = {}, shown = [...accepted, ...Object.keys(groups)]) {
   if (value === undefined) return undefined;
-  const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (names.length === 0) fail(flag, `a comma-separated list of ${shown.join(', ')}`, value);
   const out = [];
   for (const name of names) {
@@ -68,7 +71,8 @@ export function parseRunFlags(argv, profiles, extra = {}) {
   const { values } = parseArgs({ args: argv, options: { ...RUN_OPTIONS, ...extra }, strict: true, allowPositionals: false });
   const profile = values.quick ? 'quick' : 'default';
   const base = profiles[profile];
-  if (values.progress !== undefined && !['auto', 'bar', 'lines', 'none'].includes(values.progress)) fail('progress', 'auto, bar, lines or none', values.progress);
+  if (values.progress !== undefined && !['auto', 'bar', 'lines', 'none'].includes(values.progress))
+    fail('progress', 'auto, bar, lines or none', values.progress);
   const flags = {
     help: values.help === true,
     list: values.list === true,

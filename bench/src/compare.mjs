@@ -25,7 +25,8 @@ export function main(argv = process.argv.slice(2)) {
   if (values.help) return void console.log(HELP);
   if (positionals.length !== 2) throw new TypeError(`expected two result folders, BEFORE and AFTER (got ${positionals.length})`);
   const threshold = values.threshold === undefined ? 0.1 : Number(values.threshold);
-  if (!Number.isFinite(threshold) || threshold < 0 || threshold >= 1) throw new TypeError(`--threshold must be a fraction from 0 to 1 (got ${JSON.stringify(values.threshold)})`);
+  if (!Number.isFinite(threshold) || threshold < 0 || threshold >= 1)
+    throw new TypeError(`--threshold must be a fraction from 0 to 1 (got ${JSON.stringify(values.threshold)})`);
   const [before, after] = positionals.map(resultFolder);
   const comparison = compareResults(readResult(before), readResult(after), { threshold });
   process.stdout.write(compareMarkdown(comparison, { before, after }));

@@ -22,7 +22,13 @@ import { MICRO_DEFAULTS, microMarkdown, pickSuites, runMicro, SUITE_NAMES } from
 
 /** `quick` runs each part once, briefly: it proves the runner end to end and measures nothing. */
 export const BRIDGE_PROFILES = {
-  default: { runs: HTTP_DEFAULTS.runs, duration: HTTP_DEFAULTS.duration, warmup: HTTP_DEFAULTS.warmup, microTime: MICRO_DEFAULTS.time, microWarmup: MICRO_DEFAULTS.warmupTime },
+  default: {
+    runs: HTTP_DEFAULTS.runs,
+    duration: HTTP_DEFAULTS.duration,
+    warmup: HTTP_DEFAULTS.warmup,
+    microTime: MICRO_DEFAULTS.time,
+    microWarmup: MICRO_DEFAULTS.warmupTime,
+  },
   quick: { runs: 1, duration: 1, warmup: 0, microTime: 20, microWarmup: 5 },
 };
 
@@ -75,7 +81,8 @@ export function parse(argv) {
     strict: true,
   });
   if (values.only !== undefined && !['micro', 'http'].includes(values.only)) fail('only', 'micro or http', values.only);
-  if (values.progress !== undefined && !['auto', 'bar', 'lines', 'none'].includes(values.progress)) fail('progress', 'auto, bar, lines or none', values.progress);
+  if (values.progress !== undefined && !['auto', 'bar', 'lines', 'none'].includes(values.progress))
+    fail('progress', 'auto, bar, lines or none', values.progress);
   const profile = values.quick ? 'quick' : 'default';
   const base = BRIDGE_PROFILES[profile];
   const http = {
@@ -98,7 +105,10 @@ export function parse(argv) {
 }
 
 /** `log` takes progress lines (default: stderr), `print` the markdown (default: stdout). */
-export async function main(argv = process.argv.slice(2), { log = (line) => process.stderr.write(`${line}\n`), print = (text) => process.stdout.write(text) } = {}) {
+export async function main(
+  argv = process.argv.slice(2),
+  { log = (line) => process.stderr.write(`${line}\n`), print = (text) => process.stdout.write(text) } = {},
+) {
   const args = parse(argv);
   if (args.help) return void console.log(HELP);
   const started = new Date();

@@ -13,14 +13,29 @@ import { main, parse } from '../src/run.mjs';
 
 describe('bench:bridge flags', () => {
   it('defaults to 8 rounds of every contender, pinned when it can be', () => {
-    expect(parse([]).http).toMatchObject({ profile: 'default', runs: 8, duration: 3, warmup: 2, connections: 100, generator: 'auto', pin: 'auto', contenders: CONTENDER_NAMES, nativeRead: 'reader' });
+    expect(parse([]).http).toMatchObject({
+      profile: 'default',
+      runs: 8,
+      duration: 3,
+      warmup: 2,
+      connections: 100,
+      generator: 'auto',
+      pin: 'auto',
+      contenders: CONTENDER_NAMES,
+      nativeRead: 'reader',
+    });
     expect(parse(['--quick']).http).toMatchObject({ profile: 'quick', runs: 1, duration: 1, warmup: 0 });
-    expect(parse(['--pin', 'off', '--no-install', '--contenders', 'reactor-native,raw-native']).http).toMatchObject({ pin: false, contenders: ['raw-native', 'reactor-native'] });
+    expect(parse(['--pin', 'off', '--no-install', '--contenders', 'reactor-native,raw-native']).http).toMatchObject({
+      pin: false,
+      contenders: ['raw-native', 'reactor-native'],
+    });
   });
 
   it('names the flag when a value is wrong', () => {
     expect(() => parse(['--only', 'both'])).toThrow('--only must be micro or http (got "both")');
-    expect(() => parse(['--contenders', 'raw-slow'])).toThrow('--contenders must be a comma-separated list of raw-fast, reactor-fast, raw-native, reactor-native (got "raw-slow")');
+    expect(() => parse(['--contenders', 'raw-slow'])).toThrow(
+      '--contenders must be a comma-separated list of raw-fast, reactor-fast, raw-native, reactor-native (got "raw-slow")',
+    );
     expect(() => parse(['--runs', '0'])).toThrow('--runs must be an integer >= 1');
     expect(() => parse(['--pin', 'maybe'])).toThrow('--pin must be auto, on, off (got "maybe")');
   });
@@ -33,13 +48,39 @@ describe('the quick HTTP part', () => {
   it('times every contender after checking its answer, and reports the bridge ratios', async () => {
     dir = mkdtempSync(join(tmpdir(), 'switchyard-bridge-'));
     const lines = [];
-    const { http } = await main(['--only', 'http', '--quick', '--generator', 'autocannon', '--duration', '0.3', '--connections', '4', '--pin', 'off', '--progress', 'none', '--seed', '1', '--out', dir], {
-      log: (line) => lines.push(line),
-      print: () => {},
-    });
+    const { http } = await main(
+      [
+        '--only',
+        'http',
+        '--quick',
+        '--generator',
+        'autocannon',
+        '--duration',
+        '0.3',
+        '--connections',
+        '4',
+        '--pin',
+        'off',
+        '--progress',
+        'none',
+        '--seed',
+        '1',
+        '--out',
+        dir,
+      ],
+      {
+        log: (line) => lines.push(line),
+        print: () => {},
+      },
+    );
     expect(validateReportDir(dir)).toEqual([]);
     expect(existsSync(join(dir, 'micro.json'))).toBe(false);
-    expect(http.settings).toMatchObject({ title: 'Switchyard bridge: reactor vs raw node:http', models: CONTENDER_NAMES, fresh: 'run', meta: { suite: 'bridge', nativeRead: 'reader' } });
+    expect(http.settings).toMatchObject({
+      title: 'Switchyard bridge: reactor vs raw node:http',
+      models: CONTENDER_NAMES,
+      fresh: 'run',
+      meta: { suite: 'bridge', nativeRead: 'reader' },
+    });
     const [hello] = http.scenarios;
     expect(hello.baseline).toBe('raw-fast');
     for (const name of CONTENDER_NAMES) expect(hello.models[name].status, name).toBe('ok');
@@ -57,7 +98,10 @@ describe('the quick micro part', () => {
   it('writes micro.json and micro.md beside where the HTTP reports go', async () => {
     dir = mkdtempSync(join(tmpdir(), 'switchyard-micro-'));
     let printed = '';
-    const { micro, http } = await main(['--only', 'micro', '--quick', '--micro-only', 'headers', '--out', dir], { log: () => {}, print: (text) => (printed += text) });
+    const { micro, http } = await main(['--only', 'micro', '--quick', '--micro-only', 'headers', '--out', dir], {
+      log: () => {},
+      print: (text) => (printed += text),
+    });
     expect(http).toBeUndefined();
     expect(micro.suites.map((s) => s.name)).toEqual(['headers']);
     expect(micro.options).toMatchObject({ time: 20, warmupTime: 5 });

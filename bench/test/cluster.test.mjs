@@ -14,11 +14,25 @@ import { main } from '../src/cluster/run.mjs';
 
 describe('bench:cluster flags', () => {
   it('defaults to 3 rounds of 5 s after 2 s, 2 processes, 32 connections, unpinned', () => {
-    expect(parseClusterFlags([])).toMatchObject({ runs: 3, duration: 5, warmup: 2, processes: 2, connections: 32, cpuMs: 2, pin: false, scenarios: ['hello', 'cpu'], models: ['raw', 'node-cluster', 'reactor', 'cluster'] });
+    expect(parseClusterFlags([])).toMatchObject({
+      runs: 3,
+      duration: 5,
+      warmup: 2,
+      processes: 2,
+      connections: 32,
+      cpuMs: 2,
+      pin: false,
+      scenarios: ['hello', 'cpu'],
+      models: ['raw', 'node-cluster', 'reactor', 'cluster'],
+    });
   });
 
   it('takes the older --out FILE.json as a JSON copy, and wrk with one thread only', () => {
-    expect(parseClusterFlags(['--duration', '5', '--runs', '5', '--warmup', '2', '--out', 'results.json'])).toMatchObject({ runs: 5, out: undefined, json: 'results.json' });
+    expect(parseClusterFlags(['--duration', '5', '--runs', '5', '--warmup', '2', '--out', 'results.json'])).toMatchObject({
+      runs: 5,
+      out: undefined,
+      json: 'results.json',
+    });
     expect(parseClusterFlags(['--threads', '1', '--out', 'dir'])).toMatchObject({ out: 'dir', json: undefined });
     expect(() => parseClusterFlags(['--threads', '2'])).toThrow('--threads must be 1 (the engine runs wrk with one thread) (got "2")');
     expect(() => parseClusterFlags(['--processes', '2', '--workers', '3'])).toThrow('--processes must be the same as --workers (3) (got "2")');
@@ -31,12 +45,20 @@ describe('the quick run', () => {
 
   it('measures every contender on both routes with checked answers and writes reports that validate', async () => {
     dir = mkdtempSync(join(tmpdir(), 'switchyard-cluster-'));
-    const { result } = await main(['--quick', '--generator', 'autocannon', '--duration', '0.5', '--cpu-ms', '0.2', '--connections', '4', '--progress', 'none', '--seed', '1', '--out', dir], {
-      log: () => {},
-      print: () => {},
-    });
+    const { result } = await main(
+      ['--quick', '--generator', 'autocannon', '--duration', '0.5', '--cpu-ms', '0.2', '--connections', '4', '--progress', 'none', '--seed', '1', '--out', dir],
+      {
+        log: () => {},
+        print: () => {},
+      },
+    );
     expect(validateReportDir(dir)).toEqual([]);
-    expect(result.settings).toMatchObject({ title: 'Switchyard cluster', models: ['raw', 'reactor', 'cluster', 'node-cluster'], workers: 2, meta: { suite: 'cluster', processes: 2 } });
+    expect(result.settings).toMatchObject({
+      title: 'Switchyard cluster',
+      models: ['raw', 'reactor', 'cluster', 'node-cluster'],
+      workers: 2,
+      meta: { suite: 'cluster', processes: 2 },
+    });
     expect(result.scenarios.map((s) => s.name)).toEqual(['hello', 'cpu']);
     for (const scenario of result.scenarios) {
       expect(scenario.baseline).toBe('raw');

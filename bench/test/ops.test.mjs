@@ -13,7 +13,15 @@ import { main, parseOpsFlags } from '../src/ops/run.mjs';
 
 describe('bench:ops flags', () => {
   it('defaults to 5 rounds of 6 s on every backend, unpinned, and checks its own flags', () => {
-    expect(parseOpsFlags([])).toMatchObject({ runs: 5, duration: 6, warmup: 2, backends: ['reactor', 'pool', 'cluster'], connections: 64, agreementRequests: 20_000, pin: false });
+    expect(parseOpsFlags([])).toMatchObject({
+      runs: 5,
+      duration: 6,
+      warmup: 2,
+      backends: ['reactor', 'pool', 'cluster'],
+      connections: 64,
+      agreementRequests: 20_000,
+      pin: false,
+    });
     expect(parseOpsFlags(['--quick', '--backends', 'pool'])).toMatchObject({ profile: 'quick', runs: 1, backends: ['pool'], agreementRequests: 2_000 });
     expect(() => parseOpsFlags(['--backends', 'threads'])).toThrow('--backends must be a comma-separated list of reactor, pool, cluster (got "threads")');
     expect(() => parseOpsFlags(['--agreement-requests', '0'])).toThrow('--agreement-requests: expected an integer >= 1, got "0"');
@@ -28,14 +36,39 @@ describe('the quick run', () => {
     dir = mkdtempSync(join(tmpdir(), 'switchyard-ops-'));
     let printed = '';
     const { result, costs, checks } = await main(
-      ['--quick', '--generator', 'autocannon', '--duration', '0.5', '--workers', '2', '--connections', '8', '--agreement-requests', '500', '--progress', 'none', '--seed', '1', '--out', dir],
+      [
+        '--quick',
+        '--generator',
+        'autocannon',
+        '--duration',
+        '0.5',
+        '--workers',
+        '2',
+        '--connections',
+        '8',
+        '--agreement-requests',
+        '500',
+        '--progress',
+        'none',
+        '--seed',
+        '1',
+        '--out',
+        dir,
+      ],
       { log: () => {}, print: (text) => (printed += text) },
     );
     expect(validateReportDir(dir)).toEqual([]);
     const hello = result.scenarios.find((s) => s.name === 'hello');
     const names = ['raw', 'reactor', 'pool', 'cluster', 'reactor-metrics', 'reactor-log', 'pool-metrics', 'pool-log', 'cluster-metrics', 'cluster-log'];
     for (const name of names) expect(hello.models[name]?.status, name).toBe('ok');
-    expect(hello.pairs.map((p) => p.label)).toEqual(['reactor-metrics / reactor', 'reactor-log / reactor', 'pool-metrics / pool', 'pool-log / pool', 'cluster-metrics / cluster', 'cluster-log / cluster']);
+    expect(hello.pairs.map((p) => p.label)).toEqual([
+      'reactor-metrics / reactor',
+      'reactor-log / reactor',
+      'pool-metrics / pool',
+      'pool-log / pool',
+      'cluster-metrics / cluster',
+      'cluster-log / cluster',
+    ]);
     expect(checks.map((c) => [c.backend, c.answered, c.after, c.agrees])).toEqual([
       ['reactor', 500, 500, true],
       ['pool', 500, 500, true],

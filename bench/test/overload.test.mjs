@@ -10,7 +10,22 @@ describe('bench:overload', () => {
   it('floods a backend with its limits on and off and reports the probe and the load', async () => {
     let printed = '';
     const rows = await main(
-      ['--backends', 'reactor', '--scenarios', 'cpu', '--duration', '1', '--settle', '0.5', '--connections', '20', '--generator', 'autocannon', '--protection', 'off,on,ops'],
+      [
+        '--backends',
+        'reactor',
+        '--scenarios',
+        'cpu',
+        '--duration',
+        '1',
+        '--settle',
+        '0.5',
+        '--connections',
+        '20',
+        '--generator',
+        'autocannon',
+        '--protection',
+        'off,on,ops',
+      ],
       (text) => (printed += text),
     );
     expect(rows.map((row) => row.protection)).toEqual(['off', 'on', 'ops']);

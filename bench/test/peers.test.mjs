@@ -37,7 +37,9 @@ describe('every contender', () => {
 
   it('that is not multi-core runs hello, json, stream and upload', () => {
     for (const name of DEFAULT_CONTENDERS) {
-      const runs = peerScenarios(PEER_SCENARIO_NAMES, CONTENDER_NAMES).filter((s) => !s.models || s.models.includes(name)).map((s) => s.name);
+      const runs = peerScenarios(PEER_SCENARIO_NAMES, CONTENDER_NAMES)
+        .filter((s) => !s.models || s.models.includes(name))
+        .map((s) => s.name);
       expect(runs, name).toEqual(expect.arrayContaining(['hello', 'json', 'stream', 'upload']));
     }
   });
@@ -45,7 +47,15 @@ describe('every contender', () => {
 
 describe('bench:peers flags', () => {
   it('defaults to 5 rounds of every scenario, the default contenders, pinned when it can be', () => {
-    expect(parsePeerFlags([])).toMatchObject({ runs: 5, duration: 3, warmup: 1, generator: 'auto', pin: 'auto', scenarios: PEER_SCENARIO_NAMES, models: DEFAULT_CONTENDERS });
+    expect(parsePeerFlags([])).toMatchObject({
+      runs: 5,
+      duration: 3,
+      warmup: 1,
+      generator: 'auto',
+      pin: 'auto',
+      scenarios: PEER_SCENARIO_NAMES,
+      models: DEFAULT_CONTENDERS,
+    });
     expect(parsePeerFlags(['--quick'])).toMatchObject({ profile: 'quick', runs: 1, duration: 1, warmup: 0 });
   });
 
@@ -65,10 +75,29 @@ describe('the quick suite', () => {
   it('runs a subset end to end and writes reports that validate', async () => {
     dir = mkdtempSync(join(tmpdir(), 'switchyard-peers-'));
     const lines = [];
-    const { result } = await main(['--quick', '--scenarios', 'hello,json', '--models', 'reactor,hono-node', '--generator', 'autocannon', '--duration', '0.3', '--out', dir, '--progress', 'none', '--seed', '1'], {
-      log: (line) => lines.push(line),
-      print: () => {},
-    });
+    const { result } = await main(
+      [
+        '--quick',
+        '--scenarios',
+        'hello,json',
+        '--models',
+        'reactor,hono-node',
+        '--generator',
+        'autocannon',
+        '--duration',
+        '0.3',
+        '--out',
+        dir,
+        '--progress',
+        'none',
+        '--seed',
+        '1',
+      ],
+      {
+        log: (line) => lines.push(line),
+        print: () => {},
+      },
+    );
     expect(validateReportDir(dir)).toEqual([]);
     expect(result.settings).toMatchObject({ title: 'Switchyard peers', models: ['raw', 'reactor', 'hono-node'], scenarios: ['hello', 'json'] });
     for (const scenario of result.scenarios) {

@@ -52,14 +52,19 @@ describe('the overload scenario', () => {
     expect(kDefaultOptions.healthPaths).toContain(overload.probe.request.path);
   });
 
-  it('adds the -limited contenders of the run\'s models, and keeps every other scenario to those models', () => {
+  it("adds the -limited contenders of the run's models, and keeps every other scenario to those models", () => {
     const chosen = demoScenarios(services.facts, { idleConnections: 10 }).filter((s) => ['hello', 'overload'].includes(s.name));
     const contenders = overloadContenders(chosen, ['raw', 'reactor', 'pool']);
     expect(Object.keys(contenders)).toEqual(['reactor-limited', 'pool-limited']);
     expect(contenders['reactor-limited']).toMatchObject({ model: 'reactor', serve: { limits: { maxEventLoopDelay: 50 } } });
     expect(chosen.find((s) => s.name === 'overload').models).toEqual(['reactor', 'pool', 'reactor-limited', 'pool-limited']);
     expect(chosen.find((s) => s.name === 'hello').models).toEqual(['raw', 'reactor', 'pool']);
-    expect(overloadContenders(chosen.filter((s) => s.name === 'hello'), ['raw'])).toBeUndefined();
+    expect(
+      overloadContenders(
+        chosen.filter((s) => s.name === 'hello'),
+        ['raw'],
+      ),
+    ).toBeUndefined();
   });
 });
 

@@ -1,6 +1,5 @@
 // The demo page: live stats charts from /stats/events and the chat room.
 // Plain browser JavaScript, no build step; Chart.js is loaded before it.
-'use strict';
 
 const POINTS = 60; // one minute of history, one point a second
 const COLORS = ['#2563eb', '#dc2626', '#16a34a', '#9333ea', '#ea580c', '#0891b2', '#ca8a04', '#db2777'];
@@ -63,7 +62,9 @@ const load = new Chart($('load-chart'), {
 function pushPoint(chart, label, valuesByDataset) {
   const { labels, datasets } = chart.data;
   labels.push(label);
-  datasets.forEach((dataset, i) => dataset.data.push(valuesByDataset[i] ?? null));
+  datasets.forEach((dataset, i) => {
+    dataset.data.push(valuesByDataset[i] ?? null);
+  });
   if (labels.length > POINTS) {
     labels.shift();
     for (const dataset of datasets) dataset.data.shift();
@@ -94,7 +95,11 @@ function showStats(snapshot) {
   const labels = workers.map(workerLabel);
   const delays = new Map(workers.map((worker, i) => [labels[i], worker.loopDelayP99Ms]));
   for (const label of labels) loopDataset(label);
-  pushPoint(loop, time, loop.data.datasets.map((dataset) => delays.get(dataset.label)));
+  pushPoint(
+    loop,
+    time,
+    loop.data.datasets.map((dataset) => delays.get(dataset.label)),
+  );
 
   load.data.labels = labels;
   load.data.datasets[0].data = workers.map((worker) => Math.round(worker.elu * 1000) / 10);

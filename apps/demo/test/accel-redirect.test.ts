@@ -63,7 +63,7 @@ describe.each(backends)('/files with X-Accel-Redirect under %s, behind a real ng
     }
   });
 
-  it('gets the file from nginx, with the app\'s content type and the file\'s length', async () => {
+  it("gets the file from nginx, with the app's content type and the file's length", async () => {
     const response = await rawRequest(proxy.url, '/files/hello.txt');
     expect(response.status).toBe(200);
     expect(response.body.toString()).toBe(text);
@@ -84,7 +84,7 @@ describe.each(backends)('/files with X-Accel-Redirect under %s, behind a real ng
     expect([response.status, response.body.toString()]).toEqual([200, 'a name with a space\n']);
   });
 
-  it('keeps the internal location internal, and passes the app\'s 404s through', async () => {
+  it("keeps the internal location internal, and passes the app's 404s through", async () => {
     expect((await rawRequest(proxy.url, `${PREFIX}hello.txt`)).status).toBe(404);
     expect((await rawRequest(proxy.url, '/files/missing.txt')).status).toBe(404);
     const traversal = await rawRequest(proxy.url, '/files/..%2fsecret.txt');

@@ -8,7 +8,11 @@ const bin = fileURLToPath(new URL('../node_modules/.bin/switchyard', import.meta
 
 /** Starts the demo the way `pnpm start` does, and reads the URL it prints. */
 async function startDemo(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(bin, ['serve', 'dist/app.js', '--metrics', '/metrics', '--health'], { cwd: demoDir, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, ['serve', 'dist/app.js', '--metrics', '/metrics', '--health'], {
+    cwd: demoDir,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the demo printed no URL: ${output}`)), 15_000);
@@ -43,7 +47,7 @@ describe('the demo app, backend picked by SWITCHYARD_BACKEND', () => {
     expect(await (await fetch(`${demo.url}/hello`)).text()).toBe('Hello from Switchyard (reactor, worker 0)\n');
   });
 
-  it('links the runner\'s /metrics, /readyz and /livez from its page, and they answer', async () => {
+  it("links the runner's /metrics, /readyz and /livez from its page, and they answer", async () => {
     const page = await (await fetch(`${demo.url}/`)).text();
     for (const path of ['/metrics', '/readyz', '/livez']) expect(page).toContain(`href="${path}"`);
     expect(await (await fetch(`${demo.url}/readyz`)).text()).toBe('ready\n');
@@ -69,7 +73,7 @@ describe('the demo app, backend picked by SWITCHYARD_BACKEND', () => {
   });
 });
 
-describe('the demo\'s /metrics under each backend', () => {
+describe("the demo's /metrics under each backend", () => {
   for (const backend of ['reactor', 'pool', 'cluster']) {
     it(`counts the demo's own requests under ${backend}`, async () => {
       const demo = await startDemo({ PORT: '0', SWITCHYARD_BACKEND: backend, WEB_CONCURRENCY: '2' });

@@ -20,7 +20,7 @@ async function readEvents<T>(url: string, event: string, accept: (data: T) => bo
       const { value, done } = await reader.read();
       if (done) break;
       buffer += value;
-      let end;
+      let end: number;
       while ((end = buffer.indexOf('\n\n')) !== -1) {
         const frame = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
@@ -98,7 +98,14 @@ describe.each(backends)('the page routes under %s', (backend) => {
 
 describe('the stats board', () => {
   const figures = (workerId: number, pid: number, rps: number, p99Ms: number): WorkerFigures => ({
-    backend: 'cluster', workerId, pid, requests: 10, rps, p99Ms, loopDelayP99Ms: 0, elu: 0.5,
+    backend: 'cluster',
+    workerId,
+    pid,
+    requests: 10,
+    rps,
+    p99Ms,
+    loopDelayP99Ms: 0,
+    elu: 0.5,
   });
 
   it('sums rates, takes the worst p99, and forgets contexts gone quiet', () => {
@@ -117,7 +124,11 @@ describe('the stats board', () => {
   it("marks the pool's express lane, the thread after the serving ones, and nothing under other backends", () => {
     const pool = new StatsBoard('pool');
     for (const id of [2, 3, 1]) pool.add({ ...figures(id, 100, 1, 1), backend: 'pool' });
-    expect(pool.snapshot().workers.map((worker) => [worker.workerId, worker.expressLane])).toEqual([[1, false], [2, false], [3, true]]);
+    expect(pool.snapshot().workers.map((worker) => [worker.workerId, worker.expressLane])).toEqual([
+      [1, false],
+      [2, false],
+      [3, true],
+    ]);
 
     expect(expressLaneId('pool', [figures(1, 100, 1, 1)])).toBeUndefined();
     expect(expressLaneId('cluster', [figures(1, 100, 1, 1), figures(2, 200, 1, 1)])).toBeUndefined();

@@ -28,7 +28,13 @@ function expectedMethods(route: Route): Set<string> {
   return methods;
 }
 
-const allowSet = (header: string | null) => new Set((header ?? '').split(',').map((method) => method.trim()).filter(Boolean));
+const allowSet = (header: string | null) =>
+  new Set(
+    (header ?? '')
+      .split(',')
+      .map((method) => method.trim())
+      .filter(Boolean),
+  );
 
 describe.each(backends)('every route of the table under %s', (backend) => {
   let server: RunningServer;

@@ -21,15 +21,18 @@ describe('numberParam', () => {
     expect(read('?ms=0.25', true)).toBe(0.25);
   });
 
-  it.each(['?ms=1001', '?ms=-1', '?ms=1.5', '?ms=1e3', '?ms=0x10', '?ms=%201', '?ms=', '?ms=Infinity', '?ms=NaN'])('refuses %s with a 400 naming the bound', (query) => {
-    expect(() => read(query)).toThrow(HttpError);
-    expect(() => read(query)).toThrow('ms must be an integer from 0 to 1000');
-    try {
-      read(query);
-    } catch (error) {
-      expect((error as HttpError).status).toBe(400);
-    }
-  });
+  it.each(['?ms=1001', '?ms=-1', '?ms=1.5', '?ms=1e3', '?ms=0x10', '?ms=%201', '?ms=', '?ms=Infinity', '?ms=NaN'])(
+    'refuses %s with a 400 naming the bound',
+    (query) => {
+      expect(() => read(query)).toThrow(HttpError);
+      expect(() => read(query)).toThrow('ms must be an integer from 0 to 1000');
+      try {
+        read(query);
+      } catch (error) {
+        expect((error as HttpError).status).toBe(400);
+      }
+    },
+  );
 });
 
 describe('parseRange (RFC 9110, 14.2) for a 100-byte file', () => {

@@ -56,7 +56,9 @@ describe.each(backends)('/upstream under %s, with DEMO_UPSTREAM_URL naming a ser
     expect(await stopService(service.child)).toBe(0);
     const response = await fetch(`${server.url}/upstream?ms=5`);
     expect(response.status).toBe(502);
-    expect(await response.text()).toMatch(/^Bad gateway: the upstream service (refused the connection \(ECONNREFUSED\)|reset the connection \(ECONNRESET\))\n$/);
+    expect(await response.text()).toMatch(
+      /^Bad gateway: the upstream service (refused the connection \(ECONNREFUSED\)|reset the connection \(ECONNRESET\))\n$/,
+    );
     expect((await fetch(`${server.url}/hello`)).status).toBe(200);
   });
 });

@@ -131,12 +131,12 @@ describe.each(backends)('the workload routes under %s', (backend) => {
     expect((await get('/upload')).status).toBe(405);
   });
 
-  it('/upload past the server\'s maxBodySize gets 413, declared or chunked', async () => {
+  it("/upload past the server's maxBodySize gets 413, declared or chunked", async () => {
     expect((await get('/upload', { method: 'POST', body: Buffer.alloc(BODY_LIMIT + 1) })).status).toBe(413);
     expect(await postChunked(server.url, '/upload', BODY_LIMIT * 2)).toBe(413);
   });
 
-  it('/files serves from the demo\'s own files directory by default', async () => {
+  it("/files serves from the demo's own files directory by default", async () => {
     const response = await get('/files/hello.txt');
     expect(response.status).toBe(200);
     expect(await response.text()).toBe(await readFile(new URL('../files/hello.txt', import.meta.url), 'utf8'));

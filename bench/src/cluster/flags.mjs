@@ -49,7 +49,8 @@ export function parseClusterFlags(argv) {
   const { values, flags } = parseRunFlags(argv, CLUSTER_PROFILES, extra);
   if (values.threads !== undefined && values.threads !== '1') fail('threads', '1 (the engine runs wrk with one thread)', values.threads);
   const processes = number('processes', values.processes, { integer: true, min: 1 });
-  if (processes !== undefined && flags.workers !== undefined && processes !== flags.workers) fail('processes', `the same as --workers (${flags.workers})`, values.processes);
+  if (processes !== undefined && flags.workers !== undefined && processes !== flags.workers)
+    fail('processes', `the same as --workers (${flags.workers})`, values.processes);
   // --out FILE.json: the older runner's JSON file.
   const jsonOut = flags.out?.endsWith('.json');
   return {

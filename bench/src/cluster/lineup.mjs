@@ -35,7 +35,13 @@ export function clusterLineup(names, processes) {
   const chosen = CONTENDER_NAMES.filter((name) => name === 'raw' || names.includes(name));
   const models = chosen.filter((name) => name !== 'node-cluster');
   const contenders = chosen.includes('node-cluster')
-    ? { 'node-cluster': { server: NODE_CLUSTER, options: { workers: processes, handler: RAW_HANDLER }, note: `raw node:cluster x${processes}: the raw handler in each process, node:cluster's round robin` } }
+    ? {
+        'node-cluster': {
+          server: NODE_CLUSTER,
+          options: { workers: processes, handler: RAW_HANDLER },
+          note: `raw node:cluster x${processes}: the raw handler in each process, node:cluster's round robin`,
+        },
+      }
     : {};
   const modelNotes = {
     raw: 'raw node:http, one process: the reference',

@@ -169,8 +169,7 @@ async function main() {
     ['primary exit code', exitCode],
   ];
   console.log(
-    `\n${workers} processes, ${clients} keep-alive + ${clients} fresh-connection clients, ` +
-      `${elapsed.toFixed(1)} s, ${RELOADS} SIGHUP + SIGTERM\n`,
+    `\n${workers} processes, ${clients} keep-alive + ${clients} fresh-connection clients, ` + `${elapsed.toFixed(1)} s, ${RELOADS} SIGHUP + SIGTERM\n`,
   );
   console.log('| metric | value |\n| --- | ---: |');
   for (const [metric, value] of rows) console.log(`| ${metric} | ${value} |`);

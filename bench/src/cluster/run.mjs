@@ -15,7 +15,10 @@ import { CLUSTER_HELP, parseClusterFlags } from './flags.mjs';
 import { APP, calibrate, CLUSTER_SCENARIO_NAMES, clusterLineup, clusterScenarios, CONTENDER_NAMES, RAW_HANDLER } from './lineup.mjs';
 
 /** `log` takes progress lines (default: stderr), `print` the markdown report (default: stdout). */
-export async function main(argv = process.argv.slice(2), { log = (line) => process.stderr.write(`${line}\n`), print = (text) => process.stdout.write(text) } = {}) {
+export async function main(
+  argv = process.argv.slice(2),
+  { log = (line) => process.stderr.write(`${line}\n`), print = (text) => process.stdout.write(text) } = {},
+) {
   const flags = parseClusterFlags(argv);
   if (flags.help) return void console.log(CLUSTER_HELP);
   if (flags.list) return void console.log(`scenarios: ${CLUSTER_SCENARIO_NAMES.join(', ')}\ncontenders: ${CONTENDER_NAMES.join(', ')}`);

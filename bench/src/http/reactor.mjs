@@ -43,7 +43,8 @@ export async function runReactorHttp(input = {}, log = (line) => process.stderr.
   for (const name of options.contenders) {
     if (!CONTENDERS[name]) throw new TypeError(`--contenders must be a comma-separated list of ${CONTENDER_NAMES.join(', ')} (got ${JSON.stringify(name)})`);
   }
-  if (!['arraybuffer', 'reader'].includes(options.nativeRead)) throw new TypeError(`--native-read must be arraybuffer or reader (got ${JSON.stringify(options.nativeRead)})`);
+  if (!['arraybuffer', 'reader'].includes(options.nativeRead))
+    throw new TypeError(`--native-read must be arraybuffer or reader (got ${JSON.stringify(options.nativeRead)})`);
   const { settings } = runSettings(options, log, 'http');
   const names = CONTENDER_NAMES.filter((name) => options.contenders.includes(name));
   const contenders = Object.fromEntries(

@@ -17,7 +17,9 @@ function listing() {
   return [
     'scenarios (* in the default profile; + in --quick too):',
     ...SCENARIO_NAMES.map((name) => `  ${PROFILES.default.scenarios.includes(name) ? '*' : PROFILES.quick.scenarios.includes(name) ? '+' : ' '} ${name}`),
-    `groups: ${Object.entries(SCENARIO_GROUPS).map(([group, names]) => `${group} (${names.length})`).join(', ')}`,
+    `groups: ${Object.entries(SCENARIO_GROUPS)
+      .map(([group, names]) => `${group} (${names.length})`)
+      .join(', ')}`,
     'models:',
     ...MODELS.map((model) => `  ${model.padEnd(11)} ${MODEL_NOTES[model]}`),
   ].join('\n');

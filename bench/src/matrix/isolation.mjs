@@ -41,7 +41,7 @@ export function isolationScenarios(answer, { cheap, timeout }) {
           title: `${ms} ms of ${WORK_TITLE[work]} work per request, ${connections} connections, ${cheap.path} probed beside it`,
           description:
             `Isolation: ${rounds} units of ${work} work per request (calibrated at start), while an open-loop client sends ${cheap.path} every ${PROBE_EVERY_MS} ms ` +
-            'and times each from its scheduled send: what a cheap request waits beside expensive ones, and the expensive route\'s throughput.',
+            "and times each from its scheduled send: what a cheap request waits beside expensive ones, and the expensive route's throughput.",
           request: { path: `/cpu?ms=${ms}&kind=${work}` },
           expect: { status: 200, json: { ms, kind: work, rounds, digest } },
           connections,

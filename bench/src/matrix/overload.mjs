@@ -17,7 +17,11 @@ export const OVERLOAD_LIMITS = { maxEventLoopDelay: 50 };
 export const OVERLOAD_CONTENDERS = Object.fromEntries(
   OVERLOAD_MODELS.map((model) => [
     `${model}-limited`,
-    { model, serve: { limits: OVERLOAD_LIMITS }, note: `${model} with limits.maxEventLoopDelay ${OVERLOAD_LIMITS.maxEventLoopDelay} ms: requests past it get 503` },
+    {
+      model,
+      serve: { limits: OVERLOAD_LIMITS },
+      note: `${model} with limits.maxEventLoopDelay ${OVERLOAD_LIMITS.maxEventLoopDelay} ms: requests past it get 503`,
+    },
   ]),
 );
 const COST_MS = 20;

@@ -83,7 +83,8 @@ export function demoScenarios(facts, { idleConnections, timeout = 10 }) {
     {
       name: 'idle',
       title: `hello while ${idleConnections.toLocaleString('en-US')} idle connections are held open`,
-      description: 'Idle clients (long polls, SSE, keep-alive) held open beside live traffic: memory per idle connection, and what is left for the live requests.',
+      description:
+        'Idle clients (long polls, SSE, keep-alive) held open beside live traffic: memory per idle connection, and what is left for the live requests.',
       kind: 'idle',
       request: HELLO,
       expect: HELLO_EXPECT,

@@ -65,9 +65,7 @@ function fanOut(n) {
 async function load() {
   const app = new URL('./apps/fanout.mjs', import.meta.url);
   process.env.BENCH_FANOUT_THREADS = String(THREADS);
-  const { servers, close } = await startAll([
-    () => serve({ app, port: 0, host: '127.0.0.1', workers: THREADS, logger: { ...console, info() {} } }),
-  ]);
+  const { servers, close } = await startAll([() => serve({ app, port: 0, host: '127.0.0.1', workers: THREADS, logger: { ...console, info() {} } })]);
   const hello = inFlight(`${servers[0].url}/hello`, IN_FLIGHT);
   const fanout = inFlight(`${servers[0].url}/fanout`, IN_FLIGHT);
   const http = { async: true, perCall: IN_FLIGHT, minBatch: 1 };
@@ -76,7 +74,12 @@ async function load() {
     note: 'Per request; the difference between the rows is the cross-thread publish and its acknowledgements.',
     tasks: [
       { name: 'GET /hello', fn: hello, ...http, verify: (body) => (body === 'hello' ? undefined : `answered ${JSON.stringify(body)}`) },
-      { name: 'GET /fanout: publish, delivered on 2 threads, acked', fn: fanout, ...http, verify: (body) => (body === 'fanned' ? undefined : `answered ${JSON.stringify(body)}`) },
+      {
+        name: 'GET /fanout: publish, delivered on 2 threads, acked',
+        fn: fanout,
+        ...http,
+        verify: (body) => (body === 'fanned' ? undefined : `answered ${JSON.stringify(body)}`),
+      },
     ],
   };
   return {

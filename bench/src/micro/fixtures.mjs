@@ -12,21 +12,36 @@ const RAW_HEADERS = ['Host', '127.0.0.1:3000'];
 
 /** What Chrome sends for a page load: 15 headers, as `rawHeaders` lists them. */
 export const BROWSER_RAW_HEADERS = [
-  'Host', 'localhost:3000',
-  'Connection', 'keep-alive',
-  'sec-ch-ua', '"Chromium";v="124", "Google Chrome";v="124", "Not-A.Brand";v="99"',
-  'sec-ch-ua-mobile', '?0',
-  'sec-ch-ua-platform', '"Linux"',
-  'Upgrade-Insecure-Requests', '1',
-  'User-Agent', 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
-  'Accept', 'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8',
-  'Sec-Fetch-Site', 'none',
-  'Sec-Fetch-Mode', 'navigate',
-  'Sec-Fetch-User', '?1',
-  'Sec-Fetch-Dest', 'document',
-  'Accept-Encoding', 'gzip, deflate, br, zstd',
-  'Accept-Language', 'en-GB,en;q=0.9',
-  'Cookie', 'session=4f2a9c1e8b7d; theme=dark',
+  'Host',
+  'localhost:3000',
+  'Connection',
+  'keep-alive',
+  'sec-ch-ua',
+  '"Chromium";v="124", "Google Chrome";v="124", "Not-A.Brand";v="99"',
+  'sec-ch-ua-mobile',
+  '?0',
+  'sec-ch-ua-platform',
+  '"Linux"',
+  'Upgrade-Insecure-Requests',
+  '1',
+  'User-Agent',
+  'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Safari/537.36',
+  'Accept',
+  'text/html,application/xhtml+xml,application/xml;q=0.9,image/avif,image/webp,*/*;q=0.8',
+  'Sec-Fetch-Site',
+  'none',
+  'Sec-Fetch-Mode',
+  'navigate',
+  'Sec-Fetch-User',
+  '?1',
+  'Sec-Fetch-Dest',
+  'document',
+  'Accept-Encoding',
+  'gzip, deflate, br, zstd',
+  'Accept-Language',
+  'en-GB,en;q=0.9',
+  'Cookie',
+  'session=4f2a9c1e8b7d; theme=dark',
 ];
 
 export function fakeRequest(rawHeaders = RAW_HEADERS) {
@@ -50,7 +65,5 @@ export function fakeResponse(req) {
 
 /** The bytes a socketless ServerResponse would have written. */
 export function written(res) {
-  return res.outputData
-    .map((chunk) => (typeof chunk.data === 'string' ? chunk.data : Buffer.from(chunk.data).toString('latin1')))
-    .join('');
+  return res.outputData.map((chunk) => (typeof chunk.data === 'string' ? chunk.data : Buffer.from(chunk.data).toString('latin1'))).join('');
 }

@@ -22,7 +22,10 @@ export const SUITE_NAMES = SUITES.map((s) => s.name);
 /** Checks a `--micro-only` list; returns the names in suite order. */
 export function pickSuites(list) {
   if (list === undefined) return SUITE_NAMES;
-  const names = list.split(',').map((s) => s.trim()).filter(Boolean);
+  const names = list
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const unknown = names.filter((n) => !SUITE_NAMES.includes(n));
   if (names.length === 0 || unknown.length > 0) {
     throw new TypeError(`--micro-only must be a comma-separated list of ${SUITE_NAMES.join(', ')} (got ${JSON.stringify(list)})`);

@@ -105,13 +105,7 @@ export function groupMarkdown(group) {
   parts.push(
     markdownTable(
       ['task', 'time/op (median)', 'ops/s', '± rme', 'vs first'],
-      group.rows.map((r) => [
-        r.problem ? `${r.name} ⚠` : r.name,
-        fmtNs(r.nsPerOp),
-        fmtInt(r.opsPerSec),
-        `${fmtFixed(r.rme, 1)}%`,
-        `×${fmtFixed(r.relative)}`,
-      ]),
+      group.rows.map((r) => [r.problem ? `${r.name} ⚠` : r.name, fmtNs(r.nsPerOp), fmtInt(r.opsPerSec), `${fmtFixed(r.rme, 1)}%`, `×${fmtFixed(r.relative)}`]),
       ['l', 'r', 'r', 'r', 'r'],
     ),
   );

@@ -28,7 +28,14 @@ export async function checkAgreement(backend, { requests = 20_000, connections =
   try {
     const load = autocannon({ url: `${server.url}/hello`, connections, amount: requests });
     let during;
-    const midway = setTimeout(() => void scrape(metrics).then((n) => (during = n), () => {}), 300);
+    const midway = setTimeout(
+      () =>
+        void scrape(metrics).then(
+          (n) => (during = n),
+          () => {},
+        ),
+      300,
+    );
     const result = await load;
     clearTimeout(midway);
     const answered = result['2xx'];
@@ -46,7 +53,12 @@ export async function checkAgreement(backend, { requests = 20_000, connections =
 
 /** The checks as a markdown section. */
 export function agreementReport(checks) {
-  const lines = ['## Does a scrape agree with the load generator?', '', '| backend | requests sent | 2xx the generator saw | 2xx in a scrape during the load | 2xx in the scrape after | agrees |', '| --- | ---: | ---: | ---: | ---: | --- |'];
+  const lines = [
+    '## Does a scrape agree with the load generator?',
+    '',
+    '| backend | requests sent | 2xx the generator saw | 2xx in a scrape during the load | 2xx in the scrape after | agrees |',
+    '| --- | ---: | ---: | ---: | ---: | --- |',
+  ];
   for (const c of checks) lines.push(`| ${c.backend} | ${c.sent} | ${c.answered} | ${c.during ?? 'n/a'} | ${c.after} | ${c.agrees ? 'yes' : '**no**'} |`);
   return `${lines.join('\n')}\n`;
 }

@@ -10,7 +10,7 @@ export const BACKENDS = ['reactor', 'pool', 'cluster'];
 export const VARIANTS = ['metrics', 'log'];
 
 const VARIANT_NOTES = {
-  metrics: 'metrics on (`/metrics` on the server\'s port, never scraped during the run)',
+  metrics: "metrics on (`/metrics` on the server's port, never scraped during the run)",
   log: 'access logs on (SWITCHYARD_LOG=info: one JSON line per request through pino to stdout, a pipe the runner reads)',
 };
 

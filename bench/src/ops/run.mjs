@@ -43,7 +43,13 @@ during and after a fixed load, checked against the load generator's count.
   --timeout S, --seed N, --out DIR, --json FILE, --progress MODE, --strict, -h, --help`;
 
 export function parseOpsFlags(argv) {
-  const extra = { backends: { type: 'string' }, connections: { type: 'string' }, 'agreement-requests': { type: 'string' }, json: { type: 'string' }, pin: { type: 'string' } };
+  const extra = {
+    backends: { type: 'string' },
+    connections: { type: 'string' },
+    'agreement-requests': { type: 'string' },
+    json: { type: 'string' },
+    pin: { type: 'string' },
+  };
   const { values, flags } = parseRunFlags(argv, OPS_PROFILES, extra);
   const positive = (name, raw, fallback) => {
     if (raw === undefined) return fallback;
@@ -68,12 +74,17 @@ export function opsSummary(result) {
   for (const pair of hello?.pairs ?? []) {
     const variant = pair.model.endsWith('-metrics') ? 'metrics' : 'log';
     const ratio = Number.isFinite(pair.rps) ? pair.rps : undefined;
-    lines.push(`- ${pair.label}: ${ratio === undefined ? 'n/a' : `${fmtFixed(ratio)}x`} (target >= ${TARGETS[variant]}x${ratio === undefined ? '' : ratio >= TARGETS[variant] ? ', met' : ', **not met**'})`);
+    lines.push(
+      `- ${pair.label}: ${ratio === undefined ? 'n/a' : `${fmtFixed(ratio)}x`} (target >= ${TARGETS[variant]}x${ratio === undefined ? '' : ratio >= TARGETS[variant] ? ', met' : ', **not met**'})`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }
 
-export async function main(argv = process.argv.slice(2), { log = (line) => process.stderr.write(`${line}\n`), print = (text) => process.stdout.write(text) } = {}) {
+export async function main(
+  argv = process.argv.slice(2),
+  { log = (line) => process.stderr.write(`${line}\n`), print = (text) => process.stdout.write(text) } = {},
+) {
   const flags = parseOpsFlags(argv);
   if (flags.help) return void console.log(OPS_HELP);
   const { settings } = runSettings(flags, log, 'bench:ops');

@@ -23,7 +23,10 @@ function ask(child) {
 }
 
 async function measure(backend, mode, { seconds, connections, workers }) {
-  const child = fork(SERVER, [], { env: { ...process.env, BACKEND: backend, MODE: mode, APP, ...(workers && { WORKERS: String(workers) }) }, stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const child = fork(SERVER, [], {
+    env: { ...process.env, BACKEND: backend, MODE: mode, APP, ...(workers && { WORKERS: String(workers) }) },
+    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
+  });
   try {
     const [{ url }] = await once(child, 'message');
     // Warm up, then measure.
@@ -54,7 +57,9 @@ export async function threadCosts(backends, { runs = 3, seconds = 4, connections
   }
   const result = {};
   for (const [backend, modes] of Object.entries(samples)) {
-    result[backend] = Object.fromEntries(Object.entries(modes).map(([mode, list]) => [mode, { servingUs: median(list.map((s) => s.servingUs)), allUs: median(list.map((s) => s.allUs)) }]));
+    result[backend] = Object.fromEntries(
+      Object.entries(modes).map(([mode, list]) => [mode, { servingUs: median(list.map((s) => s.servingUs)), allUs: median(list.map((s) => s.allUs)) }]),
+    );
   }
   return result;
 }
@@ -71,7 +76,9 @@ export function threadCostReport(costs) {
   ];
   for (const [backend, m] of Object.entries(costs)) {
     const r = (key, mode) => fmtFixed(m.off[key] / m[mode][key]);
-    lines.push(`| ${backend} | ${m.off.servingUs.toFixed(1)} | ${m.metrics.servingUs.toFixed(1)} | ${m.log.servingUs.toFixed(1)} | ${r('servingUs', 'metrics')} | ${r('servingUs', 'log')} | ${m.off.allUs.toFixed(1)} | ${m.metrics.allUs.toFixed(1)} | ${m.log.allUs.toFixed(1)} | ${r('allUs', 'metrics')} | ${r('allUs', 'log')} |`);
+    lines.push(
+      `| ${backend} | ${m.off.servingUs.toFixed(1)} | ${m.metrics.servingUs.toFixed(1)} | ${m.log.servingUs.toFixed(1)} | ${r('servingUs', 'metrics')} | ${r('servingUs', 'log')} | ${m.off.allUs.toFixed(1)} | ${m.metrics.allUs.toFixed(1)} | ${m.log.allUs.toFixed(1)} | ${r('allUs', 'metrics')} | ${r('allUs', 'log')} |`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

@@ -17,7 +17,9 @@ function listing() {
     ...PEER_SCENARIOS.map((s) => `  ${s.name.padEnd(8)} ${s.title}`),
     'contenders (* by default):',
     ...Object.entries(CONTENDERS).map(([name, c]) => `  ${c.multicore || c.platform || c.cli ? ' ' : '*'} ${name.padEnd(23)} ${c.note}`),
-    `groups: ${Object.entries(CONTENDER_GROUPS).map(([group, names]) => `${group} (${names.length})`).join(', ')}`,
+    `groups: ${Object.entries(CONTENDER_GROUPS)
+      .map(([group, names]) => `${group} (${names.length})`)
+      .join(', ')}`,
   ].join('\n');
 }
 

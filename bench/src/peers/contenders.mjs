@@ -52,8 +52,8 @@ export const CONTENDERS = {
   'srvx-global': { contender: { server: server('srvx'), options: { app: 'global' } }, note: 'srvx, the app returns the global Response' },
   'hono-node': { contender: { server: server('hono-node') }, note: '@hono/node-server with its defaults, running the Hono app' },
   fastify: { contender: { server: server('fastify') }, note: 'fastify with its defaults, the same routes as fastify routes and hooks' },
-  pool: { model: 'pool', multicore: true, note: "@switchyard/pool, the app (FastResponse) on worker threads" },
-  cluster: { model: 'cluster', multicore: true, note: "@switchyard/cluster, the app (FastResponse) in one process per worker" },
+  pool: { model: 'pool', multicore: true, note: '@switchyard/pool, the app (FastResponse) on worker threads' },
+  cluster: { model: 'cluster', multicore: true, note: '@switchyard/cluster, the app (FastResponse) in one process per worker' },
   'node-cluster': { contender: { server: server('node-cluster') }, multicore: true, note: 'node:cluster, the raw handler in one process per worker' },
   piscina: { contender: { server: server('piscina') }, multicore: true, note: 'node:http on the main thread, each request answered on a piscina thread' },
 };
@@ -64,7 +64,13 @@ export const MULTICORE_CONTENDERS = CONTENDER_NAMES.filter((name) => CONTENDERS[
 export const PLATFORM_CONTENDERS = CONTENDER_NAMES.filter((name) => CONTENDERS[name].platform);
 export const CLI_CONTENDERS = CONTENDER_NAMES.filter((name) => CONTENDERS[name].cli);
 /** Names --models takes for several at once. */
-export const CONTENDER_GROUPS = { default: DEFAULT_CONTENDERS, multicore: MULTICORE_CONTENDERS, platform: PLATFORM_CONTENDERS, cli: CLI_CONTENDERS, all: CONTENDER_NAMES };
+export const CONTENDER_GROUPS = {
+  default: DEFAULT_CONTENDERS,
+  multicore: MULTICORE_CONTENDERS,
+  platform: PLATFORM_CONTENDERS,
+  cli: CLI_CONTENDERS,
+  all: CONTENDER_NAMES,
+};
 
 /** The engine's options for `names` (raw always among them: it is the reference). */
 export function engineLineup(names, { workers } = {}) {

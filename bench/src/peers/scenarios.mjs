@@ -12,7 +12,19 @@ const UPLOAD = Buffer.alloc(UPLOAD_BYTES, 'u');
 const POST = { title: 'Peers', tags: ['bench'] };
 
 /** Contenders that serve a Fetch app, and so can answer with the global Response. */
-const FETCH_APPS = ['raw', 'reactor', 'reactor-global', 'reactor-hono', 'reactor-global-platform', 'reactor-hono-platform', 'reactor-cli', 'reactor-hono-cli', 'srvx', 'srvx-global', 'hono-node'];
+const FETCH_APPS = [
+  'raw',
+  'reactor',
+  'reactor-global',
+  'reactor-hono',
+  'reactor-global-platform',
+  'reactor-hono-platform',
+  'reactor-cli',
+  'reactor-hono-cli',
+  'srvx',
+  'srvx-global',
+  'hono-node',
+];
 /** Contenders that run the Hono app, or the same API in their own idiom. */
 const API = ['raw', 'fastify', 'hono-node', 'reactor-hono', 'reactor-hono-platform', 'reactor-hono-cli'];
 /** Every contender but the multi-core ones, which run only hello and the JSON echo. */

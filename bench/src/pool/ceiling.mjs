@@ -54,8 +54,17 @@ if (!isMainThread) {
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const kind of values.kinds.split(',')) {
     const one = count(kind, ms);
-    const threads = await twice(() => new Promise((resolve, reject) => new Worker(self, { workerData: { kind, ms } }).once('message', resolve).once('error', reject)));
-    const processes = await twice(() => new Promise((resolve, reject) => fork(self.pathname, ['--child', kind, String(ms)]).once('message', resolve).once('error', reject)));
+    const threads = await twice(
+      () => new Promise((resolve, reject) => new Worker(self, { workerData: { kind, ms } }).once('message', resolve).once('error', reject)),
+    );
+    const processes = await twice(
+      () =>
+        new Promise((resolve, reject) =>
+          fork(self.pathname, ['--child', kind, String(ms)])
+            .once('message', resolve)
+            .once('error', reject),
+        ),
+    );
     console.log(`| ${kind} | ${one} | ${threads} | ${processes} | ${(threads / one).toFixed(2)} | ${(processes / one).toFixed(2)} |`);
   }
 }

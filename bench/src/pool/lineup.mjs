@@ -51,7 +51,9 @@ export function calibrate(ms) {
 export function poolLineup(names) {
   const chosen = CONTENDER_NAMES.filter((name) => name === 'raw' || names.includes(name));
   const models = chosen.filter((name) => CONTENDERS[name].model);
-  const contenders = Object.fromEntries(chosen.filter((name) => CONTENDERS[name].contender).map((name) => [name, { ...CONTENDERS[name].contender, note: CONTENDERS[name].note }]));
+  const contenders = Object.fromEntries(
+    chosen.filter((name) => CONTENDERS[name].contender).map((name) => [name, { ...CONTENDERS[name].contender, note: CONTENDERS[name].note }]),
+  );
   const modelNotes = Object.fromEntries(models.map((name) => [name, CONTENDERS[name].note]));
   return { models, contenders, modelNotes, names: chosen };
 }

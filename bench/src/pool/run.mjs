@@ -25,21 +25,28 @@ import { parsePoolFlags, POOL_HELP } from './flags.mjs';
 import { calibrate, CONTENDERS, FAST_APP, POOL_SCENARIOS, poolLineup, poolScenarios, RAW_HANDLER } from './lineup.mjs';
 
 function listing() {
-  return ['scenarios:', ...POOL_SCENARIOS.map((s) => `  ${s.name.padEnd(6)} ${s.title}`), 'contenders:', ...Object.entries(CONTENDERS).map(([name, c]) => `  ${name.padEnd(15)} ${c.note}`)].join('\n');
+  return [
+    'scenarios:',
+    ...POOL_SCENARIOS.map((s) => `  ${s.name.padEnd(6)} ${s.title}`),
+    'contenders:',
+    ...Object.entries(CONTENDERS).map(([name, c]) => `  ${name.padEnd(15)} ${c.note}`),
+  ].join('\n');
 }
 
 /** The three figures in a few lines, under the engine's report. */
 export function poolSummary(result) {
-  const lines = ['## The pool\'s figures', ''];
+  const lines = ["## The pool's figures", ''];
   const hello = result.scenarios.find((s) => s.name === 'hello');
   if (hello) {
     const ratio = (name) => (hello.models[name]?.ratio ? `${fmtFixed(hello.models[name].ratio.rps)}x raw` : 'n/a');
-    for (const name of ['pool', 'pool-global', 'reactor', 'reactor-global'].filter((n) => hello.models[n])) lines.push(`- (a) hello world, ${name}: ${ratio(name)}`);
+    for (const name of ['pool', 'pool-global', 'reactor', 'reactor-global'].filter((n) => hello.models[n]))
+      lines.push(`- (a) hello world, ${name}: ${ratio(name)}`);
   }
   const cpu = result.scenarios.find((s) => s.name === 'cpu');
   if (cpu) {
     const pool = cpu.models.pool;
-    if (pool && cpu.baseline === 'reactor') lines.push(`- (b) ~${result.settings.meta?.cpuMs ?? 2} ms CPU per request, pool: ${pool.ratio ? `${fmtFixed(pool.ratio.rps)}x reactor` : 'n/a'}`);
+    if (pool && cpu.baseline === 'reactor')
+      lines.push(`- (b) ~${result.settings.meta?.cpuMs ?? 2} ms CPU per request, pool: ${pool.ratio ? `${fmtFixed(pool.ratio.rps)}x reactor` : 'n/a'}`);
     for (const name of ['reactor', 'pool'].filter((n) => cpu.models[n])) {
       const probe = cpu.models[name].summary?.probe;
       lines.push(`- (c) /cheap while (b) runs, ${name}: p50 ${probe ? fmtMs(probe.p50Ms) : 'n/a'}, p99 ${probe ? fmtMs(probe.p99Ms) : 'n/a'}`);
@@ -49,7 +56,10 @@ export function poolSummary(result) {
 }
 
 /** `log` takes progress lines (default: stderr), `print` the markdown report (default: stdout). */
-export async function main(argv = process.argv.slice(2), { log = (line) => process.stderr.write(`${line}\n`), print = (text) => process.stdout.write(text) } = {}) {
+export async function main(
+  argv = process.argv.slice(2),
+  { log = (line) => process.stderr.write(`${line}\n`), print = (text) => process.stdout.write(text) } = {},
+) {
   const flags = parsePoolFlags(argv);
   if (flags.help) return void console.log(POOL_HELP);
   if (flags.list) return void console.log(listing());

@@ -114,7 +114,10 @@ function startProbe(port, path = '/healthz') {
 
 function summarize(samples, from, to) {
   const window = samples.filter((s) => s.at >= from && s.at < to);
-  const answered = window.filter((s) => s.ok).map((s) => s.ms).sort((a, b) => a - b);
+  const answered = window
+    .filter((s) => s.ok)
+    .map((s) => s.ms)
+    .sort((a, b) => a - b);
   // An unanswered probe counts at its age so far: a lower bound of its wait.
   const all = window.map((s) => (Number.isNaN(s.ms) ? performance.now() - s.at : s.ms)).sort((a, b) => a - b);
   return { probes: window.length, failed: window.length - answered.length, p50Ms: percentile(all, 50), p99Ms: percentile(all, 99) };
@@ -128,7 +131,11 @@ async function measure(backend, scenarioName, protection, { seconds, workers, se
   const opsPort = protection === 'ops' ? await freePort() : undefined;
   const options = protection === 'on' ? PROTECTED : protection === 'ops' ? { ...PROTECTED, metrics: opsPort, health: true } : {};
   const env = { ...process.env, OVERLOAD_RUNS_FILE: runsFile, SOAK_SERVE_OPTIONS: JSON.stringify(options) };
-  const child = spawn('bash', ['-c', `ulimit -n 65535 2>/dev/null || ulimit -n $(ulimit -Hn); exec "${process.execPath}" "${SERVE}" ${backend} ${workers} ./overload-app.mjs`], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(
+    'bash',
+    ['-c', `ulimit -n 65535 2>/dev/null || ulimit -n $(ulimit -Hn); exec "${process.execPath}" "${SERVE}" ${backend} ${workers} ./overload-app.mjs`],
+    { env, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
   try {
     const [line] = await once(createInterface({ input: child.stdout }), 'line');
     const port = Number(line);
@@ -165,7 +172,8 @@ async function measure(backend, scenarioName, protection, { seconds, workers, se
   }
 }
 
-const fmt = (n, digits = 0) => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+const fmt = (n, digits = 0) =>
+  n === undefined || Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 export async function main(argv = process.argv.slice(2), print = (text) => process.stdout.write(text)) {
   const { values } = parseArgs({

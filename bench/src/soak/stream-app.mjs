@@ -6,18 +6,28 @@ export default {
     const url = new URL(request.url);
     if (url.searchParams.get('timer')) {
       let timer;
-      return new Response(new ReadableStream({
-        start(controller) { timer = setInterval(() => controller.enqueue(SMALL), 1); },
-        cancel() { clearInterval(timer); },
-      }), { headers: { 'content-type': 'text/event-stream' } });
+      return new Response(
+        new ReadableStream({
+          start(controller) {
+            timer = setInterval(() => controller.enqueue(SMALL), 1);
+          },
+          cancel() {
+            clearInterval(timer);
+          },
+        }),
+        { headers: { 'content-type': 'text/event-stream' } },
+      );
     }
     const chunks = Number(url.searchParams.get('chunks') ?? 160);
     let sent = 0;
-    return new Response(new ReadableStream({
-      pull(controller) {
-        if (sent++ >= chunks) return controller.close();
-        controller.enqueue(CHUNK);
-      },
-    }), { headers: { 'content-type': 'application/octet-stream' } });
+    return new Response(
+      new ReadableStream({
+        pull(controller) {
+          if (sent++ >= chunks) return controller.close();
+          controller.enqueue(CHUNK);
+        },
+      }),
+      { headers: { 'content-type': 'application/octet-stream' } },
+    );
   },
 };

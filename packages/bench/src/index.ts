@@ -54,7 +54,15 @@ export { routeFinding, BLOCKING_MS, CLEAR_GAIN } from './app/findings.js';
 export { parseRoute, routeLabel } from './app/routes.js';
 export { appReport, appTable } from './app/print.js';
 export { startProbe, PROBE_EVERY_MS, type Probe, type ProbeOptions } from './load/probe.js';
-export { resolveBenchOptions, kDefaultBenchOptions, kDefaultSequential, kDefaultClassic, kDefaultQuiet, GENERATORS, type ResolvedBenchOptions } from './options.js';
+export {
+  resolveBenchOptions,
+  kDefaultBenchOptions,
+  kDefaultSequential,
+  kDefaultClassic,
+  kDefaultQuiet,
+  GENERATORS,
+  type ResolvedBenchOptions,
+} from './options.js';
 export { pairRatios } from './run/pairs.js';
 export { idleShare, waitForQuiet } from './run/quiet.js';
 export { MODELS, MODEL_NOTES, contenderNote } from './models.js';

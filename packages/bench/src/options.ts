@@ -128,7 +128,9 @@ export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
   }
   const contenders = resolveContenders(input);
   const names = new Set<string>();
-  input.scenarios.forEach((scenario, index) => validateScenario(scenario, index, names, [...MODELS, ...Object.keys(contenders)]));
+  input.scenarios.forEach((scenario, index) => {
+    validateScenario(scenario, index, names, [...MODELS, ...Object.keys(contenders)]);
+  });
 
   const available = MODELS.filter((model) => (model === 'raw' ? input.rawHandler !== undefined : input.app !== undefined));
   let models: ModelName[];
@@ -137,7 +139,8 @@ export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
   else {
     if (!Array.isArray(input.models) || input.models.length === 0) throw invalidOption('models', `a non-empty array of ${quoted(MODELS)}`, input.models);
     for (const model of input.models) if (!MODELS.includes(model)) throw invalidOption('models', someOf(MODELS), model);
-    if (input.models.includes('raw') && input.rawHandler === undefined) throw invalidOption('rawHandler', 'a handler module path (the "raw" model needs one)', undefined);
+    if (input.models.includes('raw') && input.rawHandler === undefined)
+      throw invalidOption('rawHandler', 'a handler module path (the "raw" model needs one)', undefined);
     const app = input.models.find((model) => model !== 'raw');
     if (app && input.app === undefined) throw invalidOption('app', `an app module path (the "${app}" model needs one)`, undefined);
     models = MODELS.filter((model) => input.models!.includes(model));
@@ -187,14 +190,35 @@ export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
       path: given.path ?? first.request.path,
       expect: given.expect ?? (given.path === undefined ? first.expect : undefined),
     };
-    if (classic.concurrency > classic.requests) throw invalidOption('classic.concurrency', `an integer <= classic.requests (${classic.requests})`, classic.concurrency);
+    if (classic.concurrency > classic.requests)
+      throw invalidOption('classic.concurrency', `an integer <= classic.requests (${classic.requests})`, classic.concurrency);
   }
 
   const log = input.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const pin = resolvePin(input.pin);
   const pairs = resolvePairs(input.pairs, lineup);
   const quiet = resolveQuiet(input.quiet);
-  return { ...input, models: lineup, contenders, pin, runs, warmup, duration, generator, timeout, idleConnections, seed, baseline, progress, fresh, sequential, classic, pairs, quiet, log };
+  return {
+    ...input,
+    models: lineup,
+    contenders,
+    pin,
+    runs,
+    warmup,
+    duration,
+    generator,
+    timeout,
+    idleConnections,
+    seed,
+    baseline,
+    progress,
+    fresh,
+    sequential,
+    classic,
+    pairs,
+    quiet,
+    log,
+  };
 }
 
 /** Each pair names two different models or contenders of the run. */
@@ -236,7 +260,8 @@ function resolvePin(pin: BenchOptions['pin']): ResolvedBenchOptions['pin'] {
   if (pin === null || typeof pin !== 'object') throw invalidOption('pin', 'true, false, "auto" or { server, generator }', pin);
   const resolved = { server: pin.server ?? '0', generator: pin.generator ?? '1', required: true };
   for (const key of ['server', 'generator'] as const) {
-    if (typeof resolved[key] !== 'string' || !CPU_LIST.test(resolved[key])) throw invalidOption(`pin.${key}`, 'a taskset CPU list such as "0", "0-1" or "0,2"', resolved[key]);
+    if (typeof resolved[key] !== 'string' || !CPU_LIST.test(resolved[key]))
+      throw invalidOption(`pin.${key}`, 'a taskset CPU list such as "0", "0-1" or "0,2"', resolved[key]);
   }
   return resolved;
 }
@@ -253,12 +278,15 @@ function resolveContenders(input: BenchOptions): Record<string, ContenderSpec> {
     if ((spec.model === undefined) === (spec.server === undefined)) throw invalidOption(at, 'either "model" or "server", not both', spec);
     if (spec.model !== undefined) {
       if (!isModel(spec.model)) throw invalidOption(`${at}.model`, oneOf(MODELS), spec.model);
-      if (spec.model === 'raw' && (spec.rawHandler ?? input.rawHandler) === undefined) throw invalidOption(`${at}.rawHandler`, 'a handler module path (the "raw" model needs one)', undefined);
-      if (spec.model !== 'raw' && (spec.app ?? input.app) === undefined) throw invalidOption(`${at}.app`, `an app module path (the "${spec.model}" model needs one)`, undefined);
+      if (spec.model === 'raw' && (spec.rawHandler ?? input.rawHandler) === undefined)
+        throw invalidOption(`${at}.rawHandler`, 'a handler module path (the "raw" model needs one)', undefined);
+      if (spec.model !== 'raw' && (spec.app ?? input.app) === undefined)
+        throw invalidOption(`${at}.app`, `an app module path (the "${spec.model}" model needs one)`, undefined);
     } else if (typeof spec.server !== 'string' && !(spec.server instanceof URL)) {
       throw invalidOption(`${at}.server`, 'a path or file URL of a server module', spec.server);
     }
-    if (spec.options !== undefined && (spec.options === null || typeof spec.options !== 'object')) throw invalidOption(`${at}.options`, 'an object', spec.options);
+    if (spec.options !== undefined && (spec.options === null || typeof spec.options !== 'object'))
+      throw invalidOption(`${at}.options`, 'an object', spec.options);
     number(`${at}.workers`, spec.workers, 1, { min: 1, integer: true });
   }
   return given;

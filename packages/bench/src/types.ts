@@ -504,7 +504,7 @@ export interface ScenarioResult {
   connections: number;
   idleConnections?: number;
   /** The request probed beside the load, when the scenario has a probe. */
-  probe?: { method: string; path: string; everyMs: number; /** Absent in results written before the open loop existed. */ openLoop?: boolean };
+  probe?: { method: string; path: string; everyMs: number /** Absent in results written before the open loop existed. */; openLoop?: boolean };
   /** Seconds before a request counted as timed out here, when the scenario set its own. */
   timeoutS?: number;
   /** Seconds of warm-up before each timed run here, when the scenario set its own. */

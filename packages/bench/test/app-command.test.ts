@@ -26,7 +26,10 @@ describe('switchyard bench on an app', () => {
 
   beforeAll(async () => {
     out = mkdtempSync(join(tmpdir(), 'switchyard-bench-app-'));
-    run = await switchyard(['bench', APP, '--route', '/hello', '--route', '/cpu?ms=50', '--quick', '--connections', '8', '--out', out], fileURLToPath(new URL('.', import.meta.url)));
+    run = await switchyard(
+      ['bench', APP, '--route', '/hello', '--route', '/cpu?ms=50', '--quick', '--connections', '8', '--out', out],
+      fileURLToPath(new URL('.', import.meta.url)),
+    );
   }, 150_000);
 
   afterAll(() => rmSync(out, { recursive: true, force: true }));
@@ -94,7 +97,20 @@ describe('switchyard bench flags', () => {
   it('--help prints every flag', async () => {
     const { code, stdout } = await inProcess(['--help']);
     expect(code).toBe(0);
-    for (const flag of ['--route', '--probe', '--models', '--quick', '--runs', '--duration', '--connections', '--generator', '--workers', '--out', '--json', '--blocking-ms']) {
+    for (const flag of [
+      '--route',
+      '--probe',
+      '--models',
+      '--quick',
+      '--runs',
+      '--duration',
+      '--connections',
+      '--generator',
+      '--workers',
+      '--out',
+      '--json',
+      '--blocking-ms',
+    ]) {
       expect(stdout).toContain(flag);
     }
   });

@@ -80,7 +80,7 @@ describe('the printed report', () => {
     const note = lines.findIndex((line) => line.startsWith('× reactor: '));
     expect(lines.slice(note, note + 2)).toEqual([
       "× reactor: each round, a model's req/s over that of the reactor run in the same round (a round runs each route's models",
-      "one after another, in a random order); the median over 3 rounds. Not the quotient of the two req/s in the table, each a median of its own.",
+      'one after another, in a random order); the median over 3 rounds. Not the quotient of the two req/s in the table, each a median of its own.',
     ]);
     // Apart from the table, or markdown would read it as one more row.
     expect(lines[note - 1]).toBe('');

@@ -16,7 +16,10 @@ let run: CliResult;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'switchyard-outside-'));
   copyFileSync(APP, join(dir, 'app.mjs'));
-  run = await switchyard(['bench', join(dir, 'app.mjs'), '--route', '/hello', '--route', '/nope', '--models', 'reactor,pool', '--quick', '--connections', '4'], dir);
+  run = await switchyard(
+    ['bench', join(dir, 'app.mjs'), '--route', '/hello', '--route', '/nope', '--models', 'reactor,pool', '--quick', '--connections', '4'],
+    dir,
+  );
 }, 90_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,7 +9,17 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cpuList, planPinning, resolveBenchOptions, runBench, validateReportDir, which, writeReports, type BenchOptions, type BenchResult } from '@switchyard/bench';
+import {
+  cpuList,
+  planPinning,
+  resolveBenchOptions,
+  runBench,
+  validateReportDir,
+  which,
+  writeReports,
+  type BenchOptions,
+  type BenchResult,
+} from '@switchyard/bench';
 import { APP, quietLog, RAW } from './helpers.js';
 
 const SERVER = fileURLToPath(new URL('./fixtures/server.mjs', import.meta.url));
@@ -87,9 +97,9 @@ describe('contenders', () => {
     expect(fails({ own: {} })).toThrow('Invalid option "contenders.own": expected either "model" or "server", not both');
     expect(fails({ own: { model: 'threads' } })).toThrow('Invalid option "contenders.own.model"');
     expect(fails({ own: { model: 'pool' } })).toThrow('Invalid option "contenders.own.app"');
-    expect(() => resolveBenchOptions({ ...base, contenders: { own: { server: SERVER } }, scenarios: [{ name: 'a', request: { path: '/' }, models: ['other'] }] })).toThrow(
-      'Invalid option "scenarios[0].models"',
-    );
+    expect(() =>
+      resolveBenchOptions({ ...base, contenders: { own: { server: SERVER } }, scenarios: [{ name: 'a', request: { path: '/' }, models: ['other'] }] }),
+    ).toThrow('Invalid option "scenarios[0].models"');
     // With contenders, the models run only when listed.
     expect(resolveBenchOptions({ ...base, contenders: { own: { server: SERVER } } }).models).toEqual(['own']);
   });

@@ -8,7 +8,16 @@ const fails = (options: Partial<BenchOptions>) => () => resolveBenchOptions({ ..
 describe('resolveBenchOptions', () => {
   it('fills in the defaults', () => {
     const options = resolveBenchOptions(base);
-    expect(options).toMatchObject({ runs: 3, warmup: 1, duration: 3, generator: 'autocannon', timeout: 10, idleConnections: 10_000, baseline: 'raw', fresh: 'round' });
+    expect(options).toMatchObject({
+      runs: 3,
+      warmup: 1,
+      duration: 3,
+      generator: 'autocannon',
+      timeout: 10,
+      idleConnections: 10_000,
+      baseline: 'raw',
+      fresh: 'round',
+    });
     expect(options.models).toEqual(['raw', 'sequential', 'reactor', 'pool', 'cluster']);
     expect(Number.isInteger(options.seed)).toBe(true);
   });
@@ -42,7 +51,9 @@ describe('resolveBenchOptions', () => {
   it('checks scenarios', () => {
     expect(fails({ scenarios: [] })).toThrow('Invalid option "scenarios": expected a non-empty array of scenarios');
     expect(fails({ scenarios: [{ name: 'Hello World', request: { path: '/' } }] })).toThrow('Invalid option "scenarios[0].name"');
-    expect(fails({ scenarios: [{ name: 'a', request: { path: 'hello' } }] })).toThrow('Invalid option "scenarios[0].request.path": expected a path starting with "/"');
+    expect(fails({ scenarios: [{ name: 'a', request: { path: 'hello' } }] })).toThrow(
+      'Invalid option "scenarios[0].request.path": expected a path starting with "/"',
+    );
     expect(
       fails({
         scenarios: [

@@ -23,7 +23,10 @@ describe('pairs', () => {
         { name: 'hello', request: { path: '/hello' }, expect: { bodyMatches: '^hello from reactor' }, connections: 2, models: ['raw', 'reactor', 'second'] },
         { name: 'only-reactor', request: { path: '/hello' }, connections: 2, models: ['reactor'], warmup: 0.2 },
       ],
-      pairs: [{ model: 'second', over: 'reactor', target: 0.5 }, { model: 'reactor', over: 'second', label: 'the other way' }],
+      pairs: [
+        { model: 'second', over: 'reactor', target: 0.5 },
+        { model: 'reactor', over: 'second', label: 'the other way' },
+      ],
       runs: 2,
       duration: 0.3,
       warmup: 0,
@@ -61,11 +64,21 @@ describe('pairs', () => {
   });
 
   it('name the option when a pair, a warm-up or quiet is wrong', () => {
-    expect(fails({ models: ['raw', 'reactor'], pairs: [{ model: 'pool', over: 'raw' }] })).toThrow('Invalid option "pairs[0].model": expected one of the models and contenders that run ("raw", "reactor"), got "pool".');
-    expect(fails({ models: ['raw', 'reactor'], pairs: [{ model: 'raw', over: 'raw' }] })).toThrow('Invalid option "pairs[0].over": expected a model other than "raw"');
-    expect(fails({ models: ['raw', 'reactor'], pairs: [{ model: 'reactor', over: 'raw', target: 0 }] })).toThrow('Invalid option "pairs[0].target": expected a number > 0');
-    expect(fails({ scenarios: [{ name: 'hello', request: { path: '/hello' }, warmup: -1 }] })).toThrow('Invalid option "scenarios[0].warmup": expected a number >= 0');
-    expect(fails({ generator: 'wrk', scenarios: [{ name: 'hello', request: { path: '/hello' }, warmup: 0.5 }] })).toThrow('Invalid option "scenarios[0].warmup": expected whole seconds with generator "wrk"');
+    expect(fails({ models: ['raw', 'reactor'], pairs: [{ model: 'pool', over: 'raw' }] })).toThrow(
+      'Invalid option "pairs[0].model": expected one of the models and contenders that run ("raw", "reactor"), got "pool".',
+    );
+    expect(fails({ models: ['raw', 'reactor'], pairs: [{ model: 'raw', over: 'raw' }] })).toThrow(
+      'Invalid option "pairs[0].over": expected a model other than "raw"',
+    );
+    expect(fails({ models: ['raw', 'reactor'], pairs: [{ model: 'reactor', over: 'raw', target: 0 }] })).toThrow(
+      'Invalid option "pairs[0].target": expected a number > 0',
+    );
+    expect(fails({ scenarios: [{ name: 'hello', request: { path: '/hello' }, warmup: -1 }] })).toThrow(
+      'Invalid option "scenarios[0].warmup": expected a number >= 0',
+    );
+    expect(fails({ generator: 'wrk', scenarios: [{ name: 'hello', request: { path: '/hello' }, warmup: 0.5 }] })).toThrow(
+      'Invalid option "scenarios[0].warmup": expected whole seconds with generator "wrk"',
+    );
     expect(fails({ quiet: { idle: 2 } })).toThrow('Invalid option "quiet.idle": expected a share from 0 to 1');
     expect(resolveBenchOptions({ ...base, quiet: true }).quiet).toEqual({ idle: 0.9, windowS: 2, maxWaitS: 600 });
   });

@@ -61,7 +61,13 @@ describe('answerProblems', () => {
 
   it('accepts an answer that meets every expectation', () => {
     const body = JSON.stringify({ bytes: 3, sha256: 'x', extra: true });
-    expect(answerProblems(answer(body, 200, { 'content-type': 'application/json' }), { json: { bytes: 3, sha256: 'x' }, headers: { 'content-type': 'json' }, bodyBytes: body.length })).toEqual([]);
+    expect(
+      answerProblems(answer(body, 200, { 'content-type': 'application/json' }), {
+        json: { bytes: 3, sha256: 'x' },
+        headers: { 'content-type': 'json' },
+        bodyBytes: body.length,
+      }),
+    ).toEqual([]);
   });
 
   it('says what is wrong', () => {

@@ -79,11 +79,18 @@ describe('recommend', () => {
     expect(r.model).toBe('pool');
     expect(r.clear).toBe(true);
     expect(r.reason).toBe(
-      "pool: GET /report spends 38.00 ms on the CPU per request; under reactor, p99 of GET /hello grows to 1900 ms while it runs (pool: 9.00 ms, cluster: 950 ms); " +
+      'pool: GET /report spends 38.00 ms on the CPU per request; under reactor, p99 of GET /hello grows to 1900 ms while it runs (pool: 9.00 ms, cluster: 950 ms); ' +
         "pool serves it at 1.80× reactor's req/s (1.70–1.90× over 3 rounds); the price: GET /hello at 0.60× reactor's req/s.",
     );
-    expect(r.warnings).toEqual([expect.stringMatching(/^GET \/report blocks the event loop: 38\.00 ms of CPU per request under reactor \(threshold 10 ms\); beside it, p99 of GET \/hello was 1900 ms\./)]);
-    expect(r.routes.map((f) => [f.route, f.blocking])).toEqual([['GET /hello', false], ['GET /report', true]]);
+    expect(r.warnings).toEqual([
+      expect.stringMatching(
+        /^GET \/report blocks the event loop: 38\.00 ms of CPU per request under reactor \(threshold 10 ms\); beside it, p99 of GET \/hello was 1900 ms\./,
+      ),
+    ]);
+    expect(r.routes.map((f) => [f.route, f.blocking])).toEqual([
+      ['GET /hello', false],
+      ['GET /report', true],
+    ]);
   });
 
   it('when both help beside a blocking route and their probes are close, the one faster on more routes wins', () => {
@@ -96,7 +103,7 @@ describe('recommend', () => {
     const r = recommend(result([fast, cpu]));
     expect(r.model).toBe('pool');
     expect(r.reason).toBe(
-      "pool: GET /report spends 21.00 ms on the CPU per request; under reactor, p99 of GET /hello grows to 1150 ms while it runs (pool: 760 ms, cluster: 530 ms); " +
+      'pool: GET /report spends 21.00 ms on the CPU per request; under reactor, p99 of GET /hello grows to 1150 ms while it runs (pool: 760 ms, cluster: 530 ms); ' +
         "pool serves it at 2.50× reactor's req/s (2.40–2.60× over 3 rounds); it is also clearly faster on GET /hello (1.30×).",
     );
   });

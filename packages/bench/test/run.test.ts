@@ -7,16 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  compareMarkdown,
-  compareResults,
-  runBench,
-  validateReportDir,
-  validateResult,
-  which,
-  writeReports,
-  type BenchResult,
-} from '@switchyard/bench';
+import { compareMarkdown, compareResults, runBench, validateReportDir, validateResult, which, writeReports, type BenchResult } from '@switchyard/bench';
 import { APP, quietLog, RAW } from './helpers.js';
 
 const IDLE = 20;
@@ -63,7 +54,12 @@ describe('runBench', () => {
     expect(validateResult(result)).toEqual([]);
     expect(result.schema).toBe('switchyard-bench/1');
     expect(result.generator.name).toBe('autocannon');
-    expect(result.settings).toMatchObject({ runs: 2, seed: 42, models: ['raw', 'sequential', 'reactor'], scenarios: ['hello', 'wrong', 'idle', 'isolation-cpu'] });
+    expect(result.settings).toMatchObject({
+      runs: 2,
+      seed: 42,
+      models: ['raw', 'sequential', 'reactor'],
+      scenarios: ['hello', 'wrong', 'idle', 'isolation-cpu'],
+    });
     expect(result.system.cores).toBeGreaterThan(0);
     // Every round of every scenario ran every model it names once.
     for (const entry of result.order.filter((o) => o.scenario !== 'classic')) {
@@ -108,7 +104,12 @@ describe('runBench', () => {
 
   it('times an open-loop probe beside an isolation cell, with its own timeout', () => {
     const cell = result.scenarios.find((s) => s.name === 'isolation-cpu')!;
-    expect(cell).toMatchObject({ baseline: 'reactor', timeoutS: 20, probe: { path: '/hello', everyMs: 10, openLoop: true }, isolation: { work: 'js', costMs: 5, rpsRatios: {} } });
+    expect(cell).toMatchObject({
+      baseline: 'reactor',
+      timeoutS: 20,
+      probe: { path: '/hello', everyMs: 10, openLoop: true },
+      isolation: { work: 'js', costMs: 5, rpsRatios: {} },
+    });
     const probe = cell.models.reactor!.summary!.probe!;
     expect(probe.sent).toBe(probe.requests + probe.errors + probe.unanswered!);
     expect(probe.oldestUnansweredMs).toBeGreaterThanOrEqual(0);

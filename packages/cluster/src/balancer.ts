@@ -15,7 +15,8 @@ import { listenFailed, portInUse } from '@switchyard/core';
 import type { ProcessHandle } from './process-handle.js';
 
 /** What a client gets when no process can take its connection. */
-const UNAVAILABLE = 'HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 20\r\nRetry-After: 1\r\nConnection: close\r\n\r\nService Unavailable\n';
+const UNAVAILABLE =
+  'HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 20\r\nRetry-After: 1\r\nConnection: close\r\n\r\nService Unavailable\n';
 
 export interface BalancerOptions {
   /** Connections held while no process is ready (all restarting); beyond: 503. */

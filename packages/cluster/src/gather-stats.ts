@@ -20,7 +20,8 @@ export async function gatherStats(supervisor: Supervisor, balancer: Balancer, mo
       requests: figures?.requests ?? handle.requests,
       inFlight: figures?.inFlight ?? 0,
       rejected: figures?.rejected ?? 0,
-      eventLoop: figures?.eventLoop ?? (starting ? { delayP50Ms: 0, delayP99Ms: 0, utilization: 0 } : { delayP50Ms: silentMs, delayP99Ms: silentMs, utilization: 1 }),
+      eventLoop:
+        figures?.eventLoop ?? (starting ? { delayP50Ms: 0, delayP99Ms: 0, utilization: 0 } : { delayP50Ms: silentMs, delayP99Ms: silentMs, utilization: 1 }),
       rssBytes: figures?.rssBytes ?? handle.rssBytes,
       restarts: supervisor.restartsOf(handle.slot),
       uptimeMs: now - handle.startedAt,

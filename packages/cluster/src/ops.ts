@@ -33,8 +33,14 @@ export class ClusterOps {
       notReady: () => this.#supervisor.notReady(),
       gauges: () => [
         ...this.#supervisor.restartCounts.toJson('cluster'),
-        gauge('switchyard_requests_queued', 'Connections the primary holds for a process: waiting for one, or handed over and not yet taken.', [{ value: balancer.queued, labels: primary }]),
-        counter('switchyard_connections_rejected_total', 'Connections the primary answered with 503 because no process could take them (its queue full, or closing).', [{ value: balancer.rejected, labels: primary }]),
+        gauge('switchyard_requests_queued', 'Connections the primary holds for a process: waiting for one, or handed over and not yet taken.', [
+          { value: balancer.queued, labels: primary },
+        ]),
+        counter(
+          'switchyard_connections_rejected_total',
+          'Connections the primary answered with 503 because no process could take them (its queue full, or closing).',
+          [{ value: balancer.rejected, labels: primary }],
+        ),
       ],
     });
     this.#poll = setInterval(() => this.publishReadiness(), READINESS_POLL_MS);

@@ -104,11 +104,7 @@ export function resolveClusterOptions(section: Record<string, unknown>): Resolve
     resolved[name] = integer(name, value, ...RANGES[name]);
   }
   if (resolved.heartbeatTimeoutMs <= resolved.heartbeatIntervalMs) {
-    throw invalidOption(
-      'cluster.heartbeatTimeoutMs',
-      `more than cluster.heartbeatIntervalMs (${resolved.heartbeatIntervalMs})`,
-      resolved.heartbeatTimeoutMs,
-    );
+    throw invalidOption('cluster.heartbeatTimeoutMs', `more than cluster.heartbeatIntervalMs (${resolved.heartbeatIntervalMs})`, resolved.heartbeatTimeoutMs);
   }
   if (resolved.maxRestartDelayMs < resolved.restartDelayMs) {
     throw invalidOption('cluster.maxRestartDelayMs', `at least cluster.restartDelayMs (${resolved.restartDelayMs})`, resolved.maxRestartDelayMs);

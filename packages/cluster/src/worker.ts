@@ -98,10 +98,7 @@ function drain(graceMs: number): Promise<void> {
     }
     if (sockets.size > 0) {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        new Promise<void>((resolve) => (drainedSockets = resolve)),
-        new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs))),
-      ]);
+      await Promise.race([new Promise<void>((resolve) => (drainedSockets = resolve)), new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)))]);
       clearTimeout(timer);
     }
     // Anything left is cut by the reactor's own close once the rest of the grace period is up.

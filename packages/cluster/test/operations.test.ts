@@ -21,7 +21,15 @@ describe('cluster operations', () => {
   };
 
   it('keeps exact counts when a process is killed and respawned, and counts the restart as a crash', async () => {
-    server = await serve({ app: opsAppUrl, port: 0, workers: 2, signals: false, metrics: '/metrics', health: true, cluster: { restartDelayMs: 50, minUptimeMs: 300 } });
+    server = await serve({
+      app: opsAppUrl,
+      port: 0,
+      workers: 2,
+      signals: false,
+      metrics: '/metrics',
+      health: true,
+      cluster: { restartDelayMs: 50, minUptimeMs: 300 },
+    });
     const metrics = `${server.url}/metrics`;
     await hits(server.url, 10);
     const pid = Number((await get(`${server.url}/pid`)).body);
@@ -36,7 +44,11 @@ describe('cluster operations', () => {
       return probe.status === 503 ? probe : undefined;
     });
     expect(down.body).toMatch(/^not ready: process [12] (is not ready|failed quickly before: a crash loop is suspected)\n$/);
-    await waitFor('the process to be replaced', async () => (await server!.stats()).workers.every((w) => w.pid !== pid) && (await get(`${server!.url}/readyz`)).status === 200, 10_000);
+    await waitFor(
+      'the process to be replaced',
+      async () => (await server!.stats()).workers.every((w) => w.pid !== pid) && (await get(`${server!.url}/readyz`)).status === 200,
+      10_000,
+    );
     await hits(server.url, 6);
     text = await scrapeUntil(metrics, (t) => metricSum(t, 'switchyard_requests_total') === 17 && metricSum(t, 'ops_app_hits_total') === 16);
     expect(metricSum(text, 'switchyard_requests_total', { backend: 'cluster', method: 'GET', status: '2xx' })).toBe(17);
@@ -68,7 +80,7 @@ describe('cluster operations', () => {
     expect(metricSum(text, 'switchyard_worker_restarts_total', { cause: 'reload' })).toBe(2);
   });
 
-  it('writes every process\'s access lines whole to the one stdout (env SWITCHYARD_LOG), lifecycle events among them', async () => {
+  it("writes every process's access lines whole to the one stdout (env SWITCHYARD_LOG), lifecycle events among them", async () => {
     primary = new PrimaryProcess(opsAppUrl.href, {}, { SWITCHYARD_LOG: 'info' });
     const base = (await primary.waitFor(/listening (\S+)/))[1]!;
     const agent = new Agent({ keepAlive: true, maxSockets: 16 });

@@ -33,7 +33,9 @@ describe('starting', () => {
   it('resolves only once every process ran setup and is ready', async () => {
     const log = join(temp.dir, 'ready.log');
     const server = await start({ app: appUrl({ setupMs: 300, log }), workers: 3 });
-    const setups = readFileSync(log, 'utf8').split('\n').filter((line) => line.startsWith('setup '));
+    const setups = readFileSync(log, 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('setup '));
     expect(setups).toHaveLength(3);
     const { workers } = await server.stats();
     expect(workers.map((w) => [w.id, w.state])).toEqual([
@@ -94,7 +96,7 @@ describe('respawning', () => {
     await expect(get(`${server.url}/exit`)).rejects.toThrow();
     // No gap: every request meanwhile is answered, by the survivor or by the new process.
     for (let i = 0; i < 20; i++) expect((await get(`${server.url}/pid`)).status).toBe(200);
-    const stats = await waitFor('a new process in the dead one\'s slot', async () => {
+    const stats = await waitFor("a new process in the dead one's slot", async () => {
       const current = await server.stats();
       return current.workers.length === 2 && current.workers.every((w) => w.state === 'ready') && current.restarts === 1 ? current : undefined;
     });

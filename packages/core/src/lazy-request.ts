@@ -86,9 +86,7 @@ export async function collectBytes(stream: ReadableStream<Uint8Array>): Promise<
 
 /** The bytes as an ArrayBuffer of their own: the underlying one when they fill it, else a copy. */
 export function bytesToArrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
-    ? (bytes.buffer as ArrayBuffer)
-    : (bytes.slice().buffer as ArrayBuffer);
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength ? (bytes.buffer as ArrayBuffer) : (bytes.slice().buffer as ArrayBuffer);
 }
 
 /** The bytes decoded as UTF-8, without copying them first (a socket's chunk is a Buffer already). */

@@ -24,5 +24,4 @@ export const NativeResponse: typeof Response = natives.Response;
  * Request and Response where it does (Node 22 and later); a no-op where the
  * platform has no such mark (Node 20, which clones them to `{}`).
  */
-export const markUncloneable: (value: object) => void =
-  (workerThreads as { markAsUncloneable?: (value: object) => void }).markAsUncloneable ?? (() => {});
+export const markUncloneable: (value: object) => void = (workerThreads as { markAsUncloneable?: (value: object) => void }).markAsUncloneable ?? (() => {});

@@ -117,8 +117,8 @@ function resolveHealthPaths(value: unknown): string[] {
 function resolveLogger(logger: unknown): Logger {
   if (logger === undefined) return console;
   if (isPino(logger)) return pinoLogger(logger);
-  const ok = logger !== null && typeof logger === 'object' &&
-    ['error', 'warn', 'info'].every((m) => typeof (logger as Record<string, unknown>)[m] === 'function');
+  const ok =
+    logger !== null && typeof logger === 'object' && ['error', 'warn', 'info'].every((m) => typeof (logger as Record<string, unknown>)[m] === 'function');
   if (!ok) throw invalidOption('logger', 'an object with error, warn and info methods', logger);
   return logger as Logger;
 }
@@ -157,19 +157,18 @@ export function resolveOptions(input: ServeOptions | ServeByNameOptions, env: En
   const port = integer('port', input.port ?? fromEnv(env, 'PORT') ?? kDefaultOptions.port, 0, 65535);
   const host = input.host ?? fromEnv(env, 'HOST') ?? kDefaultOptions.host;
   if (typeof host !== 'string' || host === '') throw invalidOption('host', 'a host name or IP address', host);
-  const workers = integer(
-    'workers',
-    input.workers ?? fromEnv(env, 'WEB_CONCURRENCY') ?? availableParallelism(),
-    1,
-    1024,
-  );
+  const workers = integer('workers', input.workers ?? fromEnv(env, 'WEB_CONCURRENCY') ?? availableParallelism(), 1, 1024);
   const graceMs = integer('graceMs', input.graceMs ?? kDefaultOptions.graceMs, 0, Number.MAX_SAFE_INTEGER);
   const signals = input.signals ?? kDefaultOptions.signals;
   if (typeof signals !== 'boolean') throw invalidOption('signals', 'true or false', signals);
   const fastGlobals = resolveSwitch('fastGlobals', input.fastGlobals, 'SWITCHYARD_FAST_GLOBALS', env, kDefaultOptions.fastGlobals);
   const unhandledErrors = input.unhandledErrors ?? fromEnv(env, 'SWITCHYARD_UNHANDLED_ERRORS') ?? kDefaultOptions.unhandledErrors;
   if (!UNHANDLED_ERRORS.includes(unhandledErrors as UnhandledErrors)) {
-    throw invalidOption(`unhandledErrors${input.unhandledErrors === undefined ? ' (env SWITCHYARD_UNHANDLED_ERRORS)' : ''}`, "'log' or 'crash'", unhandledErrors);
+    throw invalidOption(
+      `unhandledErrors${input.unhandledErrors === undefined ? ' (env SWITCHYARD_UNHANDLED_ERRORS)' : ''}`,
+      "'log' or 'crash'",
+      unhandledErrors,
+    );
   }
   const log = resolveLog(input.log, env);
   const logger = resolveLogger(input.logger);

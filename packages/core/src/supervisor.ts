@@ -57,13 +57,18 @@ export function supervise(options: SupervisorOptions): Promise<number> {
     let boundPort: number | undefined;
     let replacing = false;
 
-    const watchdog = setInterval(() => {
-      if (!child || !ready || stopping !== undefined) return;
-      const silentMs = Date.now() - lastBeat;
-      if (silentMs <= options.watchdogMs) return;
-      logger.error(`[switchyard] supervisor: the server (pid ${child.pid}) sent no heartbeat for ${silentMs} ms: its event loop is stuck. Killing it and starting another.`);
-      child.kill('SIGKILL');
-    }, Math.max(10, Math.min(1_000, Math.floor(options.watchdogMs / 4))));
+    const watchdog = setInterval(
+      () => {
+        if (!child || !ready || stopping !== undefined) return;
+        const silentMs = Date.now() - lastBeat;
+        if (silentMs <= options.watchdogMs) return;
+        logger.error(
+          `[switchyard] supervisor: the server (pid ${child.pid}) sent no heartbeat for ${silentMs} ms: its event loop is stuck. Killing it and starting another.`,
+        );
+        child.kill('SIGKILL');
+      },
+      Math.max(10, Math.min(1_000, Math.floor(options.watchdogMs / 4))),
+    );
 
     const finish = (code: number) => {
       clearInterval(watchdog);

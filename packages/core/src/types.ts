@@ -22,9 +22,7 @@ type FetchTypesRequired = typeof globalThis extends { Request: unknown; Response
  * `AsyncDisposable` would not compile there (TypeScript 7's default target,
  * es2025, lacks it).
  */
-type AsyncDisposableWhereKnown = SymbolConstructor extends { readonly asyncDispose: infer Key extends symbol }
-  ? { [K in Key]: () => Promise<void> }
-  : {};
+type AsyncDisposableWhereKnown = SymbolConstructor extends { readonly asyncDispose: infer Key extends symbol } ? { [K in Key]: () => Promise<void> } : {};
 
 /** The concurrency models Switchyard ships, one npm package each. */
 export type BackendName = 'reactor' | 'pool' | 'cluster';

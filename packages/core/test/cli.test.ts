@@ -35,7 +35,25 @@ describe('switchyard CLI', () => {
       const { code, stdout } = await cli([flag]);
       expect(code).toBe(0);
       expect(stdout).toContain('switchyard serve <app>');
-      for (const word of ['--backend', '--port', '--host', '--workers', '--no-fast-globals', '--version', 'SWITCHYARD_BACKEND', 'PORT', 'HOST', 'WEB_CONCURRENCY', 'SWITCHYARD_FAST_GLOBALS', '--metrics', 'SWITCHYARD_METRICS', '--log', 'SWITCHYARD_LOG', '--health', 'SWITCHYARD_HEALTH']) {
+      for (const word of [
+        '--backend',
+        '--port',
+        '--host',
+        '--workers',
+        '--no-fast-globals',
+        '--version',
+        'SWITCHYARD_BACKEND',
+        'PORT',
+        'HOST',
+        'WEB_CONCURRENCY',
+        'SWITCHYARD_FAST_GLOBALS',
+        '--metrics',
+        'SWITCHYARD_METRICS',
+        '--log',
+        'SWITCHYARD_LOG',
+        '--health',
+        'SWITCHYARD_HEALTH',
+      ]) {
         expect(stdout).toContain(word);
       }
     }
@@ -81,7 +99,7 @@ describe('switchyard CLI', () => {
     expect(stdout).toContain('--quick');
   });
 
-  it('exits 2 with the bench\'s own message on a bad bench flag', async () => {
+  it("exits 2 with the bench's own message on a bad bench flag", async () => {
     const { code, stderr } = await cli(['bench', 'fixtures/hello.mjs', '--route', '/', '--runs', 'many']);
     expect(code).toBe(2);
     expect(stderr).toContain('Invalid --runs "many"');

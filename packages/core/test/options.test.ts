@@ -112,7 +112,9 @@ describe('resolveOptions', () => {
       `Invalid option "metrics": expected a port (1-65535), a path starting with '/', true (the path /metrics) or false, got 70000.`,
     );
     expect(failure(() => resolveOptions({ app }, { SWITCHYARD_METRICS: 'metrics' })).message).toContain('"metrics (env SWITCHYARD_METRICS)"');
-    expect(failure(() => resolveOptions({ app, log: 'trace' as 'info' }, {})).message).toBe(`Invalid option "log": expected 'info', 'debug' or false, got "trace".`);
+    expect(failure(() => resolveOptions({ app, log: 'trace' as 'info' }, {})).message).toBe(
+      `Invalid option "log": expected 'info', 'debug' or false, got "trace".`,
+    );
     expect(failure(() => resolveOptions({ app }, { SWITCHYARD_LOG: 'loud' })).message).toContain('"log (env SWITCHYARD_LOG)"');
     expect(failure(() => resolveOptions({ app, health: { live: 'livez' } }, {})).message).toContain('"health.live"');
     expect(failure(() => resolveOptions({ app, health: { live: '/x', ready: '/x' } }, {})).message).toContain('"health.ready"');
@@ -182,7 +184,11 @@ describe('loadApp', () => {
   });
 
   it('loads CommonJS apps: module.exports, a .cjs file, and what tsc emits for CommonJS', async () => {
-    for (const [file, body] of [['module-exports.js', 'commonjs /a'], ['named.cjs', 'cjs /a'], ['tsc-output.js', 'tsc /a']]) {
+    for (const [file, body] of [
+      ['module-exports.js', 'commonjs /a'],
+      ['named.cjs', 'cjs /a'],
+      ['tsc-output.js', 'tsc /a'],
+    ]) {
       const loaded = await loadApp(fixture(`commonjs/${file}`));
       const response = await loaded.fetch(new Request('http://x/a'), undefined as never);
       expect(await response.text(), file).toBe(body);

@@ -7,7 +7,8 @@ import { isWatchedSource, watchApp } from '../src/watch.js';
 describe('serve --watch', () => {
   it('reloads for source files, not for node_modules, dot-folders or other files', () => {
     for (const file of ['app.mjs', 'src/routes/a.ts', 'lib/x.cjs', 'data.json', 'ui/page.tsx']) expect(isWatchedSource(file), file).toBe(true);
-    for (const file of ['node_modules/pkg/index.js', '.git/index', '.cache/x.js', 'notes.md', 'app.mjs.swp', 'public/logo.svg']) expect(isWatchedSource(file), file).toBe(false);
+    for (const file of ['node_modules/pkg/index.js', '.git/index', '.cache/x.js', 'notes.md', 'app.mjs.swp', 'public/logo.svg'])
+      expect(isWatchedSource(file), file).toBe(false);
   });
 
   it("calls back once for a burst of writes in the app's folder, and not for an ignored file", async () => {

@@ -122,7 +122,7 @@ const ID_SEGMENT = /^(?:\d+|[0-9a-f]{8,}|[0-9a-f]{8}-[0-9a-f-]{27}|(?=[^/]*\d)[\
 export function routeKey(method: string, url: string): string {
   const query = url.indexOf('?');
   const path = query === -1 ? url : url.slice(0, query);
-  return method + ' ' + (/\d|[0-9a-f]{8}/i.test(path) ? normalize(path) : path);
+  return `${method} ${/\d|[0-9a-f]{8}/i.test(path) ? normalize(path) : path}`;
 }
 
 function normalize(path: string): string {

@@ -365,7 +365,7 @@ export class Dispatcher implements ThreadEvents {
         return;
       }
       case CHUNK:
-        thread.streams.get(message.id)?.sink!.write(message.chunk);
+        thread.streams.get(message.id)?.sink?.write(message.chunk);
         return;
       case END: {
         const job = thread.streams.get(message.id);
@@ -381,10 +381,7 @@ export class Dispatcher implements ThreadEvents {
         if (!job) return;
         thread.streams.delete(job.id);
         job.state = CLOSED;
-        this.#config.logger.error(
-          `[switchyard] ${job.req.method} ${job.req.url} failed: the response body stream errored`,
-          fromErrorData(message.error),
-        );
+        this.#config.logger.error(`[switchyard] ${job.req.method} ${job.req.url} failed: the response body stream errored`, fromErrorData(message.error));
         job.res.destroy();
         this.finish(job);
         return;
@@ -393,7 +390,7 @@ export class Dispatcher implements ThreadEvents {
         const job = thread.running.get(message.id);
         if (!job) return;
         this.#release(thread, job, message);
-        const what = job.req.method + ' ' + job.req.url;
+        const what = `${job.req.method} ${job.req.url}`;
         if (message.error) {
           this.#config.logger.error(`[switchyard] ${what} failed: the handler threw`, fromErrorData(message.error));
         } else {

@@ -7,13 +7,7 @@
 import type { ServerResponse } from 'node:http';
 import { hasHeader, writeHead as head } from '@switchyard/core/node';
 
-export function writeWhole(
-  res: ServerResponse,
-  status: number,
-  statusText: string,
-  headers: string[],
-  body: string | Uint8Array | null,
-): void {
+export function writeWhole(res: ServerResponse, status: number, statusText: string, headers: string[], body: string | Uint8Array | null): void {
   if (body !== null && !hasHeader(headers, 'content-length')) {
     headers.push('content-length', String(typeof body === 'string' ? Buffer.byteLength(body) : body.byteLength));
   }

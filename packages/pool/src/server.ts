@@ -1,14 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Piscina } from 'piscina';
-import {
-  appUrl,
-  LoopMonitor,
-  resolveOptions,
-  type RunningServer,
-  type ServeOptions,
-  type ServerStats,
-} from '@switchyard/core';
+import { appUrl, LoopMonitor, resolveOptions, type RunningServer, type ServeOptions, type ServerStats } from '@switchyard/core';
 import { createHttpServer, listen, readBody, requestHasBody, RunnerOps, ServerLifecycle, type MetricJson } from '@switchyard/core/node';
 import { Dispatcher } from './dispatch.js';
 import { poolGauges } from './ops.js';

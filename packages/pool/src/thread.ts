@@ -220,7 +220,7 @@ export class ThreadHandle {
   wait(now: number): number {
     const busy = this.busyFor(now);
     const left = this.#current ? Math.max(this.#currentStartedAt + this.#current.expected - now, busy) : busy;
-    return this.#unstartedSum + (left > 0 ? left : 0);
+    return this.#unstartedSum + Math.max(left, 0);
   }
 
   /** True if the thread never started the request sent as `seq`; valid after it died, too. */

@@ -128,11 +128,14 @@ export class Threads {
             { cause: error },
           );
         });
-        await thread.swap(link, graceMs, hooks.abandon).then((swapped) => swapped && hooks.swapped(thread), (error: Error) => {
-          // The new app loaded but its setup failed here: retry as for a lost thread.
-          this.#config.logger.error(`[switchyard] pool thread ${thread.id} could not start after a reload: ${error.message}`, error);
-          this.replace(thread);
-        });
+        await thread.swap(link, graceMs, hooks.abandon).then(
+          (swapped) => swapped && hooks.swapped(thread),
+          (error: Error) => {
+            // The new app loaded but its setup failed here: retry as for a lost thread.
+            this.#config.logger.error(`[switchyard] pool thread ${thread.id} could not start after a reload: ${error.message}`, error);
+            this.replace(thread);
+          },
+        );
       }
     } finally {
       this.#replenish();

@@ -34,7 +34,6 @@ import {
   PUBLISH,
   READY,
   REQUEST,
-  RESPONSE,
   SETUP_FAILED,
   SHUTDOWN,
   STANDBY,
@@ -155,8 +154,7 @@ class Session {
     if (every <= 0) return;
     const loop = new LoopGauges();
     const labels = { backend: 'pool', worker: String(this.#base!.workerId) };
-    const report = () =>
-      void appMetricsJson().then((app) => this.#port.postMessage({ t: METRICS, metrics: [...loop.toJson(labels, false), ...app] }));
+    const report = () => void appMetricsJson().then((app) => this.#port.postMessage({ t: METRICS, metrics: [...loop.toJson(labels, false), ...app] }));
     report();
     setInterval(report, every).unref();
   }

@@ -39,7 +39,9 @@ describe('pool: per-thread contexts', () => {
     expect((await fetch(`${server.url}/exit`)).status).toBe(500);
     await waitFor(async () => (await fetch(`${server.url}/whoami`)).status === 200, 5000, 'the new thread');
     await server.close();
-    const setups = readFileSync(join(dir, 'lifecycle.log'), 'utf8').split('\n').filter((line) => line.startsWith('setup pool 1 '));
+    const setups = readFileSync(join(dir, 'lifecycle.log'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('setup pool 1 '));
     expect(setups).toHaveLength(2);
   });
 
@@ -49,11 +51,15 @@ describe('pool: per-thread contexts', () => {
       // Publish from each thread in turn: round robin spreads idle requests.
       for (let i = 0; i < 4; i++) await (await fetch(`${server.url}/publish?text=m${i}`)).text();
       const views = new Map<number, { text: string; from: number }[]>();
-      await waitFor(async () => {
-        const got = await json<{ workerId: number; news: { text: string; from: number }[] }>(fetch(`${server.url}/news`));
-        views.set(got.workerId, got.news);
-        return views.size === 2 && [...views.values()].every((news) => news.length === 4);
-      }, 5000, 'every thread to see every message');
+      await waitFor(
+        async () => {
+          const got = await json<{ workerId: number; news: { text: string; from: number }[] }>(fetch(`${server.url}/news`));
+          views.set(got.workerId, got.news);
+          return views.size === 2 && [...views.values()].every((news) => news.length === 4);
+        },
+        5000,
+        'every thread to see every message',
+      );
       for (const news of views.values()) {
         expect(news.map((m) => m.text).sort()).toEqual(['m0', 'm1', 'm2', 'm3']);
         expect(new Set(news.map((m) => m.from))).toEqual(new Set([1, 2]));
@@ -71,10 +77,14 @@ describe('pool: per-thread contexts', () => {
       await waitFor(async () => (await server.stats()).workers[0]!.inFlight === 1, 5000, 'the request to start');
       controller.abort();
       await pending;
-      const aborted = await waitFor(async () => {
-        const list = await json<string[]>(fetch(`${server.url}/aborted`));
-        return list.length > 0 ? list : undefined;
-      }, 5000, 'the handler to see the abort');
+      const aborted = await waitFor(
+        async () => {
+          const list = await json<string[]>(fetch(`${server.url}/aborted`));
+          return list.length > 0 ? list : undefined;
+        },
+        5000,
+        'the handler to see the abort',
+      );
       expect(aborted).toEqual(['AbortError']);
       await waitFor(async () => (await server.stats()).inFlight === 0, 5000, 'nothing in flight');
     } finally {
@@ -82,7 +92,7 @@ describe('pool: per-thread contexts', () => {
     }
   });
 
-  it('rejects serve() with the app\'s own error when setup fails', async () => {
+  it("rejects serve() with the app's own error when setup fails", async () => {
     dir = tempDir();
     const app = join(dir, 'bad-setup.mjs');
     writeFileSync(app, "export default { setup() { throw new Error('no database'); }, fetch() { return new Response('x'); } };\n");

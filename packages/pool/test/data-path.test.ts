@@ -25,7 +25,13 @@ describe('pool: the data path across the thread boundary', () => {
     expect(got.method).toBe('PATCH');
     expect(got.url).toBe(`${server.url}/echo?q=1&r=%20x`);
     expect(got.multi).toBe('a, b');
-    expect(got.headers).toEqual(expect.arrayContaining([['x-empty', ''], ['content-type', 'application/octet-stream'], ['content-length', '1000']]));
+    expect(got.headers).toEqual(
+      expect.arrayContaining([
+        ['x-empty', ''],
+        ['content-type', 'application/octet-stream'],
+        ['content-length', '1000'],
+      ]),
+    );
     expect(got.bodyLength).toBe(1000);
     expect(got.bodyBase64).toBe(Buffer.from(body).toString('base64'));
     expect(got).toMatchObject({
@@ -40,10 +46,7 @@ describe('pool: the data path across the thread boundary', () => {
 
   it('keeps repeated request headers apart on the wire to the thread', async () => {
     // fetch() joins repeated headers itself; a raw request sends them as two lines.
-    const raw = await rawRequest(
-      server.url,
-      'GET /echo HTTP/1.1\r\nHost: x\r\nX-Multi: one\r\nX-Multi: two\r\nConnection: close\r\n\r\n',
-    );
+    const raw = await rawRequest(server.url, 'GET /echo HTTP/1.1\r\nHost: x\r\nX-Multi: one\r\nX-Multi: two\r\nConnection: close\r\n\r\n');
     const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4)) as { multi: string; method: string; url: string };
     expect(body.multi).toBe('one, two');
     expect(body.method).toBe('GET');
@@ -93,10 +96,7 @@ describe('pool: the data path across the thread boundary', () => {
   });
 
   it('answers 413 before dispatch when Content-Length is over the limit', async () => {
-    const raw = await rawRequest(
-      server.url,
-      `POST /length HTTP/1.1\r\nHost: x\r\nContent-Length: ${1024 * 1024 + 1}\r\n\r\n`,
-    );
+    const raw = await rawRequest(server.url, `POST /length HTTP/1.1\r\nHost: x\r\nContent-Length: ${1024 * 1024 + 1}\r\n\r\n`);
     expect(raw).toMatch(/^HTTP\/1\.1 413 /);
     expect(raw).toMatch(/\r\nconnection: close\r\n/i);
   });

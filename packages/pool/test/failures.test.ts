@@ -57,23 +57,31 @@ describe('pool: failing handlers', () => {
 
     // The stream on the other thread never noticed: it still delivers, in order.
     const seen = events.length;
-    await waitFor(async () => {
-      await readEvent();
-      return events.length > seen + 20;
-    }, 5000, 'more events');
+    await waitFor(
+      async () => {
+        await readEvent();
+        return events.length > seen + 20;
+      },
+      5000,
+      'more events',
+    );
     const numbers = [...events.matchAll(/data: (\d+)/g)].map((m) => Number(m[1]));
     expect(numbers).toEqual(numbers.map((_, i) => i));
     await reader.cancel();
 
     // Both threads serve again.
     const answered = new Set<number>();
-    await waitFor(async () => {
-      answered.add((await json<{ workerId: number }>(fetch(`${server!.url}/whoami`))).workerId);
-      return answered.size === 2;
-    }, 5000, 'both threads to answer');
+    await waitFor(
+      async () => {
+        answered.add((await json<{ workerId: number }>(fetch(`${server!.url}/whoami`))).workerId);
+        return answered.size === 2;
+      },
+      5000,
+      'both threads to answer',
+    );
   });
 
-  it('gives a crashing thread\'s request a 5xx, replaces the thread and keeps serving', async () => {
+  it("gives a crashing thread's request a 5xx, replaces the thread and keeps serving", async () => {
     server = await startPool();
     dir = tempDir();
     const release = join(dir, 'release');

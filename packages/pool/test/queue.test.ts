@@ -71,10 +71,14 @@ describe('pool: the bounded queue', () => {
     const release = join(dir, 'release');
     const hold = `${server.url}/hold?file=${encodeURIComponent(release)}`;
     const held = Array.from({ length: 300 }, () => fetch(hold));
-    await waitFor(async () => {
-      const stats = await server!.stats();
-      return stats.workers[0]!.inFlight === 300 && stats.queued === 0;
-    }, 10_000, 'all 300 running on the one thread');
+    await waitFor(
+      async () => {
+        const stats = await server!.stats();
+        return stats.workers[0]!.inFlight === 300 && stats.queued === 0;
+      },
+      10_000,
+      'all 300 running on the one thread',
+    );
     writeFileSync(release, '');
     for (const response of await Promise.all(held)) expect(response.status).toBe(200);
   });

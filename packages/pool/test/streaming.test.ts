@@ -34,13 +34,17 @@ describe('pool: streamed responses', () => {
 
     // Wait until production stops: the client reads nothing, so credit runs out.
     let last = -1;
-    const stalled = await waitFor(async () => {
-      const { bytes } = await json<Produced>(fetch(`${server!.url}/produced`));
-      if (bytes > 0 && bytes === last) return bytes;
-      last = bytes;
-      await new Promise((resolve) => setTimeout(resolve, 200));
-      return undefined;
-    }, 15_000, 'production to stall');
+    const stalled = await waitFor(
+      async () => {
+        const { bytes } = await json<Produced>(fetch(`${server!.url}/produced`));
+        if (bytes > 0 && bytes === last) return bytes;
+        last = bytes;
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        return undefined;
+      },
+      15_000,
+      'production to stall',
+    );
     // The window, the socket buffers of both ends and the stream's own queue: far from the whole body.
     expect(stalled).toBeLessThan(size / 4);
 

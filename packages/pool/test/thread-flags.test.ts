@@ -11,7 +11,11 @@ describe('pool thread flags', () => {
 
   it("adds NODE_OPTIONS' preloads to the main thread's flags, once each, and nothing else", () => {
     expect(threadExecArgv(['--enable-source-maps'], '--import tsx --max-old-space-size=512 -r dotenv/config')).toEqual([
-      '--enable-source-maps', '--import', 'tsx', '-r', 'dotenv/config',
+      '--enable-source-maps',
+      '--import',
+      'tsx',
+      '-r',
+      'dotenv/config',
     ]);
     expect(threadExecArgv(['--import', 'tsx'], '--import=tsx')).toEqual(['--import', 'tsx']);
     expect(threadExecArgv(['--import=tsx'], '--import tsx')).toEqual(['--import=tsx']);

@@ -83,7 +83,12 @@ async function text(url: string): Promise<string> {
 /** Polls until `check` holds; fails after `ms`. A check that throws (a refused connection while the reactor restarts) has not held yet. */
 async function eventually(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
   for (const deadline = Date.now() + ms; ; ) {
-    if (await Promise.resolve().then(check).catch(() => false)) return;
+    if (
+      await Promise.resolve()
+        .then(check)
+        .catch(() => false)
+    )
+      return;
     if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -131,7 +136,10 @@ describe('the first hour, from packed tarballs in an `npm init -y` folder', { ti
   });
 
   it('serves a TypeScript app under every backend: through tsx, and with Node alone where it strips types', async () => {
-    await writeFile(join(project, 'app.ts'), `const greeting: string = 'typed';\nexport default { fetch: (request: Request): Response => new Response(greeting + ' ' + new URL(request.url).pathname) };\n`);
+    await writeFile(
+      join(project, 'app.ts'),
+      `const greeting: string = 'typed';\nexport default { fetch: (request: Request): Response => new Response(greeting + ' ' + new URL(request.url).pathname) };\n`,
+    );
     for (const backend of BACKENDS) {
       const server = serve(['app.ts', '--backend', backend], { NODE_OPTIONS: '--import tsx' });
       try {
@@ -187,7 +195,10 @@ describe('the first hour, from packed tarballs in an `npm init -y` folder', { ti
   });
 
   it('stops when the npx, or the pnpm, that started it is killed by its PID', async () => {
-    await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'hello', version: '1.0.0', scripts: { start: 'switchyard serve app.mjs --port 0' } }));
+    await writeFile(
+      join(project, 'package.json'),
+      JSON.stringify({ name: 'hello', version: '1.0.0', scripts: { start: 'switchyard serve app.mjs --port 0' } }),
+    );
     for (const [command, args] of [
       ['npx', ['switchyard', 'serve', 'app.mjs', '--port', '0']],
       ['npx', ['-y', 'pnpm@10.34.8', 'start']],
@@ -196,7 +207,15 @@ describe('the first hour, from packed tarballs in an `npm init -y` folder', { ti
       const url = await launched.url;
       expect(await text(url)).toBe('Hello from reactor');
       launched.child.kill('SIGTERM');
-      await eventually(() => fetch(url).then(() => false, () => true), 15_000, `${args.join(' ')} leaves no server behind`);
+      await eventually(
+        () =>
+          fetch(url).then(
+            () => false,
+            () => true,
+          ),
+        15_000,
+        `${args.join(' ')} leaves no server behind`,
+      );
     }
   });
 });

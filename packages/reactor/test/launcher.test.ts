@@ -25,7 +25,11 @@ process.on('SIGTERM', () => process.exit(143));
 
 async function launch(asPackageManager: boolean): Promise<{ launcher: ReturnType<typeof spawn>; pid: number; url: string }> {
   const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^npm_|^NODE_PATH$|^PORT$|^SWITCHYARD_BACKEND$/i.test(key)));
-  const launcher = spawn(process.execPath, ['-e', LAUNCHER, bin, hello, asPackageManager ? '1' : ''], { cwd: packageDir, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const launcher = spawn(process.execPath, ['-e', LAUNCHER, bin, hello, asPackageManager ? '1' : ''], {
+    cwd: packageDir,
+    env,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let output = '';
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "serving" line within 15 s:\n${output}`)), 15_000);

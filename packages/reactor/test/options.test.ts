@@ -103,7 +103,10 @@ describe('switchyard CLI with the reactor', () => {
   });
 
   it('keeps the platform globals with --no-fast-globals or SWITCHYARD_FAST_GLOBALS=0', async () => {
-    for (const [args, env] of [[['--no-fast-globals'], {}], [[], { SWITCHYARD_FAST_GLOBALS: '0' }]] as const) {
+    for (const [args, env] of [
+      [['--no-fast-globals'], {}],
+      [[], { SWITCHYARD_FAST_GLOBALS: '0' }],
+    ] as const) {
       const { child, url } = startCli(['serve', app, '--port', '0', ...args], env);
       expect(await fetchThenTerminate(child, await url, false)).toBe(0);
     }

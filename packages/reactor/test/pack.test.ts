@@ -264,7 +264,9 @@ describe('the published types in strict projects', { timeout: 90_000 }, () => {
         `${c}-bare`,
       );
       expect(bare.code).not.toBe(0);
-      expect(bare.output).toMatch(/^check-app\.ts\(\d+,\d+\): error TS\d+: .*Switchyard needs the Fetch types: add "DOM" to compilerOptions\.lib, or install @types\/node/m);
+      expect(bare.output).toMatch(
+        /^check-app\.ts\(\d+,\d+\): error TS\d+: .*Switchyard needs the Fetch types: add "DOM" to compilerOptions\.lib, or install @types\/node/m,
+      );
       // A Node entry point without @types/node names the missing package.
       const nodeless = await typecheck(compilers[c]!, { name: 'nodeless', target: 'es2022', node: false, files: ['check-node.ts'] }, `${c}-nodeless`);
       expect(nodeless.code).not.toBe(0);

@@ -22,11 +22,18 @@ class Cli {
   readonly exit: Promise<number | null>;
   readonly process: ChildProcess;
 
-  constructor(readonly port: number, flags: string[]) {
+  constructor(
+    readonly port: number,
+    flags: string[],
+  ) {
     // Stray errors are named with their request on every Node version.
     const env: NodeJS.ProcessEnv = { ...process.env, SWITCHYARD_TRACE_REQUESTS: '1' };
     for (const key of ['SWITCHYARD_BACKEND', 'PORT', 'HOST', 'SWITCHYARD_UNHANDLED_ERRORS']) delete env[key];
-    this.process = spawn(process.execPath, [cli, 'serve', app, '--backend', 'reactor', '--port', String(port), ...flags], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.process = spawn(process.execPath, [cli, 'serve', app, '--backend', 'reactor', '--port', String(port), ...flags], {
+      cwd,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     this.process.stdout!.on('data', (chunk: Buffer) => (this.output += chunk));
     this.process.stderr!.on('data', (chunk: Buffer) => (this.output += chunk));
     this.exit = new Promise((resolve) => this.process.once('exit', (code) => resolve(code)));
@@ -146,7 +153,10 @@ describe('the CLI runs the operations endpoints', () => {
     expect(scrape).toContain('# TYPE switchyard_request_duration_seconds histogram');
     // Lines reach stdout through pino's writer thread, within a moment.
     const lines = await run.until('the access line', async () => {
-      const parsed = run.output.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      const parsed = run.output
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>);
       return parsed.some((line) => line.msg === 'request') ? parsed : undefined;
     });
     expect(lines.find((line) => line.msg === 'request')).toMatchObject({ method: 'GET', path: '/pid', status: 200, worker: 0 });

@@ -6,7 +6,7 @@ export const upload: Route = {
   path: '/upload',
   methods: ['POST'],
   example: '/upload',
-  summary: 'POST any body: it is hashed as it streams in, never held whole. Past the server\'s maxBodySize: 413.',
+  summary: "POST any body: it is hashed as it streams in, never held whole. Past the server's maxBodySize: 413.",
   async handle(request, ctx) {
     const hash = createHash('sha256');
     let bytes = 0;

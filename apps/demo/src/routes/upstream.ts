@@ -40,13 +40,14 @@ export const upstream: Route = {
     const ms = numberParam(url, 'ms', MS);
     const failParam = url.searchParams.get('fail');
     const fail = failParam === null ? undefined : FAILURES.get(failParam);
-    if (failParam !== null && fail === undefined) throw new HttpError(400, 'fail must be 1 or reset (the upstream resets the connection), or status (it answers 500)');
+    if (failParam !== null && fail === undefined)
+      throw new HttpError(400, 'fail must be 1 or reset (the upstream resets the connection), or status (it answers 500)');
     if (baseUrl === undefined) throw new HttpError(503, 'The upstream service is not started (setup has not run)');
 
     const target = new URL(baseUrl);
     target.searchParams.set('ms', String(ms));
     if (fail) target.searchParams.set('fail', fail);
-    let reply;
+    let reply: Awaited<ReturnType<typeof getUpstream>>;
     try {
       reply = await getUpstream(target, ctx.signal);
     } catch (error) {

@@ -69,7 +69,9 @@ describe.each(backends)('the page under %s', (backend) => {
     expect(await page.textContent('#backend')).toBe(backend);
     // The pool's third thread is its express lane, not a third serving thread.
     const workers = { reactor: /^one event loop/, pool: /^2 threads \+ express lane run/, cluster: /^2 processes run/ }[backend];
-    await page.waitForFunction((source) => new RegExp(source).test(document.getElementById('workers')!.textContent ?? ''), workers.source, { timeout: WAIT_MS });
+    await page.waitForFunction((source) => new RegExp(source).test(document.getElementById('workers')!.textContent ?? ''), workers.source, {
+      timeout: WAIT_MS,
+    });
     const labels = {
       reactor: [/^the event loop$/],
       pool: [/^thread 1$/, /^thread 2$/, /^express lane \(thread 3\)$/],
@@ -78,7 +80,9 @@ describe.each(backends)('the page under %s', (backend) => {
     await page.waitForFunction((count) => Chart.getChart('load-chart')!.data.labels!.length === count, labels.length, { timeout: WAIT_MS });
     const shown = await page.evaluate(() => Chart.getChart('load-chart')!.data.labels as string[]);
     expect(shown).toHaveLength(labels.length);
-    labels.forEach((label, i) => expect(shown[i]).toMatch(label));
+    labels.forEach((label, i) => {
+      expect(shown[i]).toMatch(label);
+    });
     expect(await page.locator('#routes a[href="/hello"]').count()).toBe(1);
     await shoot(page, 'page');
   });
@@ -124,7 +128,10 @@ describe.each(backends)('the page under %s', (backend) => {
 
 /** A test name as a file name. */
 function slug(name: string): string {
-  return name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  return name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 }
 
 /** How many points the requests/s chart holds. */

@@ -25,9 +25,15 @@ export function installPackages(packages: string[]): void {
   const script = `apt-get update && apt-get install -y ${packages.join(' ')}`;
   const [command, args] = process.getuid?.() === 0 ? ['sh', ['-c', script]] : ['sudo', ['-n', 'sh', '-c', script]];
   try {
-    execFileSync(command, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' }, maxBuffer: 64 * 1024 * 1024 });
+    execFileSync(command, args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      maxBuffer: 64 * 1024 * 1024,
+    });
   } catch (error) {
     const stderr = String((error as { stderr?: Buffer }).stderr ?? '').trim();
-    throw new Error(`The demo's tests need the Debian packages ${packages.join(', ')}; installing them failed (run as root or with passwordless sudo):\n${stderr}`);
+    throw new Error(
+      `The demo's tests need the Debian packages ${packages.join(', ')}; installing them failed (run as root or with passwordless sudo):\n${stderr}`,
+    );
   }
 }

@@ -30,7 +30,10 @@ function flagNumber(flag: string, value: string | undefined, { integer = false, 
 
 function flagModels(value: string | undefined): AppModelName[] | undefined {
   if (value === undefined) return undefined;
-  const models = value.split(',').map((m) => m.trim()).filter(Boolean);
+  const models = value
+    .split(',')
+    .map((m) => m.trim())
+    .filter(Boolean);
   const accepted = `a comma-separated list of ${APP_MODELS.join(', ')} that includes reactor, the reference`;
   for (const model of models) {
     if (model === 'raw') throw new UsageError(`Invalid --models "raw": raw needs a plain node:http handler, which an app module is not; expected ${accepted}.`);
@@ -45,7 +48,9 @@ function flagRoute(flag: string, value: string): string {
     parseRoute(value);
     return value;
   } catch {
-    throw new UsageError(`Invalid --${flag} ${JSON.stringify(value)}: expected a path starting with "/", or "METHOD /path" (e.g. --${flag} /report?month=3, --${flag} "POST /upload").`);
+    throw new UsageError(
+      `Invalid --${flag} ${JSON.stringify(value)}: expected a path starting with "/", or "METHOD /path" (e.g. --${flag} /report?month=3, --${flag} "POST /upload").`,
+    );
   }
 }
 

@@ -43,14 +43,26 @@ export function routeFinding(scenario: ScenarioResult, blockingMs = BLOCKING_MS)
   const route = scenario.title;
   const entries = Object.values(scenario.models) as ModelResult[];
   const reference = scenario.models[scenario.baseline];
-  const finding: RouteFinding = { route, scenario: scenario.name, status: 'ok', problems: [], served: [], blocking: false, clear: false, clearlyFaster: [], rpsRatio: {}, probeP99Ms: {} };
+  const finding: RouteFinding = {
+    route,
+    scenario: scenario.name,
+    status: 'ok',
+    problems: [],
+    served: [],
+    blocking: false,
+    clear: false,
+    clearlyFaster: [],
+    rpsRatio: {},
+    probeP99Ms: {},
+  };
   const served = entries.filter(servedWell);
   finding.served = served.map((entry) => entry.model as AppModelName);
   finding.problems = problemsOf(entries);
   if (served.length === 0) {
     finding.status = 'failed';
     // A model with many failed requests says so in its error rate, not its problems.
-    if (finding.problems.length === 0) finding.problems = entries.map((e) => `${e.model}: ${e.summary ? `${Math.round((e.errorRate ?? 1) * 100)}% of requests failed` : 'not measured'}`);
+    if (finding.problems.length === 0)
+      finding.problems = entries.map((e) => `${e.model}: ${e.summary ? `${Math.round((e.errorRate ?? 1) * 100)}% of requests failed` : 'not measured'}`);
     return finding;
   }
   // The reference's CPU time stands even when it failed requests: it is what one request costs the loop.

@@ -46,21 +46,23 @@ function keepsProbeFast(route: RouteFinding, model: AppModelName, reference: App
 
 function candidates(routes: RouteFinding[], models: AppModelName[], reference: AppModelName): Candidate[] {
   const blocking = routes.filter((r) => r.blocking);
-  return models
-    .filter((model) => model !== reference && model !== 'sequential')
-    // A model that cannot serve a route the reference serves is no advice.
-    .filter((model) => !routes.some((r) => r.served.includes(reference) && !r.served.includes(model)))
-    .map((model) => {
-      const wins = (r: RouteFinding) => r.clearlyFaster.includes(model);
-      const helps = blocking.length
-        ? blocking.filter((r) => wins(r) || keepsProbeFast(r, model, reference)).sort((a, b) => (b.cpuMs ?? 0) - (a.cpuMs ?? 0))
-        : routes.filter(wins).sort((a, b) => (b.rpsRatio[model] ?? 0) - (a.rpsRatio[model] ?? 0));
-      const probeMs = blocking.reduce((sum, r) => sum + (r.probeP99Ms[model] ?? Number.POSITIVE_INFINITY), 0);
-      const ratios = routes.reduce((sum, r) => sum + (r.rpsRatio[model] ?? 0), 0);
-      return { model, helps, probeMs, faster: routes.filter(wins).length, ratios };
-    })
-    .filter((c) => c.helps.length > 0)
-    .sort(better);
+  return (
+    models
+      .filter((model) => model !== reference && model !== 'sequential')
+      // A model that cannot serve a route the reference serves is no advice.
+      .filter((model) => !routes.some((r) => r.served.includes(reference) && !r.served.includes(model)))
+      .map((model) => {
+        const wins = (r: RouteFinding) => r.clearlyFaster.includes(model);
+        const helps = blocking.length
+          ? blocking.filter((r) => wins(r) || keepsProbeFast(r, model, reference)).sort((a, b) => (b.cpuMs ?? 0) - (a.cpuMs ?? 0))
+          : routes.filter(wins).sort((a, b) => (b.rpsRatio[model] ?? 0) - (a.rpsRatio[model] ?? 0));
+        const probeMs = blocking.reduce((sum, r) => sum + (r.probeP99Ms[model] ?? Number.POSITIVE_INFINITY), 0);
+        const ratios = routes.reduce((sum, r) => sum + (r.rpsRatio[model] ?? 0), 0);
+        return { model, helps, probeMs, faster: routes.filter(wins).length, ratios };
+      })
+      .filter((c) => c.helps.length > 0)
+      .sort(better)
+  );
 }
 
 function reasonFor(pick: Candidate, result: BenchResult, routes: RouteFinding[], reference: AppModelName): string {
@@ -132,7 +134,9 @@ export function recommend(result: BenchResult, blockingMs = BLOCKING_MS): Recomm
       if (model !== reference && model !== 'sequential' && (!nearest || ratio > nearest.ratio)) nearest = { model, route: route.route, ratio };
     }
   }
-  const detail = nearest ? ` (the nearest: ${nearest.model} at ${times(nearest.ratio)} ${reference}'s req/s on ${nearest.route}, below the ${fmtFixed(CLEAR_GAIN, 1)}× bar or within the runs' spread)` : '';
+  const detail = nearest
+    ? ` (the nearest: ${nearest.model} at ${times(nearest.ratio)} ${reference}'s req/s on ${nearest.route}, below the ${fmtFixed(CLEAR_GAIN, 1)}× bar or within the runs' spread)`
+    : '';
   const blocked = routes.some((r) => r.blocking) ? '; the blocking route(s) above still hold the loop: fix them in the handler' : '';
   const reason = routes.every((r) => r.status === 'failed')
     ? `${reference}: nothing could be measured, see the warnings.`

@@ -28,7 +28,13 @@ export function routeLabel(request: RequestSpec): string {
 /** A scenario name (`[a-z0-9-]+`) from the route, unique among `taken`. */
 function scenarioName(request: RequestSpec, taken: Set<string>): string {
   const method = request.method && request.method !== 'GET' ? `${request.method.toLowerCase()}-` : '';
-  const slug = `${method}${request.path.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '')}`.slice(0, 40).replace(/-$/, '') || 'root';
+  const slug =
+    `${method}${request.path
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')}`
+      .slice(0, 40)
+      .replace(/-$/, '') || 'root';
   let name = slug;
   for (let n = 2; taken.has(name); n++) name = `${slug}-${n}`;
   taken.add(name);

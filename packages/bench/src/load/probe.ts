@@ -47,8 +47,15 @@ export async function startProbe(url: string, request: RequestSpec, everyMs: num
     async stop() {
       const reply = await ask<Record<string, unknown>>('stop', 'result');
       latencies = Array.isArray(reply.latencies) ? (reply.latencies as number[]) : [];
-      const sample: ProbeSample = { requests: figure(reply.requests), errors: figure(reply.errors), p50Ms: figure(reply.p50Ms), p99Ms: figure(reply.p99Ms), maxMs: figure(reply.maxMs) };
-      if (openLoop) Object.assign(sample, { sent: figure(reply.sent), unanswered: figure(reply.unanswered), oldestUnansweredMs: figure(reply.oldestUnansweredMs) });
+      const sample: ProbeSample = {
+        requests: figure(reply.requests),
+        errors: figure(reply.errors),
+        p50Ms: figure(reply.p50Ms),
+        p99Ms: figure(reply.p99Ms),
+        maxMs: figure(reply.maxMs),
+      };
+      if (openLoop)
+        Object.assign(sample, { sent: figure(reply.sent), unanswered: figure(reply.unanswered), oldestUnansweredMs: figure(reply.oldestUnansweredMs) });
       return sample;
     },
     latencies: () => latencies,

@@ -60,7 +60,11 @@ function script(dir: string, request: RequestSpec): string {
 
 export function wrkGenerator(path: string): Generator {
   const probe = spawnSync(path, ['-v'], { encoding: 'utf8' });
-  const version = `${probe.stdout}${probe.stderr}`.split('\n')[0]!.replace(/ Copyright.*$/, '').trim() || 'wrk';
+  const version =
+    `${probe.stdout}${probe.stderr}`
+      .split('\n')[0]!
+      .replace(/ Copyright.*$/, '')
+      .trim() || 'wrk';
   return {
     name: 'wrk',
     version,

@@ -33,10 +33,16 @@ export function planPinning(asked: { server: string; generator: string; required
   const taskset = which('taskset');
   const cores = availableParallelism();
   const highest = Math.max(...cpuList(asked.server), ...cpuList(asked.generator));
-  const why = !taskset ? 'taskset is not installed (util-linux)' : highest >= cores ? `this machine has ${cores} CPU(s), and the pinning asks for CPU ${highest}` : undefined;
+  const why = !taskset
+    ? 'taskset is not installed (util-linux)'
+    : highest >= cores
+      ? `this machine has ${cores} CPU(s), and the pinning asks for CPU ${highest}`
+      : undefined;
   if (why === undefined) return { pinning: { taskset: taskset!, server: asked.server, generator: asked.generator } };
   if (asked.required) throw invalidOption('pin', `"auto" or false here: ${why}`, asked);
-  return { note: `servers and generator not pinned to separate CPUs: ${why}; the kernel may move them across the same cores, so figures move more between runs` };
+  return {
+    note: `servers and generator not pinned to separate CPUs: ${why}; the kernel may move them across the same cores, so figures move more between runs`,
+  };
 }
 
 /** Pins every thread of process `pid` to `cpus`; returns a function that puts back its previous CPUs. */

@@ -62,7 +62,10 @@ export async function spawnNode(script: string, args: string[], options: SpawnNo
       child.once('error', reject);
       void exited.then(({ code, signal }) => {
         // Give the stderr reader a moment, so the reason reaches the message.
-        setTimeout(() => reject(new Error(`${label}: exited (${signal ?? code}) before it was ready${stderr.length ? `:\n  ${stderr.join('\n  ')}` : ''}`)), 50);
+        setTimeout(
+          () => reject(new Error(`${label}: exited (${signal ?? code}) before it was ready${stderr.length ? `:\n  ${stderr.join('\n  ')}` : ''}`)),
+          50,
+        );
       });
       timer = setTimeout(() => reject(new Error(`${label}: not ready within ${startTimeoutMs} ms`)), startTimeoutMs);
     });

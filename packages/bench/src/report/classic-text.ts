@@ -10,7 +10,7 @@ const ASYNC: ModelName[] = ['reactor', 'pool', 'cluster'];
 
 export function classicExplanation(result: BenchResult): string[] {
   const classic = result.classic;
-  if (!classic || classic.status !== 'ran') return [];
+  if (classic?.status !== 'ran') return [];
   const seq = classic.models.sequential?.summary;
   const asyncs = ASYNC.map((model) => ({ model, s: classic.models[model]?.summary })).filter((a) => a.s !== undefined);
   if (!seq || asyncs.length === 0) return ['The sequential baseline or every async model is missing from this run, so there is nothing to compare.'];
@@ -34,7 +34,9 @@ export function classicExplanation(result: BenchResult): string[] {
         `Waiting clients queue instead, which shows in the longest request (${fmtMs(seq.maxMs)} against ${fmtMs(best.s!.maxMs)}). On this test the claim does not hold; had requests failed, ab's req/s would still look as good, so read failed requests first.`,
     );
   } else {
-    out.push(`Here ${failedNote}; the sequential server was slower by ${fmtFixed(best.s!.rps / seq.rps)} × and its longest request took ${fmtMs(seq.maxMs)} against ${fmtMs(best.s!.maxMs)}.`);
+    out.push(
+      `Here ${failedNote}; the sequential server was slower by ${fmtFixed(best.s!.rps / seq.rps)} × and its longest request took ${fmtMs(seq.maxMs)} against ${fmtMs(best.s!.maxMs)}.`,
+    );
   }
   // Where the claim does hold: the scenario in which the event loop's lead over the sequential server is largest.
   let widest: { name: string; seq: number; reactor: number } | undefined;

@@ -73,8 +73,10 @@ function row(scenario: string, model: ContenderName, ratios: boolean, x: ModelRe
   const after = value(y);
   const base = { scenario, model, measure, ...(before !== undefined && { before }), ...(after !== undefined && { after }) } as const;
   const p99 = { ...(x?.summary && { p99Before: x.summary.p99Ms }), ...(y?.summary && { p99After: y.summary.p99Ms }) };
-  if (before === undefined || before === null) return { ...base, ...p99, change: Number.NaN, verdict: after === undefined ? 'gone' : 'new', ...(!x && { why: 'not run before' }) };
-  if (after === undefined || after === null) return { ...base, ...p99, change: Number.NaN, verdict: 'gone', why: y ? `${y.status}: ${y.problems[0] ?? ''}` : 'not run after' };
+  if (before === undefined || before === null)
+    return { ...base, ...p99, change: Number.NaN, verdict: after === undefined ? 'gone' : 'new', ...(!x && { why: 'not run before' }) };
+  if (after === undefined || after === null)
+    return { ...base, ...p99, change: Number.NaN, verdict: 'gone', why: y ? `${y.status}: ${y.problems[0] ?? ''}` : 'not run after' };
   // Nothing answered on either side (a model that cannot serve this scenario): nothing changed.
   const change = before === after ? 0 : after / before - 1;
   const errorsBefore = x?.errorRate ?? 0;
@@ -113,7 +115,10 @@ export function compareResults(a: BenchResult, b: BenchResult, { threshold = 0.1
   }
   return {
     rows,
-    caveats: [...caveats(a, b), ...(differentBaselines.length ? [`baselines differ, so req/s are compared instead of ratios (${differentBaselines.join('; ')})`] : [])],
+    caveats: [
+      ...caveats(a, b),
+      ...(differentBaselines.length ? [`baselines differ, so req/s are compared instead of ratios (${differentBaselines.join('; ')})`] : []),
+    ],
     regressions: rows.filter((r) => r.verdict === 'regression').length,
     improvements: rows.filter((r) => r.verdict === 'improvement').length,
   };

@@ -17,7 +17,9 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCode
 function table(t: Table): string {
   const head = t.header.map((h, i) => `<th class="${t.align[i]}">${escape(h)}</th>`).join('');
   const rows = t.rows
-    .map((row, r) => `<tr${t.strong.includes(r) ? ' class="best"' : ''}>${row.map((cell, i) => `<td class="${t.align[i]}">${escape(cell)}</td>`).join('')}</tr>`)
+    .map(
+      (row, r) => `<tr${t.strong.includes(r) ? ' class="best"' : ''}>${row.map((cell, i) => `<td class="${t.align[i]}">${escape(cell)}</td>`).join('')}</tr>`,
+    )
     .join('\n');
   return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
 }
@@ -119,7 +121,9 @@ export function htmlReport(result: BenchResult): string {
 <div class="charts"><div class="chart"><canvas id="rps-${i}"></canvas></div><div class="chart"><canvas id="p99-${i}"></canvas></div></div>
 ${table(scenarioTable(scenario))}
 ${pairs ? table(pairs) : ''}
-${scenarioNotes(scenario, result.generator.name).map((note) => `<p class="note">${escape(note)}</p>`).join('')}`;
+${scenarioNotes(scenario, result.generator.name)
+  .map((note) => `<p class="note">${escape(note)}</p>`)
+  .join('')}`;
   });
   const idle = result.scenarios
     .filter((s) => s.kind === 'idle')
@@ -130,7 +134,9 @@ ${scenarioNotes(scenario, result.generator.name).map((note) => `<p class="note">
     classic =
       c.status === 'ran'
         ? `<h2>Classic: <code>${escape(c.command)}</code></h2><p class="note">${escape(c.version ?? '')}, no keep-alive.</p>
-<div class="chart wide"><canvas id="classic"></canvas></div>${table(classicTable(c))}${classicExplanation(result).map((p) => `<p>${escape(p)}</p>`).join('')}`
+<div class="chart wide"><canvas id="classic"></canvas></div>${table(classicTable(c))}${classicExplanation(result)
+            .map((p) => `<p>${escape(p)}</p>`)
+            .join('')}`
         : `<h2>Classic: <code>${escape(c.command)}</code></h2><p>${escape(c.reason ?? 'skipped')}.</p>`;
   }
   const json = JSON.stringify(result).replace(/</g, '\\u003c');

@@ -74,7 +74,13 @@ export function isolationTable(result: BenchResult): Table {
     ...(models.includes('pool') && models.includes('reactor') ? [['pool ÷ reactor', 'poolToReactor'] as const] : []),
     ...(models.includes('pool') && models.includes('cluster') ? [['pool ÷ cluster', 'poolToCluster'] as const] : []),
   ];
-  const header = ['work', 'cost', 'connections', ...models.flatMap((m) => [`${m} p50`, `${m} p99`, `${m} req/s`]), ...ratios.map(([label]) => `req/s ${label}`)];
+  const header = [
+    'work',
+    'cost',
+    'connections',
+    ...models.flatMap((m) => [`${m} p50`, `${m} p99`, `${m} req/s`]),
+    ...ratios.map(([label]) => `req/s ${label}`),
+  ];
   const rows = cells.map((cell) => [
     cell.isolation.work,
     `${cell.isolation.costMs} ms`,

@@ -32,7 +32,8 @@ export function describeRun(result: BenchResult): string {
 
 export function markdownReport(result: BenchResult): string {
   const out: string[] = [`# ${reportTitle(result)}, ${result.started}`, '', describeRun(result), ''];
-  if (result.settings.runs < 3) out.push(`> Only ${result.settings.runs} run(s) per model: this checks the pipeline; it is not a measurement. Use at least 3.`, '');
+  if (result.settings.runs < 3)
+    out.push(`> Only ${result.settings.runs} run(s) per model: this checks the pipeline; it is not a measurement. Use at least 3.`, '');
   out.push(
     '## Summary',
     '',
@@ -69,7 +70,12 @@ export function markdownReport(result: BenchResult): string {
     out.push(`## Classic: \`${classic.command}\``, '');
     if (classic.status === 'skipped') out.push(`${classic.reason ?? 'skipped'}.`, '');
     else {
-      out.push(`${classic.version}, no keep-alive: every request opens a new connection. Median of ${result.settings.runs} run(s).`, '', render(classicTable(classic)), '');
+      out.push(
+        `${classic.version}, no keep-alive: every request opens a new connection. Median of ${result.settings.runs} run(s).`,
+        '',
+        render(classicTable(classic)),
+        '',
+      );
       out.push(...classicExplanation(result).flatMap((p) => [p, '']));
     }
   }
@@ -80,7 +86,7 @@ export function markdownReport(result: BenchResult): string {
     `- Ratios to \`${result.scenarios[0]?.baseline ?? 'raw'}\` measured seconds apart cancel most of a shared machine's noise; absolute req/s do not travel between machines. Compare ratios across runs and commits (\`bench:compare\`).`,
     '- spread is the min–max of req/s over runs; ± is half that range over the median. Models whose ranges overlap the best are marked ≈: on this machine they may be as good.',
     `- CPU / req is the server's whole process tree (every cluster process, every pool thread); server cores near ${fmtFixed(1, 1)} per core means the server was the bottleneck, lower means the generator or another job was.`,
-    '- peak RSS is the largest RSS of all the server\'s processes together, sampled through the timed runs.',
+    "- peak RSS is the largest RSS of all the server's processes together, sampled through the timed runs.",
     '',
   );
   return out.join('\n');

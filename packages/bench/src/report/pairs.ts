@@ -20,11 +20,29 @@ function verdict(pair: PairRatio): string {
 /** Undefined when the scenario has no pairs. */
 export function pairsTable(scenario: ScenarioResult): Table | undefined {
   if (!scenario.pairs?.length) return undefined;
-  const header = ['ratio', 'req/s ratio (paired median)', 'rounds min–max', 'ratio of medians', 'CPU / req ratio (inverse)', 'least server cores', 'target', 'verdict'];
+  const header = [
+    'ratio',
+    'req/s ratio (paired median)',
+    'rounds min–max',
+    'ratio of medians',
+    'CPU / req ratio (inverse)',
+    'least server cores',
+    'target',
+    'verdict',
+  ];
   const rows = scenario.pairs.map((pair) => {
     const target = pair.target === undefined ? '—' : `≥ ${pair.target}`;
     if (!Number.isFinite(pair.rps)) return [pair.label, 'n/a', '', '', '', '', target, verdict(pair)];
-    return [pair.label, fmtFixed(pair.rps, 3), `${fmtFixed(pair.rpsMin)}–${fmtFixed(pair.rpsMax)}`, fmtFixed(pair.ratioOfMedians, 3), fmtFixed(pair.cpu, 3), fmtFixed(pair.leastCores), target, verdict(pair)];
+    return [
+      pair.label,
+      fmtFixed(pair.rps, 3),
+      `${fmtFixed(pair.rpsMin)}–${fmtFixed(pair.rpsMax)}`,
+      fmtFixed(pair.ratioOfMedians, 3),
+      fmtFixed(pair.cpu, 3),
+      fmtFixed(pair.leastCores),
+      target,
+      verdict(pair),
+    ];
   });
   return { header, align: header.map((_, i) => (i === 0 || i === header.length - 1 ? 'l' : 'r')), rows, strong: [] };
 }

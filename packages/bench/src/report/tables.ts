@@ -15,7 +15,6 @@ export interface Table {
   strong: number[];
 }
 
-
 /** Why a model is or is not the answer, in a few words. */
 export function verdict(scenario: ScenarioResult, entry: ModelResult): string {
   if (entry.status === 'failed') return `failed: ${entry.problems[0] ?? 'no run completed'}`;
@@ -116,14 +115,25 @@ export function throughputTable(result: BenchResult): Table {
 }
 
 export function classicTable(classic: ClassicResult): Table {
-  const header = ['model', 'req/s (ab)', 'spread (min–max)', 'failed requests', 'of which connect / receive / length / exceptions', 'non-2xx', 'p50', 'p99', 'longest'];
+  const header = [
+    'model',
+    'req/s (ab)',
+    'spread (min–max)',
+    'failed requests',
+    'of which connect / receive / length / exceptions',
+    'non-2xx',
+    'p50',
+    'p99',
+    'longest',
+  ];
   const entries = Object.values(classic.models).sort(byModelOrder);
   const rows = entries.map((entry) => {
     const s = entry.summary;
     if (!s) return [entry.model, entry.status, entry.problems[0] ?? '', '', '', '', '', '', ''];
     const last = entry.samples.at(-1)!;
     const d = last.failedDetail;
-    const failed = s.failedMin === s.failedMax ? `${fmtInt(s.failed)} / ${classic.requests}` : `${fmtInt(s.failed)} / ${classic.requests} (${s.failedMin}–${s.failedMax})`;
+    const failed =
+      s.failedMin === s.failedMax ? `${fmtInt(s.failed)} / ${classic.requests}` : `${fmtInt(s.failed)} / ${classic.requests} (${s.failedMin}–${s.failedMax})`;
     return [
       entry.model,
       fmtInt(s.rps),

@@ -13,7 +13,8 @@ export function probeProblems(at: string, scenario: Record<string, unknown>): st
     if (!isObject(probe)) problems.push(`${at}: an isolation cell without a probe`);
   }
   if (probe === undefined) return problems;
-  if (!isObject(probe) || typeof probe.path !== 'string' || typeof probe.everyMs !== 'number') return [...problems, `${at}: probe must name its path and interval`];
+  if (!isObject(probe) || typeof probe.path !== 'string' || typeof probe.everyMs !== 'number')
+    return [...problems, `${at}: probe must name its path and interval`];
   const keys = ['requests', 'errors', 'p50Ms', 'p99Ms', 'maxMs', ...(probe.openLoop === true ? ['sent', 'unanswered'] : [])];
   // Written since the open loop counts the oldest unanswered request; checked where present.
   const optional = probe.openLoop === true ? ['oldestUnansweredMs'] : [];

@@ -18,7 +18,8 @@ export function validateResult(value: unknown): string[] {
   const problems: string[] = [];
   if (!isObject(value)) return ['results.json does not hold an object'];
   if (value.schema !== 'switchyard-bench/1') problems.push(`schema is ${JSON.stringify(value.schema)}, expected "switchyard-bench/1"`);
-  for (const key of ['started', 'finished']) if (typeof value[key] !== 'string' || Number.isNaN(Date.parse(value[key] as string))) problems.push(`${key} is not a date`);
+  for (const key of ['started', 'finished'])
+    if (typeof value[key] !== 'string' || Number.isNaN(Date.parse(value[key] as string))) problems.push(`${key} is not a date`);
   const system = value.system;
   if (!isObject(system)) problems.push('system is missing');
   else {
@@ -50,14 +51,15 @@ export function validateResult(value: unknown): string[] {
       problems.push(`${at}: no models`);
       continue;
     }
-    if (scenario.best !== undefined && !(scenario.best as string in scenario.models)) problems.push(`${at}: best names a model that did not run`);
+    if (scenario.best !== undefined && !((scenario.best as string) in scenario.models)) problems.push(`${at}: best names a model that did not run`);
     problems.push(...probeProblems(at, scenario));
     if (scenario.pairs !== undefined) {
       if (!Array.isArray(scenario.pairs)) problems.push(`${at}: pairs is not an array`);
       else {
         for (const pair of scenario.pairs as unknown[]) {
           if (!isObject(pair) || typeof pair.label !== 'string' || !isFigure(pair.rps)) problems.push(`${at}: a pair without a label or a req/s ratio`);
-          else if (!(String(pair.model) in scenario.models) || !(String(pair.over) in scenario.models)) problems.push(`${at}: pair ${pair.label} names a model that did not run`);
+          else if (!(String(pair.model) in scenario.models) || !(String(pair.over) in scenario.models))
+            problems.push(`${at}: pair ${pair.label} names a model that did not run`);
         }
       }
     }

@@ -40,7 +40,9 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
   const hard = hardFdLimit();
   const fdLimit = Math.min(hard, Math.max(4096, idleMax + 2048));
   if (idleMax > 0 && idleMax + 256 > hard) {
-    warnings.push(`ulimit -n allows ${hard} open files, fewer than the ${idleMax} idle connections asked for: some will fail. Raise the hard limit or lower the idle count.`);
+    warnings.push(
+      `ulimit -n allows ${hard} open files, fewer than the ${idleMax} idle connections asked for: some will fail. Raise the hard limit or lower the idle count.`,
+    );
   }
 
   // The generator runs in this process or in children it starts (wrk, ab, the probe, the idle client): pinning this process pins them all.
@@ -86,7 +88,9 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
   progress.plan(estimates(options, plan.tasks));
 
   const label = (task: Task) =>
-    task.kind === 'classic' ? `ab · ${task.model} · run ${task.round}/${options.runs}` : `${scenarioLabel(task.scenario)} · ${task.model} · run ${task.round}/${options.runs}`;
+    task.kind === 'classic'
+      ? `ab · ${task.model} · run ${task.round}/${options.runs}`
+      : `${scenarioLabel(task.scenario)} · ${task.model} · run ${task.round}/${options.runs}`;
 
   const servers = new ServerSet(ctx);
   let round = 0;
@@ -172,7 +176,11 @@ function contendersRecord(contenders: Record<string, ContenderSpec>): NonNullabl
   return Object.fromEntries(
     Object.entries(contenders).map(([name, c]) => [
       name,
-      { ...(c.note !== undefined && { note: c.note }), ...(c.model !== undefined && { model: c.model }), ...(c.server !== undefined && { server: toFileUrl(c.server) }) },
+      {
+        ...(c.note !== undefined && { note: c.note }),
+        ...(c.model !== undefined && { model: c.model }),
+        ...(c.server !== undefined && { server: toFileUrl(c.server) }),
+      },
     ]),
   );
 }

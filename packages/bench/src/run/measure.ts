@@ -42,7 +42,12 @@ async function checkServer(ctx: RunContext, proc: ModelProcess, scenario: Scenar
   if (problems.length) throw new WrongAnswer(problems);
 }
 
-async function holdIdle(ctx: RunContext, proc: ModelProcess, scenario: Scenario & { kind: 'idle' }, client: IdleClient): Promise<Omit<IdleSample, 'heldAfter'>> {
+async function holdIdle(
+  ctx: RunContext,
+  proc: ModelProcess,
+  scenario: Scenario & { kind: 'idle' },
+  client: IdleClient,
+): Promise<Omit<IdleSample, 'heldAfter'>> {
   const requested = scenario.idle.count ?? ctx.options.idleConnections;
   const before = await proc.usage();
   const curve = [{ connections: 0, rssBytes: before.rssBytes }];

@@ -23,8 +23,19 @@ export function pairRatio(scenario: ScenarioResult, pair: PairSpec): PairRatio {
   const a = scenario.models[pair.model];
   const b = scenario.models[pair.over];
   if (!a?.summary || !b?.summary) {
-    const why = [a, b].filter((entry) => entry && !entry.summary).map((entry) => `${entry!.model} was not measured${entry!.problems[0] ? ` (${entry!.problems[0]})` : ''}`);
-    return { ...head, rps: Number.NaN, rpsMin: Number.NaN, rpsMax: Number.NaN, ratioOfMedians: Number.NaN, cpu: Number.NaN, leastCores: Number.NaN, why: why.join('; ') || 'not run' };
+    const why = [a, b]
+      .filter((entry) => entry && !entry.summary)
+      .map((entry) => `${entry!.model} was not measured${entry!.problems[0] ? ` (${entry!.problems[0]})` : ''}`);
+    return {
+      ...head,
+      rps: Number.NaN,
+      rpsMin: Number.NaN,
+      rpsMax: Number.NaN,
+      ratioOfMedians: Number.NaN,
+      cpu: Number.NaN,
+      leastCores: Number.NaN,
+      why: why.join('; ') || 'not run',
+    };
   }
   const paired = pairedRps(a, b);
   const ratioOfMedians = a.summary.rps / b.summary.rps;

@@ -9,9 +9,7 @@ import type { ResolvedBenchOptions } from '../options.js';
 import { random, shuffle } from '../stats.js';
 import type { ContenderName, ModelName, Scenario } from '../types.js';
 
-export type Task =
-  | { kind: 'load'; scenario: Scenario; model: ContenderName; round: number }
-  | { kind: 'classic'; model: ContenderName; round: number };
+export type Task = { kind: 'load'; scenario: Scenario; model: ContenderName; round: number } | { kind: 'classic'; model: ContenderName; round: number };
 
 export interface Plan {
   tasks: Task[];

@@ -26,11 +26,15 @@ export class ServerSet {
     this.#ctx.progress.phase('starting');
     const contender = options.contenders[model];
     const spec = contender ? contenderSpec(model, contender, options) : serverSpec(model as ModelName, options);
-    const proc = await startModel(spec, { ...options.env, ...contender?.env }, {
-      fdLimit: this.#ctx.fdLimit,
-      ...(pinning && { pin: { taskset: pinning.taskset, cpus: pinning.server } }),
-      onLine: (line) => this.#ctx.logs(model, line),
-    });
+    const proc = await startModel(
+      spec,
+      { ...options.env, ...contender?.env },
+      {
+        fdLimit: this.#ctx.fdLimit,
+        ...(pinning && { pin: { taskset: pinning.taskset, cpus: pinning.server } }),
+        onLine: (line) => this.#ctx.logs(model, line),
+      },
+    );
     this.#running.set(model, proc);
     this.#ctx.live.add(proc);
     return proc;

@@ -47,7 +47,13 @@ export function summarize(samples: Sample[]): ModelSummary | undefined {
 
 function summarizeProbe(probes: ProbeSample[]): ProbeSample {
   const pick = (key: keyof ProbeSample) => probes.map((p) => p[key] ?? Number.NaN);
-  const summary: ProbeSample = { requests: sum(pick('requests')), errors: sum(pick('errors')), p50Ms: median(pick('p50Ms')), p99Ms: median(pick('p99Ms')), maxMs: max(pick('maxMs')) };
+  const summary: ProbeSample = {
+    requests: sum(pick('requests')),
+    errors: sum(pick('errors')),
+    p50Ms: median(pick('p50Ms')),
+    p99Ms: median(pick('p99Ms')),
+    maxMs: max(pick('maxMs')),
+  };
   // Open loop: what was sent on the schedule, and what was still waiting at the end.
   if (probes.some((p) => p.sent !== undefined)) {
     Object.assign(summary, { sent: sum(pick('sent')), unanswered: sum(pick('unanswered')), oldestUnansweredMs: max(pick('oldestUnansweredMs')) });

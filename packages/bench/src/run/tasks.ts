@@ -56,7 +56,9 @@ export async function runClassicTask(ctx: RunContext, servers: ServerSet, ab: Ab
     try {
       const sample = await measureClassic(ctx, ab, proc, round);
       entry.samples.push(sample);
-      ctx.progress.log(`  ab ${model.padEnd(10)} run ${round}: ${fmtInt(sample.rps)} req/s, failed ${sample.failed}/${classic.requests}, longest ${fmtMs(sample.maxMs)}`);
+      ctx.progress.log(
+        `  ab ${model.padEnd(10)} run ${round}: ${fmtInt(sample.rps)} req/s, failed ${sample.failed}/${classic.requests}, longest ${fmtMs(sample.maxMs)}`,
+      );
     } finally {
       await servers.release(model);
     }
@@ -71,4 +73,3 @@ export async function runClassicTask(ctx: RunContext, servers: ServerSet, ab: Ab
     ctx.progress.log(`  ab ${model}: ${describeError(error)}`);
   }
 }
-

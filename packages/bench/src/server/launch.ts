@@ -55,7 +55,11 @@ export function contenderSpec(name: string, contender: ContenderSpec, target: Mo
       resolveFrom: [],
     };
   }
-  const own = Object.fromEntries(Object.entries({ app: contender.app, rawHandler: contender.rawHandler, workers: contender.workers, serve: contender.serve }).filter(([, v]) => v !== undefined));
+  const own = Object.fromEntries(
+    Object.entries({ app: contender.app, rawHandler: contender.rawHandler, workers: contender.workers, serve: contender.serve }).filter(
+      ([, v]) => v !== undefined,
+    ),
+  );
   return { ...serverSpec(contender.model!, { ...target, ...own }), name };
 }
 

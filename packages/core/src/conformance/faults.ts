@@ -53,17 +53,14 @@ export function faultTests(env: SuiteEnv): void {
   });
 
   describe('one answer per request', () => {
-    it.each(['/echo', '/hang?id=stalled'])(
-      'answers %s whose body stalls past the request timeout with one 408, and closes',
-      async (path) => {
-        const exchange = await rawExchange(env.server.port, [`POST ${path} HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nx`], {
-          timeoutMs: conformanceLimits.requestTimeout * 4,
-        });
-        expect(statuses(exchange.text)).toEqual([408]);
-        expect(exchange.closed).toBe(true);
-        await stillServing(env);
-      },
-    );
+    it.each(['/echo', '/hang?id=stalled'])('answers %s whose body stalls past the request timeout with one 408, and closes', async (path) => {
+      const exchange = await rawExchange(env.server.port, [`POST ${path} HTTP/1.1\r\nHost: t\r\nContent-Length: 10\r\n\r\nx`], {
+        timeoutMs: conformanceLimits.requestTimeout * 4,
+      });
+      expect(statuses(exchange.text)).toEqual([408]);
+      expect(exchange.closed).toBe(true);
+      await stillServing(env);
+    });
 
     it('answers a handler still working at the request timeout once, and keeps the connection for the next request', async () => {
       // The next request goes out well after the timeout, when a second answer to the first would already have come.
@@ -79,7 +76,11 @@ export function faultTests(env: SuiteEnv): void {
 
     it.each([
       ['a declared', (size: number) => `Content-Length: ${size}`, (body: Buffer) => body],
-      ['a chunked', () => 'Transfer-Encoding: chunked', (body: Buffer) => Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')])],
+      [
+        'a chunked',
+        () => 'Transfer-Encoding: chunked',
+        (body: Buffer) => Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from('\r\n0\r\n\r\n')]),
+      ],
     ])('lets a client that writes all of %s oversized body before reading get its 413', async (_, header, encode) => {
       const size = conformanceLimits.maxBodySize * 8;
       const answer = await rawUpload(env.server.port, `POST /echo HTTP/1.1\r\nHost: t\r\n${header(size)}\r\n\r\n`, encode(Buffer.alloc(size, 1)));
@@ -133,12 +134,16 @@ export function faultTests(env: SuiteEnv): void {
         for (let i = 0; i < 4; i++) await stillServing(env);
         // Replaced: fresh connections reach every context id again.
         const seen = new Set<number>();
-        await waitFor('the stuck context to be replaced', async () => {
-          const exchange = await rawExchange(env.server.port, ['GET /context HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n']);
-          const body = /\{.*\}/s.exec(exchange.text)?.[0];
-          if (body) seen.add((JSON.parse(body) as { workerId: number }).workerId);
-          return seen.size === env.options.capabilities.contexts || undefined;
-        }, 10_000);
+        await waitFor(
+          'the stuck context to be replaced',
+          async () => {
+            const exchange = await rawExchange(env.server.port, ['GET /context HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n']);
+            const body = /\{.*\}/s.exec(exchange.text)?.[0];
+            if (body) seen.add((JSON.parse(body) as { workerId: number }).workerId);
+            return seen.size === env.options.capabilities.contexts || undefined;
+          },
+          10_000,
+        );
       });
     } else if (env.options.capabilities.interruptsSyncLoop) {
       it('cuts off a handler stuck in a synchronous loop, and replaces its context', async () => {

@@ -6,11 +6,7 @@ import { join } from 'node:path';
 import type { Logger } from '../types.js';
 
 /** Polls `check` every 20 ms until it returns a value, failing after `timeoutMs`. */
-export async function waitFor<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  timeoutMs = 5_000,
-): Promise<T> {
+export async function waitFor<T>(what: string, check: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 5_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -135,7 +131,11 @@ export function statuses(text: string): number[] {
 }
 
 /** Reads server-sent events from a fetch response until `count` data events came. */
-export async function readEvents(response: Response, count: number, timeoutMs = 5_000): Promise<{ events: string[]; reader: ReadableStreamDefaultReader<Uint8Array> }> {
+export async function readEvents(
+  response: Response,
+  count: number,
+  timeoutMs = 5_000,
+): Promise<{ events: string[]; reader: ReadableStreamDefaultReader<Uint8Array> }> {
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
   const events: string[] = [];
@@ -152,7 +152,10 @@ export async function readEvents(response: Response, count: number, timeoutMs = 
     while ((end = buffer.indexOf('\n\n')) !== -1) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
-      const data = block.split('\n').filter((line) => line.startsWith('data: ')).map((line) => line.slice(6));
+      const data = block
+        .split('\n')
+        .filter((line) => line.startsWith('data: '))
+        .map((line) => line.slice(6));
       if (data.length) events.push(data.join('\n'));
     }
   }

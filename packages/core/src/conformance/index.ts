@@ -115,10 +115,7 @@ export function defineConformanceSuite(options: ConformanceOptions): void {
     },
   };
 
-  const variant = [
-    options.app === 'hono' ? 'a Hono app' : '',
-    options.fastGlobals === false ? 'the platform globals' : '',
-  ].filter(Boolean);
+  const variant = [options.app === 'hono' ? 'a Hono app' : '', options.fastGlobals === false ? 'the platform globals' : ''].filter(Boolean);
   describe(`${options.backend} conformance${variant.length ? ` (${variant.join(', ')})` : ''}`, () => {
     beforeAll(async () => {
       server = await serveWith(log);

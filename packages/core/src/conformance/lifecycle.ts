@@ -1,6 +1,6 @@
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { readEvents, waitFor } from './helpers.js';
+import { waitFor } from './helpers.js';
 import type { SuiteEnv } from './index.js';
 
 interface ContextInfo {

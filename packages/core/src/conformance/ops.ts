@@ -64,10 +64,13 @@ async function knownTraffic(base: string): Promise<void> {
 export function opsTests(env: SuiteEnv): void {
   const backend = env.options.backend;
   describe('operations', () => {
-    it('counts every request exactly in /metrics, by method and status class, with the app\'s own metrics beside', async () => {
+    it("counts every request exactly in /metrics, by method and status class, with the app's own metrics beside", async () => {
       const { server } = await env.start({ app: opsAppUrl, metrics: '/metrics' });
       await knownTraffic(server.url);
-      const text = await scrapeUntil(`${server.url}/metrics`, (t) => metricSum(t, 'ops_app_hits_total') === 8 && metricSum(t, 'switchyard_requests_total') === 13);
+      const text = await scrapeUntil(
+        `${server.url}/metrics`,
+        (t) => metricSum(t, 'ops_app_hits_total') === 8 && metricSum(t, 'switchyard_requests_total') === 13,
+      );
       expect(metricSum(text, 'switchyard_requests_total', { backend, method: 'GET', status: '2xx' })).toBe(6);
       expect(metricSum(text, 'switchyard_requests_total', { backend, method: 'POST', status: '2xx' })).toBe(2);
       expect(metricSum(text, 'switchyard_requests_total', { backend, method: 'GET', status: '4xx' })).toBe(3);
@@ -91,7 +94,7 @@ export function opsTests(env: SuiteEnv): void {
       expect(scrape.text.endsWith('# EOF\n')).toBe(true);
     });
 
-    it('serves /metrics on a port of its own, leaving every path of the server\'s port to the app', async () => {
+    it("serves /metrics on a port of its own, leaving every path of the server's port to the app", async () => {
       const port = await freePort();
       const { server } = await env.start({ app: opsAppUrl, metrics: port });
       await get(`${server.url}/hit`);
@@ -111,13 +114,20 @@ export function opsTests(env: SuiteEnv): void {
       expect(await get(`${server.url}/readyz`)).toMatchObject({ status: 200, text: "the app's own /readyz" });
       expect(await get(`http://127.0.0.1:${port}/ready`)).toMatchObject({ status: 200 });
       // A request in flight holds the drain open; the metrics port still answers meanwhile.
-      const hanging = fetch(`${server.url}/hang`).then((r) => r.status, () => 'cut');
+      const hanging = fetch(`${server.url}/hang`).then(
+        (r) => r.status,
+        () => 'cut',
+      );
       await new Promise((resolve) => setTimeout(resolve, 200));
       const closing = server.close();
-      const during = await waitFor('readiness to turn 503', async () => {
-        const probe = await get(`http://127.0.0.1:${port}/ready`);
-        return probe.status === 503 ? probe : undefined;
-      }, 2_500);
+      const during = await waitFor(
+        'readiness to turn 503',
+        async () => {
+          const probe = await get(`http://127.0.0.1:${port}/ready`);
+          return probe.status === 503 ? probe : undefined;
+        },
+        2_500,
+      );
       expect(during.text).toBe('not ready: draining\n');
       expect((await get(`http://127.0.0.1:${port}/alive`)).status).toBe(200);
       await closing;
@@ -136,11 +146,18 @@ export function opsTests(env: SuiteEnv): void {
         const generated = await get(`${server.url}/missing?q=1`);
         expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
         await get(`${server.url}/fail`);
-        const lines = await waitFor('three access lines', () => {
-          const parsed = out.split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
-          const requests = parsed.filter((line) => line.msg === 'request');
-          return requests.length >= 3 ? parsed : undefined;
-        }, 3_000);
+        const lines = await waitFor(
+          'three access lines',
+          () => {
+            const parsed = out
+              .split('\n')
+              .filter(Boolean)
+              .map((line) => JSON.parse(line) as Record<string, unknown>);
+            const requests = parsed.filter((line) => line.msg === 'request');
+            return requests.length >= 3 ? parsed : undefined;
+          },
+          3_000,
+        );
         const requests = lines.filter((line) => line.msg === 'request');
         expect(requests).toHaveLength(3);
         expect(requests[0]).toMatchObject({ method: 'GET', path: '/hit', status: 200, bytes: 3, requestId: 'trace-42', level: 30 });
@@ -164,7 +181,16 @@ export function opsTests(env: SuiteEnv): void {
         sink.on('data', (chunk: Buffer) => (out += chunk));
         const { server } = await env.start({ app: opsAppUrl, log: 'debug', logger: pino({ level: 'debug' }, sink) });
         await get(`${server.url}/hit`, { headers: { 'user-agent': 'probe/1.0' } });
-        const line = await waitFor('an access line', () => out.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>).find((l) => l.msg === 'request'), 3_000);
+        const line = await waitFor(
+          'an access line',
+          () =>
+            out
+              .split('\n')
+              .filter(Boolean)
+              .map((l) => JSON.parse(l) as Record<string, unknown>)
+              .find((l) => l.msg === 'request'),
+          3_000,
+        );
         expect(line).toMatchObject({ path: '/hit', userAgent: 'probe/1.0', remoteAddress: '127.0.0.1' });
       });
     }

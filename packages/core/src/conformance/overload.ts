@@ -17,7 +17,10 @@ export function overloadTests(env: SuiteEnv): void {
       const { server } = await env.start({ limits: { ...conformanceLimits, maxInFlight: 1 } });
       // Requests in flight on every context (the limit holds per process under cluster).
       const hanging = Array.from({ length: env.options.capabilities.contexts * 2 }, (_, i) =>
-        fetch(`${server.url}/hang?id=inflight${i}`).then((r) => r.status, () => 'closed'),
+        fetch(`${server.url}/hang?id=inflight${i}`).then(
+          (r) => r.status,
+          () => 'closed',
+        ),
       );
       await sleep(300);
       const before = (await server.stats()).rejected;
@@ -33,7 +36,10 @@ export function overloadTests(env: SuiteEnv): void {
     it('sheds a request whose body it will not read with a 503 that closes the connection', async () => {
       const { server } = await env.start({ limits: { ...conformanceLimits, maxInFlight: 1 } });
       const hanging = Array.from({ length: env.options.capabilities.contexts * 2 }, (_, i) =>
-        fetch(`${server.url}/hang?id=inflight-body${i}`).then((r) => r.status, () => 'closed'),
+        fetch(`${server.url}/hang?id=inflight-body${i}`).then(
+          (r) => r.status,
+          () => 'closed',
+        ),
       );
       await sleep(300);
       const exchange = await rawExchange(server.port, ['POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc']);

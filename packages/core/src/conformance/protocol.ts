@@ -99,8 +99,7 @@ export function protocolTests(env: SuiteEnv): void {
 
   describe('connections', () => {
     it('serves several requests on one keep-alive connection', async () => {
-      const request = (path: string, last = false) =>
-        `GET ${path} HTTP/1.1\r\nHost: t\r\n${last ? 'Connection: close\r\n' : ''}\r\n`;
+      const request = (path: string, last = false) => `GET ${path} HTTP/1.1\r\nHost: t\r\n${last ? 'Connection: close\r\n' : ''}\r\n`;
       const exchange = await rawExchange(portOf(env), [request('/url?n=1'), request('/url?n=2'), request('/url?n=3', true)], { gapMs: 50 });
       expect(statuses(exchange.text)).toEqual([200, 200, 200]);
       expect(exchange.closed).toBe(true);

@@ -131,7 +131,9 @@ class Exchange implements NodeRequestOptions, ClientWatcher, RequestLabel {
     this.#ctx.abort(requestTimedOut(limits.requestTimeout));
     // The client is still sending (Node's own request timeout would answer 408 too, later, on the same connection).
     const stalled = !this.#req.complete;
-    logger.warn(`[switchyard] ${this.#req.method} ${this.#req.url} timed out after ${limits.requestTimeout} ms (limits.requestTimeout)${stalled ? ' with its body still arriving' : ''}`);
+    logger.warn(
+      `[switchyard] ${this.#req.method} ${this.#req.url} timed out after ${limits.requestTimeout} ms (limits.requestTimeout)${stalled ? ' with its body still arriving' : ''}`,
+    );
     if (stalled) sendError(this.#res, 408, { close: true });
     else sendError(this.#res, 504);
     this.#done();

@@ -29,11 +29,7 @@ export interface ServerGuards {
  * here, and admission (admission.ts) drops requests whose client has gone
  * and sheds load past the overload limits, before any backend sees them.
  */
-export function createHttpServer(
-  limits: ResolvedLimits,
-  handler: (req: IncomingMessage, res: ServerResponse) => void,
-  guards: ServerGuards,
-): Server {
+export function createHttpServer(limits: ResolvedLimits, handler: (req: IncomingMessage, res: ServerResponse) => void, guards: ServerGuards): Server {
   const admission = new Admission({ limits, counters: guards.counters, healthPaths: guards.healthPaths });
   const { observer, worker = 0 } = guards;
   const endpoints = guards.endpoints?.empty ? undefined : guards.endpoints;
@@ -48,7 +44,7 @@ export function createHttpServer(
       connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(Math.min(limits.requestTimeout, limits.headersTimeout) / 4))),
     },
     (req, res) => {
-      if (endpoints !== undefined && endpoints.answer(req, res)) return;
+      if (endpoints?.answer(req, res)) return;
       if (observer === undefined) {
         if (!hasValidTarget(req)) sendError(res, 400, { close: true });
         else if (admission.admit(req, res)) handler(req, res);

@@ -36,11 +36,7 @@ export class ServerLifecycle {
   };
 
   /** Listens for SIGTERM and SIGINT (when `signals`) and returns the server's `close`. */
-  closer(
-    server: Server,
-    steps: CloseSteps,
-    options: { graceMs: number; signals: boolean; logger: Logger },
-  ): (graceMs?: number) => Promise<void> {
+  closer(server: Server, steps: CloseSteps, options: { graceMs: number; signals: boolean; logger: Logger }): (graceMs?: number) => Promise<void> {
     const close = (graceMs = options.graceMs): Promise<void> =>
       (this.#closed ??= (async () => {
         this.#closing = true;

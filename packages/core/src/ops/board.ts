@@ -72,5 +72,5 @@ export class MetricsBoard {
 
 /** Whether a scrape's `Accept` header asks for OpenMetrics. */
 export function wantsOpenMetrics(accept: string | undefined): boolean {
-  return accept !== undefined && accept.includes('application/openmetrics-text');
+  return accept?.includes('application/openmetrics-text') === true;
 }

@@ -32,7 +32,8 @@ export class LoopGauges {
       ]),
     ];
     this.#delay.reset();
-    if (rss) metrics.push(gauge('switchyard_process_resident_memory_bytes', 'Resident set size of the process.', [{ value: process.memoryUsage.rss(), labels }]));
+    if (rss)
+      metrics.push(gauge('switchyard_process_resident_memory_bytes', 'Resident set size of the process.', [{ value: process.memoryUsage.rss(), labels }]));
     return metrics;
   }
 

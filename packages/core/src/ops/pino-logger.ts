@@ -59,12 +59,17 @@ export function createPino(level: LogLevel): Pino {
  */
 export function pinoLogger(pinoOrGet: PinoLike | (() => PinoLike)): Logger {
   const get = typeof pinoOrGet === 'function' ? pinoOrGet : () => pinoOrGet;
-  const at = (level: 'error' | 'warn' | 'info') => (...args: unknown[]) => {
-    const pino = get();
-    const err = args.find((arg) => arg instanceof Error);
-    const msg = args.filter((arg) => arg !== err).map((arg) => (typeof arg === 'string' ? arg : inspect(arg))).join(' ');
-    if (err) pino[level]({ err }, msg);
-    else pino[level](msg);
-  };
+  const at =
+    (level: 'error' | 'warn' | 'info') =>
+    (...args: unknown[]) => {
+      const pino = get();
+      const err = args.find((arg) => arg instanceof Error);
+      const msg = args
+        .filter((arg) => arg !== err)
+        .map((arg) => (typeof arg === 'string' ? arg : inspect(arg)))
+        .join(' ');
+      if (err) pino[level]({ err }, msg);
+      else pino[level](msg);
+    };
   return { error: at('error'), warn: at('warn'), info: at('info') };
 }

@@ -57,13 +57,32 @@ export class RequestRecorder {
 
   /** prom-client's JSON for these figures, every series labelled with `labels` and its worker. */
   toJson(labels: Record<string, string>): MetricJson[] {
-    const requests: MetricJson = { name: 'switchyard_requests_total', help: 'Requests answered, by method and status class (aborted: the client left first).', type: 'counter', aggregator: 'sum', values: [] };
-    const rejected: MetricJson = { name: 'switchyard_requests_rejected_total', help: 'Requests refused with 503: overload limits, a full queue, or closing.', type: 'counter', aggregator: 'sum', values: [] };
-    const duration: MetricJson = { name: 'switchyard_request_duration_seconds', help: 'Time from the request head to the end of the response.', type: 'histogram', aggregator: 'sum', values: [] };
+    const requests: MetricJson = {
+      name: 'switchyard_requests_total',
+      help: 'Requests answered, by method and status class (aborted: the client left first).',
+      type: 'counter',
+      aggregator: 'sum',
+      values: [],
+    };
+    const rejected: MetricJson = {
+      name: 'switchyard_requests_rejected_total',
+      help: 'Requests refused with 503: overload limits, a full queue, or closing.',
+      type: 'counter',
+      aggregator: 'sum',
+      values: [],
+    };
+    const duration: MetricJson = {
+      name: 'switchyard_request_duration_seconds',
+      help: 'Time from the request head to the end of the response.',
+      type: 'histogram',
+      aggregator: 'sum',
+      values: [],
+    };
     for (const [worker, figures] of this.#byWorker) {
       const base = { ...labels, worker: String(worker) };
       figures.counts.forEach((value, i) => {
-        if (value > 0) requests.values.push({ value, labels: { ...base, method: METHODS[Math.floor(i / STATUS.length)]!, status: STATUS[i % STATUS.length]! } });
+        if (value > 0)
+          requests.values.push({ value, labels: { ...base, method: METHODS[Math.floor(i / STATUS.length)]!, status: STATUS[i % STATUS.length]! } });
       });
       rejected.values.push({ value: figures.rejected, labels: base });
       let cumulative = 0;

@@ -16,6 +16,12 @@ export class RestartCounts {
 
   toJson(backend: string): MetricJson[] {
     const values = [...this.#counts.values()].map(({ worker, cause, value }) => ({ value, labels: { backend, worker: String(worker), cause } }));
-    return [counter('switchyard_worker_restarts_total', 'Workers (threads or processes) replaced, by cause: crash, watchdog (hung), recycle (request or memory limit), reload (rolling restart).', values)];
+    return [
+      counter(
+        'switchyard_worker_restarts_total',
+        'Workers (threads or processes) replaced, by cause: crash, watchdog (hung), recycle (request or memory limit), reload (rolling restart).',
+        values,
+      ),
+    ];
   }
 }
