@@ -4,8 +4,8 @@
  * one), the primary tells them whenever readiness changes, and a process
  * asked for `/metrics` on the server's port gets the primary's merge.
  */
-import type { ResolvedOptions } from '@switchyard/core';
-import { counter, gauge, RunnerOps, withLabels } from '@switchyard/core/node';
+import type { ChannelBridge, ResolvedOptions } from '@switchyard/core';
+import { channelMetrics, counter, gauge, RunnerOps, withLabels } from '@switchyard/core/node';
 import type { Balancer } from './balancer.js';
 import type { ToPrimary } from './messages.js';
 import type { ProcessHandle } from './process-handle.js';
@@ -24,7 +24,7 @@ export class ClusterOps {
   #published: string | null | undefined;
   readonly #poll: NodeJS.Timeout;
 
-  constructor(options: ResolvedOptions, supervisor: Supervisor, balancer: Balancer) {
+  constructor(options: ResolvedOptions, supervisor: Supervisor, balancer: Balancer, bridge: ChannelBridge | undefined) {
     this.#supervisor = supervisor;
     const primary = { backend: 'cluster', worker: '0' };
     this.#ops = new RunnerOps(options, {
@@ -33,6 +33,7 @@ export class ClusterOps {
       notReady: () => this.#supervisor.notReady(),
       gauges: () => [
         ...this.#supervisor.restartCounts.toJson('cluster'),
+        ...channelMetrics(bridge, 'cluster'),
         gauge('switchyard_requests_queued', 'Connections the primary holds for a process: waiting for one, or handed over and not yet taken.', [
           { value: balancer.queued, labels: primary },
         ]),

@@ -15,6 +15,7 @@ import {
   type ServeOptions,
   type SwitchyardError,
 } from '@switchyard/core';
+import { openChannelBridge } from '@switchyard/core/node';
 import { Balancer } from './balancer.js';
 import { ClusterOps } from './ops.js';
 import type { ToPrimary } from './messages.js';
@@ -45,23 +46,38 @@ export async function serve(input: ServeOptions): Promise<ClusterServer> {
   const options = resolveOptions(input);
   const clusterOptions = resolveClusterOptions(options.cluster);
   const { logger } = options;
+  // The instance's one link to other instances, held here and relayed to every process.
+  const bridge = await openChannelBridge(options.channel, logger);
   const balancer = new Balancer({
     maxQueue: options.limits.maxQueue,
     staleAfterMs: Math.min(2 * clusterOptions.heartbeatIntervalMs + 50, clusterOptions.heartbeatTimeoutMs),
     onError: (error) => logger.error('[switchyard] cluster: accepting a connection failed', error),
   });
-  const address = await balancer.listen(options.port, options.host);
+  let address: Awaited<ReturnType<Balancer['listen']>>;
+  try {
+    address = await balancer.listen(options.port, options.host);
+  } catch (error) {
+    await bridge?.close();
+    throw error;
+  }
 
   const relay = (from: ProcessHandle, message: ToPrimary) => {
     if (clusterOps.handle(from, message)) return;
     if (message.type === 'publish') {
-      for (const to of supervisor.processes()) {
-        if (to !== from) to.send({ type: 'deliver', channel: message.channel, data: message.data });
-      }
+      deliver(from, message.channel, message.data);
+      bridge?.publish(message.channel, Buffer.from(message.data, 'base64'));
     } else if (message.type === 'log') {
       logger[message.level](...message.args.map(decodeArg));
     }
   };
+
+  /** Hands a channel message (v8-serialized, base64) to every process but the one that published it. */
+  const deliver = (from: ProcessHandle | undefined, channel: string, data: string) => {
+    for (const to of supervisor.processes()) {
+      if (to !== from) to.send({ type: 'deliver', channel, data });
+    }
+  };
+  bridge?.onMessage((channel, data) => deliver(undefined, channel, Buffer.from(data).toString('base64')));
 
   const monitor = new LoopMonitor();
   let closed: Promise<void> | undefined;
@@ -74,6 +90,7 @@ export async function serve(input: ServeOptions): Promise<ClusterServer> {
       balancer.rejectWaiting();
       monitor.stop();
       await clusterOps.close();
+      await bridge?.close();
     })();
     return closed;
   };
@@ -114,7 +131,7 @@ export async function serve(input: ServeOptions): Promise<ClusterServer> {
   });
 
   // Readiness and `/metrics` as the primary sees them: every process, merged here.
-  const clusterOps = new ClusterOps(options, supervisor, balancer);
+  const clusterOps = new ClusterOps(options, supervisor, balancer, bridge);
 
   try {
     await clusterOps.listen();
@@ -146,7 +163,7 @@ export async function serve(input: ServeOptions): Promise<ClusterServer> {
     url: address.url,
     port: address.port,
     backend: 'cluster',
-    stats: () => gatherStats(supervisor, balancer, monitor, statsTimeoutMs),
+    stats: async () => ({ ...(await gatherStats(supervisor, balancer, monitor, statsTimeoutMs)), ...(bridge && { channel: bridge.stats() }) }),
     reload,
     close: (closeOptions?: CloseOptions) => close(closeOptions?.graceMs),
     [Symbol.asyncDispose]: () => close(),

@@ -60,6 +60,9 @@ Options of serve:
                     answer liveness and readiness probes in the runner, at
                     /livez and /readyz or the two paths given
                                                env SWITCHYARD_HEALTH, default off
+  --channel <url>   carry ctx.channel messages to every other instance of
+                    the app through Redis (redis://host:port); needs the
+                    @switchyard/redis package   env SWITCHYARD_CHANNEL, default off
   --watchdog-ms <n> reactor: restart the server when its event loop is stuck
                     this long, default 10000
   --no-supervisor   reactor: run the server in this process, with no
@@ -127,6 +130,7 @@ function parse(argv: string[]) {
         metrics: { type: 'string' },
         log: { type: 'string' },
         health: { type: 'string' },
+        channel: { type: 'string' },
         'no-supervisor': { type: 'boolean' },
         watch: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
@@ -174,6 +178,7 @@ async function main(argv: string[]): Promise<void> {
     ...(values.metrics === undefined ? {} : { metrics: values.metrics }),
     ...(values.log === undefined ? {} : { log: values.log }),
     ...(values.health === undefined ? {} : { health: values.health }),
+    ...(values.channel === undefined ? {} : { channel: values.channel }),
   };
   const options = resolveOptions(flags as unknown as ServeOptions);
   const watchdogMs = watchdog(values['watchdog-ms']);
@@ -220,6 +225,7 @@ async function main(argv: string[]): Promise<void> {
     metrics: options.metrics ? ('port' in options.metrics ? options.metrics.port : options.metrics.path) : false,
     log: options.log ?? false,
     health: options.health ?? false,
+    ...(typeof options.channel === 'string' ? { channel: options.channel } : {}),
     // One pino stream for access lines and lifecycle events.
     ...(options.pino ? { logger: options.pino } : {}),
   });

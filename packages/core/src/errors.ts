@@ -11,7 +11,8 @@ export type SwitchyardErrorCode =
   | 'ERR_LISTEN'
   | 'ERR_BODY_TOO_LARGE'
   | 'ERR_CRASH_LOOP'
-  | 'ERR_RELOAD_FAILED';
+  | 'ERR_RELOAD_FAILED'
+  | 'ERR_CHANNEL_CONNECT';
 
 export class SwitchyardError extends Error {
   override readonly name = 'SwitchyardError';

@@ -4,6 +4,8 @@ export type {
   BackendModule,
   BackendName,
   Channel,
+  ChannelBridge,
+  ChannelBridgeStats,
   CloseOptions,
   Limits,
   Logger,

@@ -2,7 +2,8 @@ import { availableParallelism } from 'node:os';
 import { invalidOption } from './errors.js';
 import { resolveHealth, resolveLog, resolveMetrics, type HealthPaths, type LogLevel, type MetricsTarget, type PinoLike } from './ops/options.js';
 import { createPino, isPino, pinoLogger } from './ops/pino-logger.js';
-import type { BackendName, Limits, Logger, ServeByNameOptions, ServeOptions, UnhandledErrors } from './types.js';
+import { resolveChannel } from './channel-bridge.js';
+import type { BackendName, ChannelBridge, Limits, Logger, ServeByNameOptions, ServeOptions, UnhandledErrors } from './types.js';
 
 export const BACKENDS: readonly BackendName[] = ['reactor', 'pool', 'cluster'];
 
@@ -30,6 +31,8 @@ export interface ResolvedOptions {
   pino: PinoLike | undefined;
   /** The runner's liveness and readiness paths, or undefined when off. */
   health: HealthPaths | undefined;
+  /** What carries channel messages to other instances: a broker URL or a bridge; undefined when off. */
+  channel: string | ChannelBridge | undefined;
   pool: Record<string, unknown>;
   cluster: Record<string, unknown>;
 }
@@ -195,6 +198,7 @@ export function resolveOptions(input: ServeOptions | ServeByNameOptions, env: En
       return pino?.();
     },
     health: resolveHealth(input.health, env),
+    channel: resolveChannel(input.channel, env),
     pool: resolveSection('pool', input.pool),
     cluster: resolveSection('cluster', input.cluster),
   };

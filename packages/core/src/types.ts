@@ -185,6 +185,14 @@ export interface ServeOptions extends FetchTypesRequired {
    * Default: env `SWITCHYARD_HEALTH` (`1`, or `live,ready` paths), else off.
    */
   health?: boolean | { live?: string; ready?: string };
+  /**
+   * Carry `ctx.channel` messages to every other instance of the app (other
+   * machines, behind a load balancer): a `redis://` URL (needs the
+   * `@switchyard/redis` package) or a `ChannelBridge` of your own. Default:
+   * env `SWITCHYARD_CHANNEL`, else off (channels reach this instance's
+   * threads and processes only).
+   */
+  channel?: string | ChannelBridge;
   /** Options for `@switchyard/pool`. */
   pool?: Record<string, unknown>;
   /** Options for `@switchyard/cluster`. */
@@ -219,6 +227,35 @@ export interface LoopStats {
   utilization: number;
 }
 
+/**
+ * Carries channel messages between instances of a server. Messages are
+ * bytes (what `v8.serialize` makes of them). `publish` never blocks: a
+ * bridge that cannot send buffers a bounded amount, then drops and counts.
+ */
+export interface ChannelBridge {
+  publish(name: string, data: Uint8Array): void;
+  /** Messages other instances published; never this instance's own. */
+  onMessage(listener: (name: string, data: Uint8Array) => void): void;
+  stats(): ChannelBridgeStats;
+  close(): Promise<void>;
+}
+
+export interface ChannelBridgeStats {
+  /** What carries the messages, e.g. `'redis'`. */
+  transport: string;
+  /** Whether messages go out now, rather than into the buffer. */
+  connected: boolean;
+  /** Messages sent to the other instances, and received from them. */
+  published: number;
+  received: number;
+  /** Messages waiting for the connection to come back. */
+  buffered: number;
+  /** Messages dropped because the buffer was full. */
+  dropped: number;
+  /** Times the connection was lost and made again. */
+  reconnects: number;
+}
+
 export interface ServerStats {
   backend: BackendName;
   /** Requests received since start. */
@@ -232,6 +269,8 @@ export interface ServerStats {
   /** The accepting thread's event loop. */
   eventLoop: LoopStats;
   workers: WorkerStats[];
+  /** The bridge to other instances, when `channel` is set. */
+  channel?: ChannelBridgeStats;
 }
 
 export interface CloseOptions {

@@ -156,6 +156,27 @@ describe('resolveOptions', () => {
   });
 });
 
+describe('the channel option', () => {
+  it('takes a redis:// URL from the option or SWITCHYARD_CHANNEL, and is off by default', () => {
+    expect(resolveOptions({ app }, {}).channel).toBeUndefined();
+    expect(resolveOptions({ app, channel: 'redis://cache:6379' }, {}).channel).toBe('redis://cache:6379');
+    expect(resolveOptions({ app }, { SWITCHYARD_CHANNEL: 'rediss://cache/1?channel=shop' }).channel).toBe('rediss://cache/1?channel=shop');
+  });
+
+  it('fails at start on anything else, naming the option and what it accepts', () => {
+    for (const bad of ['http://cache', 'cache:6379', 42]) {
+      const error = failure(() => resolveOptions({ app, channel: bad as never }, {}));
+      expect(error).toMatchObject({ code: 'ERR_INVALID_OPTION' });
+      expect(error.message).toContain('Invalid option "channel": expected a redis:// or rediss:// URL');
+    }
+  });
+
+  it('takes a bridge of its own as it is', () => {
+    const bridge = { publish() {}, onMessage() {}, stats: () => ({}) as never, close: async () => {} };
+    expect(resolveOptions({ app, channel: bridge }, {}).channel).toBe(bridge);
+  });
+});
+
 describe('loadApp', () => {
   it('loads a module whose default export has fetch', async () => {
     const loaded = await loadApp(app);

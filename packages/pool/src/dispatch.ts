@@ -14,6 +14,8 @@ import { performance } from 'node:perf_hooks';
 import type { Piscina } from 'piscina';
 import {
   Deadlines,
+  decodeMessage,
+  encodeMessage,
   healthProbe,
   METRICS_INTERVAL_MS,
   NodeRequest,
@@ -24,7 +26,7 @@ import {
   type NodeRequestOptions,
   type RequestObserver,
 } from '@switchyard/core/node';
-import type { Logger, RequestCounters, ResolvedLimits } from '@switchyard/core';
+import type { ChannelBridge, Logger, RequestCounters, ResolvedLimits } from '@switchyard/core';
 import { RouteCosts, routeKey } from './costs.js';
 import { observeBusy } from './observe.js';
 import { place, type Threads as Placement } from './placement.js';
@@ -96,6 +98,8 @@ export interface DispatcherConfig {
   observer?: RequestObserver | undefined;
   /** Where threads' own metrics go; undefined when metrics are off. */
   board?: MetricsBoard | undefined;
+  /** Carries channel messages to and from other instances; undefined when `channel` is off. */
+  bridge?: ChannelBridge | undefined;
 }
 
 export class Dispatcher implements ThreadEvents {
@@ -142,6 +146,14 @@ export class Dispatcher implements ThreadEvents {
       this,
     );
     this.#placement = { serving: this.#threads.serving, express: this.#threads.express, capacity: this.#capacity };
+    config.bridge?.onMessage((name, data) => this.#deliver(undefined, name, decodeMessage(data)));
+  }
+
+  /** Hands a channel message to every thread but the one that published it. */
+  #deliver(from: ThreadHandle | undefined, name: string, message: unknown): void {
+    for (const thread of this.#threads.list) {
+      if (thread !== from && thread.ready) thread.post({ t: DELIVER, name, message });
+    }
   }
 
   get threads(): readonly ThreadHandle[] {
@@ -412,9 +424,8 @@ export class Dispatcher implements ThreadEvents {
         return;
       }
       case PUBLISH:
-        for (const other of this.#threads.list) {
-          if (other !== thread && other.ready) other.post({ t: DELIVER, name: message.name, message: message.message });
-        }
+        this.#deliver(thread, message.name, message.message);
+        this.#config.bridge?.publish(message.name, encodeMessage(message.message));
         return;
     }
   }

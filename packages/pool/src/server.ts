@@ -2,7 +2,17 @@ import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Piscina } from 'piscina';
 import { appUrl, LoopMonitor, resolveOptions, type RunningServer, type ServeOptions, type ServerStats } from '@switchyard/core';
-import { createHttpServer, listen, readBody, requestHasBody, RunnerOps, ServerLifecycle, type MetricJson } from '@switchyard/core/node';
+import {
+  channelMetrics,
+  createHttpServer,
+  listen,
+  openChannelBridge,
+  readBody,
+  requestHasBody,
+  RunnerOps,
+  ServerLifecycle,
+  type MetricJson,
+} from '@switchyard/core/node';
 import { Dispatcher } from './dispatch.js';
 import { poolGauges } from './ops.js';
 import { resolvePoolOptions } from './options.js';
@@ -49,6 +59,9 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
   const poolOptions = resolvePoolOptions(options.pool);
   const { limits, logger } = options;
 
+  // The instance's one link to other instances, held here and relayed to every thread.
+  const bridge = await openChannelBridge(options.channel, logger);
+
   // The serving threads, the express lane if on, and the standby that takes over a lost thread (threads.ts).
   const threads = options.workers + (poolOptions.expressLane ? 1 : 0) + 1;
   const pool = new Piscina({
@@ -75,7 +88,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
     backend: 'pool',
     worker: 0,
     notReady: () => (!listening ? 'starting' : lifecycle.closing ? 'draining' : undefined),
-    gauges: (): MetricJson[] => poolGauges(dispatcher, () => counters.inFlight),
+    gauges: (): MetricJson[] => [...poolGauges(dispatcher, () => counters.inFlight), ...channelMetrics(bridge, 'pool')],
   });
   const dispatcher: Dispatcher = new Dispatcher({
     pool,
@@ -90,6 +103,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
     onFinish: lifecycle.requestDone,
     observer: ops.observer,
     board: ops.board,
+    bridge,
   });
 
   try {
@@ -97,6 +111,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
   } catch (error) {
     await dispatcher.close(0);
     await pool.destroy();
+    await bridge?.close();
     throw error;
   }
 
@@ -125,6 +140,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
     await ops.close();
     await dispatcher.close(options.graceMs);
     await pool.destroy();
+    await bridge?.close();
     throw error;
   }
   const monitor = new LoopMonitor();
@@ -140,6 +156,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
         // Each thread runs `teardown`; one that does not finish in time is terminated.
         await dispatcher.close(Math.max(graceMs, 1000));
         await pool.destroy();
+        await bridge?.close();
         monitor.stop();
         await ops.close();
       },
@@ -157,6 +174,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
       rejected: counters.rejected,
       eventLoop: monitor.read(),
       workers: dispatcher.figures(),
+      ...(bridge && { channel: bridge.stats() }),
       pool: {
         threads: options.workers,
         expressLane: poolOptions.expressLane,

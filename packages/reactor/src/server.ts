@@ -6,7 +6,9 @@ import {
   LoopMonitor,
   resolveOptions,
   serverShuttingDown,
+  type App,
   type BackendName,
+  type ChannelBridge,
   type ContextBase,
   type RunningServer,
   type ServeOptions,
@@ -14,7 +16,20 @@ import {
   type ServerStats,
   useFastGlobals,
 } from '@switchyard/core';
-import { catchUnhandled, createHttpServer, createNodeHandler, gauge, listen, RunnerOps, ServerLifecycle, type Scrape } from '@switchyard/core/node';
+import {
+  catchUnhandled,
+  channelMetrics,
+  createHttpServer,
+  createNodeHandler,
+  decodeMessage,
+  encodeMessage,
+  gauge,
+  listen,
+  openChannelBridge,
+  RunnerOps,
+  ServerLifecycle,
+  type Scrape,
+} from '@switchyard/core/node';
 
 /** What a process running one reactor needs besides the options; the cluster backend sets these. */
 export interface ReactorContext {
@@ -67,7 +82,24 @@ export async function serve(input: ServeOptions, context: ReactorContext = {}): 
 
 async function start(options: ResolvedOptions, context: ReactorContext, release: () => void): Promise<RunningServer> {
   const app = await loadApp(options.app);
-  const base: ContextBase = { backend: context.backend ?? 'reactor', workerId: context.workerId ?? 0, hub: context.hub ?? new ChannelHub() };
+  // A cluster process gets its hub from the primary, which holds the instance's bridge; a reactor of its own holds it here.
+  const bridge = context.hub ? undefined : await openChannelBridge(options.channel, options.logger);
+  try {
+    return await startWith(app, bridge, options, context, release);
+  } catch (error) {
+    await bridge?.close();
+    throw error;
+  }
+}
+
+async function startWith(
+  app: App,
+  bridge: ChannelBridge | undefined,
+  options: ResolvedOptions,
+  context: ReactorContext,
+  release: () => void,
+): Promise<RunningServer> {
+  const base: ContextBase = { backend: context.backend ?? 'reactor', workerId: context.workerId ?? 0, hub: context.hub ?? bridgedHub(bridge) };
   const setupContext = createSetupContext(base);
   await app.setup?.(setupContext);
   context.shutdown?.addEventListener('abort', () => setupContext.abort(serverShuttingDown()), { once: true });
@@ -80,7 +112,10 @@ async function start(options: ResolvedOptions, context: ReactorContext, release:
     backend: base.backend,
     worker: base.workerId,
     notReady: () => (!listening ? 'starting' : lifecycle.closing ? 'draining' : context.notReady?.()),
-    gauges: () => [gauge('switchyard_requests_in_flight', 'Requests being handled now.', [{ value: counters.inFlight, labels }])],
+    gauges: () => [
+      gauge('switchyard_requests_in_flight', 'Requests being handled now.', [{ value: counters.inFlight, labels }]),
+      ...channelMetrics(bridge, base.backend),
+    ],
     ...(context.scrape ? { scrape: context.scrape } : {}),
     servePort: !context.metricsPortElsewhere,
   });
@@ -126,6 +161,7 @@ async function start(options: ResolvedOptions, context: ReactorContext, release:
         try {
           await app.teardown?.();
         } finally {
+          await bridge?.close();
           release();
         }
       },
@@ -143,6 +179,7 @@ async function start(options: ResolvedOptions, context: ReactorContext, release:
       rejected: counters.rejected,
       eventLoop,
       workers: [{ id: base.workerId, pid: process.pid, requests: counters.requests, inFlight: counters.inFlight, eventLoop }],
+      ...(bridge && { channel: bridge.stats() }),
     };
   };
 
@@ -154,4 +191,12 @@ async function start(options: ResolvedOptions, context: ReactorContext, release:
     close: (closeOptions) => close(closeOptions?.graceMs),
     [Symbol.asyncDispose]: () => close(),
   };
+}
+
+/** This process's channels, reaching other instances through `bridge` when there is one. */
+function bridgedHub(bridge: ChannelBridge | undefined): ChannelHub {
+  if (!bridge) return new ChannelHub();
+  const hub = new ChannelHub((name, message) => bridge.publish(name, encodeMessage(message)));
+  bridge.onMessage((name, data) => hub.deliver(name, decodeMessage(data)));
+  return hub;
 }

@@ -17,3 +17,4 @@ export { Deadlines } from './deadlines.js';
 export { catchUnhandled, runAsRequest, tracingRequests, type RequestLabel } from './unhandled.js';
 export * from '../ops/index.js';
 export { writeHead, tagResponse, accessTag, type AccessTag } from './head.js';
+export { openChannelBridge, encodeMessage, decodeMessage, REDIS_PACKAGE } from '../channel-bridge.js';

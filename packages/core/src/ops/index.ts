@@ -10,3 +10,4 @@ export { gauge, counter, withLabels, type MetricJson } from './metric-json.js';
 export { resolveMetrics, resolveLog, resolveHealth, kDefaultHealth, type MetricsTarget, type HealthPaths, type LogLevel, type PinoLike } from './options.js';
 export { RunnerOps, type RunnerOpsSetup } from './runner-ops.js';
 export { RestartCounts, type RestartCause } from './restart-counts.js';
+export { channelMetrics } from './channel-metrics.js';

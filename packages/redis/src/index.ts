@@ -1,0 +1,1 @@
+export { createRedisBridge, parseChannelUrl, DEFAULT_REDIS_CHANNEL, type RedisBridgeOptions } from './bridge.js';
