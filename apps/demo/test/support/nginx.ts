@@ -13,7 +13,7 @@ export function ensureNginx(): string {
   return found;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer().listen(0, '127.0.0.1', () => {
       const { port } = server.address() as AddressInfo;
@@ -42,6 +42,29 @@ export interface Nginx {
  * file, logs and temp files live in a temp directory removed on stop.
  */
 export async function startNginx(options: { nginx: string; upstream: string; internalPrefix: string; dir: string }): Promise<Nginx> {
+  return runNginx(
+    options.nginx,
+    (port) => `server {
+        listen 127.0.0.1:${port};
+        location ${options.internalPrefix} {
+            internal;
+            alias ${options.dir}/;
+        }
+        location / {
+            proxy_pass ${options.upstream};
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }`,
+  );
+}
+
+/**
+ * Runs nginx in the foreground with `http(port)` as the body of its `http`
+ * block, `port` being a free loopback port it must listen on. Its pid file,
+ * logs and temp files live in a temp directory removed on stop.
+ */
+export async function runNginx(nginx: string, http: (port: number) => string): Promise<Nginx> {
   const prefix = await mkdtemp(join(tmpdir(), 'demo-nginx-'));
   await mkdir(join(prefix, 'logs'));
   const port = await freePort();
@@ -53,27 +76,16 @@ export async function startNginx(options: { nginx: string; upstream: string; int
 worker_processes 1;
 pid ${join(prefix, 'nginx.pid')};
 error_log stderr warn;
-events { worker_connections 128; }
+events { worker_connections 256; }
 http {
     access_log off;
     include /etc/nginx/mime.types;
     ${temp}
-    server {
-        listen 127.0.0.1:${port};
-        location ${options.internalPrefix} {
-            internal;
-            alias ${options.dir}/;
-        }
-        location / {
-            proxy_pass ${options.upstream};
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-        }
-    }
+    ${http(port)}
 }
 `,
   );
-  const child = spawn(options.nginx, ['-p', prefix, '-c', config, '-e', 'stderr'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(nginx, ['-p', prefix, '-c', config, '-e', 'stderr'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
   for (let i = 0; !(await accepts(port)); i++) {

@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, connect, type AddressInfo } from 'node:net';
-import { installPackages, which } from '../../../../test-support/system-packages.js';
+import { installPackages, which } from './system-packages.js';
 
 /** Installs Debian's redis-server when the machine lacks it. */
 export function ensureRedisServer(): void {
