@@ -23,15 +23,13 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { createRequire } from 'node:module';
 import { parseArgs } from 'node:util';
 import { which } from '@switchyard/bench';
+import { autocannon, freePort, sleep, startProbe, summarize, wrk } from '../load-kit.mjs';
 
 const SERVE = fileURLToPath(new URL('./serve.mjs', import.meta.url));
 const SCENARIOS = {
@@ -42,86 +40,6 @@ const SCENARIOS = {
 const PROTECTED = { limits: { maxEventLoopDelay: 50 } };
 const PROBE_EVERY_MS = 100;
 const RECOVERED_MS = 50;
-
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-function percentile(sorted, p) {
-  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] : NaN;
-}
-
-/** wrk as a child, with the open-file limit raised for thousands of connections. */
-async function wrk(port, path, connections, seconds) {
-  const command = `ulimit -n 65535 2>/dev/null || ulimit -n $(ulimit -Hn); exec wrk -t2 -c${connections} -d${seconds}s --timeout 2s http://127.0.0.1:${port}${path}`;
-  const child = spawn('bash', ['-c', command], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  child.stdout.on('data', (chunk) => (out += chunk));
-  child.stderr.on('data', (chunk) => (out += chunk));
-  await once(child, 'exit');
-  const total = Number(/(\d+) requests in/.exec(out)?.[1] ?? NaN);
-  const non2xx = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
-  const timeouts = Number(/timeout (\d+)/.exec(out)?.[1] ?? 0);
-  if (Number.isNaN(total)) throw new Error(`wrk gave no figures: ${out}`);
-  return { ok: total - non2xx, non2xx, timeouts, okPerSecond: (total - non2xx) / seconds };
-}
-
-/** autocannon in this process, where wrk is not installed (it generates less load per core). */
-async function autocannon(port, path, connections, seconds) {
-  const run = createRequire(import.meta.url)('autocannon');
-  const result = await run({ url: `http://127.0.0.1:${port}${path}`, connections, duration: seconds, timeout: 2 });
-  const ok = result['2xx'];
-  return { ok, non2xx: result.non2xx, timeouts: result.timeouts, okPerSecond: ok / seconds };
-}
-/** A port nothing listens on now. */
-async function freePort() {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
-
-/** Sends GET `path` on a fresh connection every PROBE_EVERY_MS until stopped; each sample is timed from its scheduled send. */
-function startProbe(port, path = '/healthz') {
-  const samples = [];
-  let stopped = false;
-  const started = performance.now();
-  const loop = (async () => {
-    for (let i = 0; !stopped; i++) {
-      const scheduled = started + i * PROBE_EVERY_MS;
-      await sleep(Math.max(0, scheduled - performance.now()));
-      const sample = { at: scheduled, ms: NaN, ok: false };
-      samples.push(sample);
-      const req = request({ port, host: '127.0.0.1', path, agent: false, timeout: 10_000 }, (res) => {
-        res.resume().on('end', () => {
-          sample.ms = performance.now() - scheduled;
-          sample.ok = res.statusCode === 200;
-        });
-      });
-      req.on('timeout', () => req.destroy());
-      req.on('error', () => (sample.ms = performance.now() - scheduled));
-      req.end();
-    }
-  })();
-  return {
-    samples,
-    async stop() {
-      stopped = true;
-      await loop;
-      await sleep(2_000);
-    },
-  };
-}
-
-function summarize(samples, from, to) {
-  const window = samples.filter((s) => s.at >= from && s.at < to);
-  const answered = window
-    .filter((s) => s.ok)
-    .map((s) => s.ms)
-    .sort((a, b) => a - b);
-  // An unanswered probe counts at its age so far: a lower bound of its wait.
-  const all = window.map((s) => (Number.isNaN(s.ms) ? performance.now() - s.at : s.ms)).sort((a, b) => a - b);
-  return { probes: window.length, failed: window.length - answered.length, p50Ms: percentile(all, 50), p99Ms: percentile(all, 99) };
-}
 
 async function measure(backend, scenarioName, protection, { seconds, workers, settleS, load, connections }) {
   const scenario = { ...SCENARIOS[scenarioName], ...(connections && { connections }) };
@@ -142,7 +60,7 @@ async function measure(backend, scenarioName, protection, { seconds, workers, se
     const best = await load(port, scenario.path, Math.min(scenario.best, scenario.connections), Math.max(1, Math.round(seconds / 2)));
     await sleep(1_000);
     const runsBefore = statSync(runsFile).size;
-    const probe = opsPort === undefined ? startProbe(port) : startProbe(opsPort, '/readyz');
+    const probe = opsPort === undefined ? startProbe(port, '/healthz', PROBE_EVERY_MS) : startProbe(opsPort, '/readyz', PROBE_EVERY_MS);
     await sleep(1_000);
     const loadStart = performance.now();
     const flood = await load(port, scenario.path, scenario.connections, seconds);

@@ -1,0 +1,119 @@
+#!/usr/bin/env node
+/**
+ * `pnpm bench:routing`: routing by kind of work across instances, the deploy
+ * guide's docs/deploy/nginx-routing.conf, against either instance alone.
+ * The demo runs as a reactor instance and a pool instance; nginx sends
+ * /cpu to the pool and the rest to the reactor ("routed"), or everything
+ * to one of them ("reactor alone", "pool alone"). The load is mixed: wrk
+ * (or autocannon) keeps `--connections` requests of /cpu?ms=<cpu-ms> in
+ * flight while a probe sends GET /hello every 10 ms on a fresh connection.
+ * Reported: /cpu req/s, and the probe's p50 and p99, with ratios to the
+ * reactor alone, measured in the same run.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { which } from '@switchyard/bench';
+import { autocannon, freePort, sleep, startProbe, summarize, wrk } from '../load-kit.mjs';
+import { ensureNginx, guideConfig, runNginx } from './nginx.mjs';
+
+const BIN = fileURLToPath(new URL('../../../packages/core/bin/switchyard.js', import.meta.url));
+const DEMO = fileURLToPath(new URL('../../../apps/demo/', import.meta.url));
+const PROBE_EVERY_MS = 10;
+
+/** The demo under `backend` as `switchyard serve` runs it; resolves once it serves. */
+async function startInstance(backend, workers) {
+  const port = await freePort();
+  const child = spawn(process.execPath, [BIN, 'serve', 'dist/app.js', '--backend', backend, '--port', String(port), '--workers', String(workers)], {
+    cwd: DEMO,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  await new Promise((resolve, reject) => {
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+      if (out.includes(' serving ')) resolve();
+    });
+    child.once('exit', (code) => reject(new Error(`${backend} exited with ${code}: ${out}`)));
+  });
+  return {
+    port,
+    async stop() {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+    },
+  };
+}
+
+async function measure(nginxPort, { seconds, connections, cpuMs, load }) {
+  const probe = startProbe(nginxPort, '/hello', PROBE_EVERY_MS);
+  await sleep(500);
+  const from = performance.now();
+  const cpu = await load(nginxPort, `/cpu?ms=${cpuMs}`, connections, seconds);
+  const to = performance.now();
+  await probe.stop();
+  return { cpuPerSecond: cpu.okPerSecond, cpuFailed: cpu.non2xx + cpu.timeouts, hello: summarize(probe.samples, from, to) };
+}
+
+const fmt = (n, digits = 0) => (Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
+
+export async function main(argv = process.argv.slice(2), print = (text) => process.stdout.write(text)) {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      quick: { type: 'boolean' },
+      duration: { type: 'string' },
+      connections: { type: 'string', default: '16' },
+      'cpu-ms': { type: 'string', default: '20' },
+      workers: { type: 'string', default: '2' },
+      generator: { type: 'string', default: 'auto' },
+    },
+  });
+  const generator = values.generator === 'auto' ? (which('wrk') ? 'wrk' : 'autocannon') : values.generator;
+  if (!['wrk', 'autocannon'].includes(generator)) throw new Error(`--generator takes auto, wrk or autocannon (got "${values.generator}")`);
+  const settings = {
+    seconds: Number(values.duration ?? (values.quick ? 1 : 10)),
+    connections: Number(values.connections),
+    cpuMs: Number(values['cpu-ms']),
+    load: generator === 'wrk' ? wrk : autocannon,
+  };
+  const nginx = ensureNginx();
+  const reactor = await startInstance('reactor', 1);
+  const pool = await startInstance('pool', Number(values.workers));
+  const setups = [
+    ['reactor alone', [reactor.port, reactor.port]],
+    ['pool alone', [pool.port, pool.port]],
+    ['routed: /cpu to pool, the rest to reactor', [reactor.port, pool.port]],
+  ];
+  const rows = [];
+  try {
+    for (const [name, ports] of setups) {
+      process.stderr.write(`routing: ${name}\n`);
+      const proxy = await runNginx(nginx, (port) => guideConfig('nginx-routing.conf', ports, port));
+      try {
+        rows.push({ name, ...(await measure(proxy.port, settings)) });
+      } finally {
+        await proxy.stop();
+      }
+    }
+  } finally {
+    await Promise.all([reactor.stop(), pool.stop()]);
+  }
+  const [reference] = rows;
+  const lines = [
+    `The demo as a reactor instance and a pool instance (${values.workers} threads + express lane) behind nginx (docs/deploy/nginx-routing.conf); ${generator} keeps ${settings.connections} requests of /cpu?ms=${settings.cpuMs} in flight for ${settings.seconds} s while GET /hello goes every ${PROBE_EVERY_MS} ms on a fresh connection; Node ${process.versions.node}. Ratios are to "reactor alone" in this run.`,
+    '',
+    '| setup | /cpu req/s | × reactor alone | /cpu failed | /hello p50 | /hello p99 | p99 × reactor alone | /hello failed |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+  ];
+  for (const row of rows) {
+    lines.push(
+      `| ${row.name} | ${fmt(row.cpuPerSecond)} | ${fmt(row.cpuPerSecond / reference.cpuPerSecond, 2)} | ${row.cpuFailed} | ${fmt(row.hello.p50Ms, 1)} ms | ${fmt(row.hello.p99Ms, 1)} ms | ${fmt(row.hello.p99Ms / reference.hello.p99Ms, 3)} | ${row.hello.failed} of ${row.hello.probes} |`,
+    );
+  }
+  print(`${lines.join('\n')}\n`);
+  return rows;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
