@@ -1,25 +1,22 @@
 /**
  * nginx in the foreground for the deploy benches, with one of the deploy
- * guide's configs (docs/deploy/) and this run's addresses in it. Installed
- * with apt-get when missing (as root, or through passwordless sudo).
+ * guide's configs (docs/deploy/) and this run's addresses in it, installed
+ * when missing (test-support/apt.mjs).
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { installPackages, which } from '../../../test-support/apt.mjs';
 import { freePort, sleep } from '../load-kit.mjs';
 
 export const GUIDE = new URL('../../../docs/deploy/', import.meta.url);
 
 export function ensureNginx() {
-  const which = () => spawnSync('sh', ['-c', 'command -v nginx'], { encoding: 'utf8' }).stdout.trim();
-  if (which()) return which();
-  const script = 'apt-get update && apt-get install -y nginx';
-  const [command, args] = process.getuid?.() === 0 ? ['sh', ['-c', script]] : ['sudo', ['-n', 'sh', '-c', script]];
-  execFileSync(command, args, { stdio: 'ignore', env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
-  return which();
+  if (!which('nginx')) installPackages(['nginx']);
+  return which('nginx');
 }
 
 /** The guide's config `name` with its `server 10.0.0.x:3000` lines pointing at `ports`, in order, and listening on `port`. */
