@@ -91,7 +91,7 @@ export function appCommonJs(path: string, packageJson: string | undefined, type:
         : `${packageJson} says "type": ${JSON.stringify(type)}`;
   return new SwitchyardError(
     'ERR_APP_COMMONJS',
-    `Cannot load the app ${path}: it uses ES module syntax (export or import), but Node loads it as CommonJS because ${why}. Rename it to .mjs, or set "type": "module" in package.json. A CommonJS app works too: module.exports = { fetch }.`,
+    `Cannot load the app ${path}: it uses ES module syntax (export or import), but Node loads it as CommonJS because ${why}. Rename it to ${path.endsWith('.ts') ? '.mts' : '.mjs'}, or set "type": "module" in package.json. A CommonJS app works too: module.exports = { fetch }.`,
     { cause },
   );
 }

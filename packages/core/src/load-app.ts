@@ -53,7 +53,7 @@ function explainLoadFailure(spec: string | URL, url: URL, where: string, error: 
   if (url.protocol !== 'file:') return error;
   const extension = extname(where);
   if (TYPESCRIPT.has(extension) && code !== undefined && TYPESCRIPT_FAILURES.has(code)) return appTypeScript(where, error);
-  if (error instanceof SyntaxError && extension === '.js' && /\b(export|import)\b/.test(error.message)) {
+  if (error instanceof SyntaxError && (extension === '.js' || extension === '.ts') && /\b(export|import)\b/.test(error.message)) {
     const packageJson = nearestPackageJson(where);
     const type = packageType(packageJson);
     if (type !== 'module') return appCommonJs(where, packageJson, type, error);

@@ -149,20 +149,31 @@ describe('the first hour, from packed tarballs in an `npm init -y` folder', { ti
         await stop(server);
       }
     }
+    // Node alone: a .ts file in this CommonJS folder is CommonJS to Node, so the ES module is app.mts.
+    await writeFile(
+      join(project, 'app.mts'),
+      `const greeting: string = 'typed';\nexport default { fetch: (request: Request): Response => new Response(greeting + ' ' + new URL(request.url).pathname) };\n`,
+    );
     for (const backend of BACKENDS) {
       if (stripsTypes) {
-        const server = serve(['app.ts', '--backend', backend]);
+        const server = serve(['app.mts', '--backend', backend]);
         try {
           expect(await text(`${await server.url}/node`), backend).toBe('typed /node');
         } finally {
           await stop(server);
         }
       } else {
-        const { code, output } = await serveFails(['app.ts', '--backend', backend]);
+        const { code, output } = await serveFails(['app.mts', '--backend', backend]);
         expect(code, backend).toBe(1);
         expect(output, backend).toContain('NODE_OPTIONS="--import tsx"');
         expect(output, backend).toContain('Node >= 22.18');
       }
+    }
+    if (stripsTypes) {
+      const { code, output } = await serveFails(['app.ts']);
+      expect(code).toBe(1);
+      expect(output).toContain('uses ES module syntax');
+      expect(output).toContain('Rename it to .mts');
     }
   });
 
