@@ -22,11 +22,9 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { installPackages, which } from '../../../test-support/apt.mjs';
 import { freePort, percentile, sleep } from '../load-kit.mjs';
+import { startInstance } from './instance.mjs';
 
-const BIN = fileURLToPath(new URL('../../../packages/core/bin/switchyard.js', import.meta.url));
 const APP = fileURLToPath(new URL('./channel-app.mjs', import.meta.url));
-// Run from the demo, which has every backend and @switchyard/redis installed.
-const CWD = fileURLToPath(new URL('../../../apps/demo/', import.meta.url));
 
 function ensureRedisServer() {
   if (!which('redis-server')) installPackages(['redis-server']);
@@ -47,27 +45,6 @@ async function startRedis() {
     url: `redis://127.0.0.1:${port}`,
     async stop() {
       child.kill('SIGKILL');
-      await once(child, 'exit');
-    },
-  };
-}
-
-async function startInstance(backend, workers, dir, extra = []) {
-  const port = await freePort();
-  const args = [BIN, 'serve', APP, '--backend', backend, '--port', String(port), '--workers', String(workers), ...extra];
-  const child = spawn(process.execPath, args, { cwd: CWD, env: { ...process.env, FANOUT_DIR: dir }, stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes(' serving ')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`${backend} exited with ${code}: ${out}`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    async stop() {
-      child.kill('SIGTERM');
       await once(child, 'exit');
     },
   };
@@ -124,7 +101,7 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
     [
       'pool: threads of one instance',
       async (dir) => {
-        const server = await startInstance('pool', 2, dir);
+        const server = await startInstance(APP, 'pool', 2, { env: { FANOUT_DIR: dir } });
         // Two serving threads and the express lane: one publishes, two receive.
         return { publisher: server, receivers: 2, stop: () => server.stop() };
       },
@@ -132,7 +109,7 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
     [
       'cluster: processes of one instance',
       async (dir) => {
-        const server = await startInstance('cluster', 2, dir);
+        const server = await startInstance(APP, 'cluster', 2, { env: { FANOUT_DIR: dir } });
         return { publisher: server, receivers: 1, stop: () => server.stop() };
       },
     ],
@@ -140,8 +117,8 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
       'redis: two reactor instances',
       async (dir) => {
         const redis = await startRedis();
-        const a = await startInstance('reactor', 1, dir, ['--channel', redis.url]);
-        const b = await startInstance('reactor', 1, dir, ['--channel', redis.url]);
+        const a = await startInstance(APP, 'reactor', 1, { args: ['--channel', redis.url], env: { FANOUT_DIR: dir } });
+        const b = await startInstance(APP, 'reactor', 1, { args: ['--channel', redis.url], env: { FANOUT_DIR: dir } });
         return {
           publisher: a,
           receivers: 1,

@@ -10,41 +10,14 @@
  * Reported: /cpu req/s, and the probe's p50 and p99, with ratios to the
  * reactor alone, measured in the same run.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { which } from '@switchyard/bench';
-import { autocannon, freePort, sleep, startProbe, summarize, wrk } from '../load-kit.mjs';
+import { autocannon, sleep, startProbe, summarize, wrk } from '../load-kit.mjs';
+import { startInstance } from './instance.mjs';
 import { ensureNginx, guideConfig, runNginx } from './nginx.mjs';
 
-const BIN = fileURLToPath(new URL('../../../packages/core/bin/switchyard.js', import.meta.url));
-const DEMO = fileURLToPath(new URL('../../../apps/demo/', import.meta.url));
 const PROBE_EVERY_MS = 10;
-
-/** The demo under `backend` as `switchyard serve` runs it; resolves once it serves. */
-async function startInstance(backend, workers) {
-  const port = await freePort();
-  const child = spawn(process.execPath, [BIN, 'serve', 'dist/app.js', '--backend', backend, '--port', String(port), '--workers', String(workers)], {
-    cwd: DEMO,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  let out = '';
-  await new Promise((resolve, reject) => {
-    child.stdout.on('data', (chunk) => {
-      out += chunk;
-      if (out.includes(' serving ')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`${backend} exited with ${code}: ${out}`)));
-  });
-  return {
-    port,
-    async stop() {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-    },
-  };
-}
 
 async function measure(nginxPort, { seconds, connections, cpuMs, load }) {
   const probe = startProbe(nginxPort, '/hello', PROBE_EVERY_MS);
@@ -79,8 +52,8 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
     load: generator === 'wrk' ? wrk : autocannon,
   };
   const nginx = ensureNginx();
-  const reactor = await startInstance('reactor', 1);
-  const pool = await startInstance('pool', Number(values.workers));
+  const reactor = await startInstance('dist/app.js', 'reactor', 1);
+  const pool = await startInstance('dist/app.js', 'pool', Number(values.workers));
   const setups = [
     ['reactor alone', [reactor.port, reactor.port]],
     ['pool alone', [pool.port, pool.port]],
