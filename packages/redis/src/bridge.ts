@@ -86,8 +86,9 @@ export async function createRedisBridge(url: string, options: RedisBridgeOptions
     for (const frame of waiting) send(frame);
     return waiting.length;
   };
-  publisher.on('ready', () => {
-    if (!started || closing) return;
+  // Back once both connections are: either may be the one that was lost.
+  const ready = () => {
+    if (!started || closing || !publisher.isReady || !subscriber.isReady) return;
     if (!down) return void flush();
     down = false;
     counts.reconnects++;
@@ -97,7 +98,9 @@ export async function createRedisBridge(url: string, options: RedisBridgeOptions
       logger.info(`[switchyard] channel: Redis at ${shown} is back; sent ${sent} kept messages, dropped ${outbox.dropped - droppedAtOutage}`);
     }, SETTLE_AFTER_OUTAGE_MS);
     settling.unref();
-  });
+  };
+  publisher.on('ready', ready);
+  subscriber.on('ready', ready);
 
   try {
     await Promise.all([publisher.connect(), subscriber.connect()]);
@@ -122,7 +125,7 @@ export async function createRedisBridge(url: string, options: RedisBridgeOptions
     publish(name, data) {
       const frame = encodeFrame(instance, name, data);
       // Behind kept messages too: a publisher's messages arrive in order.
-      if (!publisher.isReady || settling !== undefined || outbox.size > 0) {
+      if (!publisher.isReady || down || settling !== undefined || outbox.size > 0) {
         if (!outbox.push(frame) && outbox.dropped - droppedAtOutage === 1) {
           logger.warn(`[switchyard] channel: ${outbox.capacity} messages kept while Redis is away; dropping new ones until it is back`);
         }

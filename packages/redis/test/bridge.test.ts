@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { SwitchyardError, type ChannelBridge, type Logger } from '@switchyard/core';
 import { decodeMessage, encodeMessage } from '@switchyard/core/node';
 import { createRedisBridge, parseChannelUrl } from '@switchyard/redis';
@@ -81,6 +82,24 @@ describe('the Redis channel bridge', () => {
       // And nothing published after the return is lost.
       for (let i = 0; i < 20; i++) a.publish('after', encodeMessage(i));
       await until(() => gotB.length === 70, 5_000, 'b receives 20 more');
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  }, 30_000);
+
+  it('recovers when only its subscribing connection is lost, and tells so once', async () => {
+    const logger = recordingLogger();
+    const a = await createRedisBridge(redis.url, { logger });
+    const b = await createRedisBridge(redis.url, { logger: recordingLogger() });
+    try {
+      const gotA = inbox(a);
+      // Redis drops every subscribed connection: a's publisher stays up.
+      execFileSync('redis-cli', ['-p', String(redis.port), 'CLIENT', 'KILL', 'TYPE', 'pubsub']);
+      await until(() => logger.lines.some((line) => line.includes('lost Redis')), 5_000, 'a notices');
+      await until(() => logger.lines.some((line) => line.includes('is back')), 10_000, 'a is back');
+      expect(a.stats()).toMatchObject({ connected: true, reconnects: 1 });
+      b.publish('after', encodeMessage('hello'));
+      await until(() => gotA.length === 1, 10_000, 'a receives after its subscriber returned');
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
