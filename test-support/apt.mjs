@@ -16,9 +16,11 @@ export function which(command) {
 
 export function installPackages(packages) {
   const names = packages.join(' ');
-  const install = `missing=""; for p in ${names}; do dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"; done; [ -z "$missing" ] || { apt-get update && apt-get install -y $missing; }`;
-  const script = `flock ${LOCK} sh -c '${install}'`;
-  const [command, args] = process.getuid?.() === 0 ? ['sh', ['-c', script]] : ['sudo', ['-n', 'sh', '-c', script]];
+  // Installed means "install ok installed": a removed package keeps its config files, and dpkg -s still knows it.
+  const installed = `dpkg-query -W -f='\${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'`;
+  const install = `missing=""; for p in ${names}; do ${installed} || missing="$missing $p"; done; [ -z "$missing" ] || { apt-get update && apt-get install -y $missing; }`;
+  const locked = ['flock', LOCK, 'sh', '-c', install];
+  const [command, ...args] = process.getuid?.() === 0 ? locked : ['sudo', '-n', ...locked];
   try {
     execFileSync(command, args, {
       stdio: ['ignore', 'ignore', 'pipe'],
