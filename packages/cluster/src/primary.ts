@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import {
   appUrl,
   LoopMonitor,
+  onReloadSignal,
   onShutdownSignals,
   resolveOptions,
   type CloseOptions,
@@ -144,17 +145,11 @@ export async function serve(input: ServeOptions): Promise<ClusterServer> {
   const reload = () => supervisor.reload();
   if (options.signals) {
     const removeShutdown = onShutdownSignals(() => close(), logger);
-    const onHangup = () => {
-      logger.info(`[switchyard] SIGHUP: rolling restart of ${options.workers} process${options.workers === 1 ? '' : 'es'}`);
-      reload().then(
-        () => logger.info('[switchyard] rolling restart done'),
-        (error: Error) => logger.error(`[switchyard] rolling restart stopped: ${error.message}`),
-      );
-    };
-    process.on('SIGHUP', onHangup);
+    const processes = `${options.workers} process${options.workers === 1 ? '' : 'es'}`;
+    const removeHangup = onReloadSignal(reload, logger, 'rolling restart', `rolling restart of ${processes}`);
     removeSignals = () => {
       removeShutdown();
-      process.off('SIGHUP', onHangup);
+      removeHangup();
     };
   }
 

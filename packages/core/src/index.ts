@@ -25,7 +25,7 @@ export { loadApp, appUrl } from './load-app.js';
 export { ChannelHub, type ChannelTransport } from './channel.js';
 export { RequestContext, createSetupContext, clientGone, requestTimedOut, serverShuttingDown, type ClientWatcher, type ContextBase } from './context.js';
 export { LoopMonitor, RequestCounters } from './stats.js';
-export { onShutdownSignals } from './signals.js';
+export { onReloadSignal, onShutdownSignals } from './signals.js';
 export { delegateToNativeRequest, collectBytes, bytesToArrayBuffer, bytesToText, LazyBody, toBytes } from './lazy-request.js';
 export { NativeRequest, NativeResponse } from './natives.js';
 export { useFastGlobals, fastGlobalsOn } from './globals.js';

@@ -26,3 +26,27 @@ export function onShutdownSignals(close: () => Promise<void>, logger: { info(...
     for (const signal of SIGNALS) process.off(signal, handler);
   };
 }
+
+/**
+ * On SIGHUP, runs `reload` and logs its start (`starting`), then that
+ * `name` is done or stopped and why. Returns a function that removes the
+ * handler. Pool and cluster reload this way; the reactor's supervisor too.
+ */
+export function onReloadSignal(
+  reload: () => Promise<void>,
+  logger: { info(...args: unknown[]): void; error(...args: unknown[]): void },
+  name: string,
+  starting: string,
+): () => void {
+  const handler = () => {
+    logger.info(`[switchyard] SIGHUP: ${starting}`);
+    reload().then(
+      () => logger.info(`[switchyard] ${name} done`),
+      (error: Error) => logger.error(`[switchyard] ${name} stopped: ${error.message}`),
+    );
+  };
+  process.on('SIGHUP', handler);
+  return () => {
+    process.off('SIGHUP', handler);
+  };
+}

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Piscina } from 'piscina';
-import { appUrl, LoopMonitor, resolveOptions, type RunningServer, type ServeOptions, type ServerStats } from '@switchyard/core';
+import { appUrl, LoopMonitor, onReloadSignal, resolveOptions, type RunningServer, type ServeOptions, type ServerStats } from '@switchyard/core';
 import {
   channelMetrics,
   createHttpServer,
@@ -187,15 +187,8 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
 
   const reload = () => dispatcher.reload(options.graceMs);
   if (options.signals) {
-    const onHangup = () => {
-      logger.info(`[switchyard] SIGHUP: reloading the app in ${options.workers} thread${options.workers === 1 ? '' : 's'} + express lane`);
-      reload().then(
-        () => logger.info('[switchyard] reload done'),
-        (error: Error) => logger.error(`[switchyard] reload stopped: ${error.message}`),
-      );
-    };
-    process.on('SIGHUP', onHangup);
-    removeHangup = () => process.off('SIGHUP', onHangup);
+    const threads = `${options.workers} thread${options.workers === 1 ? '' : 's'} + express lane`;
+    removeHangup = onReloadSignal(reload, logger, 'reload', `reloading the app in ${threads}`);
   }
 
   return {
