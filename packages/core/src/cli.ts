@@ -186,8 +186,10 @@ async function main(argv: string[]): Promise<void> {
   const url = appUrl(app);
   if (url.protocol === 'file:' && !existsSync(url)) throw appNotFound(app, fileURLToPath(url));
 
+  // The reactor's server, run by the supervisor in this CLI's parent: the parent watches and reloads.
+  const supervisedChild = process.env[SUPERVISED_ENV] === '1';
   // A launcher (npx, npm, pnpm) killed by PID does not pass the signal on: stop as on SIGTERM when it exits.
-  if (process.env[SUPERVISED_ENV] !== '1') {
+  if (!supervisedChild) {
     watchLauncher((pid) => {
       console.error(`[switchyard] the process that started this one (pid ${pid}) has exited: stopping`);
       process.kill(process.pid, 'SIGTERM');
@@ -195,7 +197,7 @@ async function main(argv: string[]): Promise<void> {
   }
 
   const supervised = backend === 'reactor' && !values['no-supervisor'];
-  const watching = values.watch === true && process.env[SUPERVISED_ENV] !== '1';
+  const watching = values.watch === true && !supervisedChild;
   if (watching && backend === 'reactor' && !supervised) throw new UsageError('--watch needs the supervisor under reactor: leave out --no-supervisor.');
   if (watching && url.protocol !== 'file:') throw new UsageError('--watch needs an app on the file system.');
   // The same reload as SIGHUP, which pool, cluster and the reactor's supervisor handle once started.
@@ -206,7 +208,7 @@ async function main(argv: string[]): Promise<void> {
     });
   };
 
-  if (supervised && process.env[SUPERVISED_ENV] !== '1') {
+  if (supervised && !supervisedChild) {
     if (watching) setImmediate(startWatching);
     const code = await supervise({ module: fileURLToPath(import.meta.url), args: argv, app, graceMs: options.graceMs, watchdogMs, logger: console });
     process.exit(code);
@@ -232,7 +234,7 @@ async function main(argv: string[]): Promise<void> {
   const started = `switchyard: ${backend} serving ${app} at ${server.url} (${capacity(backend, options.workers)})`;
   if (options.pino) options.logger.info(started);
   else process.stdout.write(`${started}\n`);
-  if (process.env[SUPERVISED_ENV] === '1') reportToSupervisor(server.port, () => server.close());
+  if (supervisedChild) reportToSupervisor(server.port, () => server.close());
   if (watching) startWatching();
 }
 
