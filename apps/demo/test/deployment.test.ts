@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRedisServer, RedisServer } from '../../../test-support/redis-server.js';
+import { ensureRedisServer, RedisServer } from '../../../test-support/redis-server.mjs';
 import { ensureNginx, freePort, runNginx, type Nginx } from './support/nginx.js';
 import { openEventStream, type EventStream } from './support/sse.js';
 

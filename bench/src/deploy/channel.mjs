@@ -13,42 +13,16 @@
  * receiver (from the burst's first publish to its last arrival there), and
  * the latency p50 / p99 / max over every receiver.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { installPackages, which } from '../../../test-support/apt.mjs';
-import { freePort, percentile, sleep } from '../load-kit.mjs';
+import { ensureRedisServer, RedisServer } from '../../../test-support/redis-server.mjs';
+import { percentile, sleep } from '../load-kit.mjs';
 import { startInstance } from './instance.mjs';
 
 const APP = fileURLToPath(new URL('./channel-app.mjs', import.meta.url));
-
-function ensureRedisServer() {
-  if (!which('redis-server')) installPackages(['redis-server']);
-}
-
-async function startRedis() {
-  const port = await freePort();
-  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  for (let i = 0; i < 200; i++) {
-    const ok = await fetch(`http://127.0.0.1:${port}`).then(
-      () => true,
-      (error) => !String(error.cause?.code).includes('ECONNREFUSED'),
-    );
-    if (ok) break;
-    await sleep(25);
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    async stop() {
-      child.kill('SIGKILL');
-      await once(child, 'exit');
-    },
-  };
-}
 
 const post = async (url) => (await fetch(url, { method: 'POST' })).json().catch(() => undefined);
 
@@ -116,7 +90,7 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
     [
       'redis: two reactor instances',
       async (dir) => {
-        const redis = await startRedis();
+        const redis = await RedisServer.start();
         const a = await startInstance(APP, 'reactor', 1, { args: ['--channel', redis.url], env: { FANOUT_DIR: dir } });
         const b = await startInstance(APP, 'reactor', 1, { args: ['--channel', redis.url], env: { FANOUT_DIR: dir } });
         return {

@@ -3,7 +3,7 @@ import { SwitchyardError, type ChannelBridge, type Logger } from '@switchyard/co
 import { decodeMessage, encodeMessage } from '@switchyard/core/node';
 import { createRedisBridge, parseChannelUrl } from '@switchyard/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRedisServer, RedisServer } from '../../../test-support/redis-server.js';
+import { ensureRedisServer, RedisServer } from '../../../test-support/redis-server.mjs';
 
 let redis: RedisServer;
 beforeAll(async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serve, type RunningServer, type ServerStats } from '@switchyard/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ensureRedisServer, RedisServer } from '../../../test-support/redis-server.js';
+import { ensureRedisServer, RedisServer } from '../../../test-support/redis-server.mjs';
 
 /**
  * Three instances of one app, one per backend, sharing a real redis-server

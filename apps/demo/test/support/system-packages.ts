@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { which } from '../../../../test-support/system-packages.js';
+import { which } from '../../../../test-support/apt.mjs';
 
-export { installPackages, which } from '../../../../test-support/system-packages.js';
+export { installPackages, which } from '../../../../test-support/apt.mjs';
 
 /** Debian's chromium; CHROMIUM_PATH points elsewhere when a machine has it somewhere else. */
 export const chromiumPath = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
