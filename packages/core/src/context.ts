@@ -1,16 +1,20 @@
 import type { ChannelHub } from './channel.js';
-import type { AppContext, BackendName, Channel } from './types.js';
+import type { AppContext, BackendName, Channel, UpgradeOptions, WebSocketData } from './types.js';
 
 /** What stays the same for every request of one thread or process. */
 export interface ContextBase {
   readonly backend: BackendName;
   readonly workerId: number;
   readonly hub: ChannelHub;
+  /** Sends to a WebSocket topic in every context; absent where the app takes no WebSockets. */
+  readonly publish?: ((topic: string, data: WebSocketData) => number) | undefined;
 }
 
 /** Told when a handler first reads `ctx.signal`, to start listening for the client leaving. */
 export interface ClientWatcher {
   watchClient(): void;
+  /** Accepts the request as a WebSocket, when it is a handshake the app can take (see `AppContext.upgrade`). */
+  upgrade?(options: UpgradeOptions<unknown>): boolean;
 }
 
 /**
@@ -50,6 +54,16 @@ export class RequestContext implements AppContext {
 
   channel<T = unknown>(name: string): Channel<T> {
     return this.#base.hub.channel<T>(name);
+  }
+
+  upgrade<T = undefined>(_request: Request, options?: UpgradeOptions<T>): boolean {
+    if (options !== undefined && (options === null || typeof options !== 'object')) throw new TypeError('upgrade(request, options): options must be an object');
+    return this.#watcher?.upgrade?.(options ?? {}) ?? false;
+  }
+
+  publish(topic: string, data: WebSocketData): number {
+    if (typeof topic !== 'string' || topic === '') throw new TypeError('publish(topic, data): topic must be a non-empty string');
+    return this.#base.publish?.(topic, data) ?? 0;
   }
 
   abort(reason: unknown): void {

@@ -54,6 +54,101 @@ export interface AppContext {
   readonly signal: AbortSignal;
   /** A named channel shared by every context of this server. */
   channel<T = unknown>(name: string): Channel<T>;
+  /**
+   * Accepts a WebSocket upgrade, as Bun's `server.upgrade` does: returns
+   * true when `request` is a WebSocket handshake the app can take (its
+   * export has `websocket` handlers), and the handler then returns nothing;
+   * false otherwise, and the handler answers as usual. `data` becomes the
+   * socket's `ws.data` and never leaves the thread or process that took the
+   * upgrade; `headers` go out on the 101 response.
+   */
+  upgrade<T = undefined>(request: Request, options?: UpgradeOptions<T>): boolean;
+  /**
+   * Sends `data` to every WebSocket subscribed to `topic`, in every context
+   * of this server (and other instances, when `channel` is set), as Bun's
+   * `server.publish`. Returns the bytes handed over, 0 when nothing was.
+   */
+  publish(topic: string, data: WebSocketData): number;
+}
+
+/** What a socket sends or publishes: text, or bytes. */
+export type WebSocketData = string | ArrayBuffer | ArrayBufferView;
+
+/** `ctx.upgrade` options, as Bun's `server.upgrade` takes them. */
+export interface UpgradeOptions<T = undefined> {
+  /** Becomes `ws.data`: stays where the upgrade ran, so it may hold anything (functions, class instances). */
+  data?: T;
+  /** Extra headers for the 101 response. */
+  headers?: Headers | Record<string, string> | Array<[string, string]>;
+}
+
+/** CONNECTING, OPEN, CLOSING, CLOSED, as in the WHATWG WebSocket. */
+export type WebSocketReadyState = 0 | 1 | 2 | 3;
+
+/**
+ * One accepted WebSocket, the shape of Bun's `ServerWebSocket`. `send`
+ * returns the bytes sent, -1 when they were queued behind a slow client
+ * (`drain` follows), and 0 when they were dropped (the socket is closed, or
+ * its queue is past `backpressureLimit`).
+ */
+export interface ServerWebSocket<T = undefined> {
+  /** What `ctx.upgrade` was given as `data`. */
+  data: T;
+  readonly readyState: WebSocketReadyState;
+  readonly remoteAddress: string;
+  /** Topics this socket is subscribed to. */
+  readonly subscriptions: string[];
+  /** Text for a string, a binary message for bytes. */
+  send(data: WebSocketData, compress?: boolean): number;
+  sendText(data: string, compress?: boolean): number;
+  sendBinary(data: ArrayBuffer | ArrayBufferView, compress?: boolean): number;
+  /** Starts the closing handshake; `code` defaults to 1000. */
+  close(code?: number, reason?: string): void;
+  /** Cuts the connection without a closing handshake. */
+  terminate(): void;
+  ping(data?: WebSocketData): number;
+  pong(data?: WebSocketData): number;
+  subscribe(topic: string): void;
+  unsubscribe(topic: string): void;
+  isSubscribed(topic: string): boolean;
+  /** Sends to every other subscriber of `topic`, in every context (this socket too with `publishToSelf`). */
+  publish(topic: string, data: WebSocketData, compress?: boolean): number;
+  publishText(topic: string, data: string, compress?: boolean): number;
+  publishBinary(topic: string, data: ArrayBuffer | ArrayBufferView, compress?: boolean): number;
+  /** Runs `callback` at once; sends are batched by the socket anyway. */
+  cork<R>(callback: (ws: ServerWebSocket<T>) => R): R;
+  /** Bytes queued for the client and not yet written to the network, as this context knows them. */
+  getBufferedAmount(): number;
+}
+
+/**
+ * The app's WebSocket handlers and their settings, Bun's `websocket` object:
+ * handlers for one socket run in order, in the thread or process that took
+ * its upgrade. A handler that throws (or rejects) closes its socket with
+ * 1011 and costs no other.
+ */
+export interface WebSocketHandler<T = undefined> {
+  /** A message arrived: a string for text, bytes (a Buffer) for binary. */
+  message(ws: ServerWebSocket<T>, message: string | Uint8Array): void | Promise<void>;
+  open?(ws: ServerWebSocket<T>): void | Promise<void>;
+  /** The socket closed, by either side: the close code and reason (1006 when the connection just ended). */
+  close?(ws: ServerWebSocket<T>, code: number, reason: string): void | Promise<void>;
+  /** The socket wrote out what a `send` returning -1 had queued. */
+  drain?(ws: ServerWebSocket<T>): void | Promise<void>;
+  /** Largest message in bytes; a larger one closes the socket with 1009. Default `limits.maxBodySize`. */
+  maxPayloadLength?: number;
+  /** Bytes queued for a slow client past which `send` drops (returns 0). Default 16 MiB. */
+  backpressureLimit?: number;
+  /** Close the socket (1008) instead of dropping when `backpressureLimit` is reached. Default false. */
+  closeOnBackpressureLimit?: boolean;
+  /** Seconds without a message or pong before the socket is closed; 0 never. Default 120. */
+  idleTimeout?: number;
+  /** Ping a socket that has been quiet for half of `idleTimeout`, so live clients stay. Default true. */
+  sendPings?: boolean;
+  /** Whether `ws.publish` reaches the publishing socket too. Default false. */
+  publishToSelf?: boolean;
+  /** permessage-deflate compression (negotiated with the client). Default false. */
+  perMessageDeflate?: boolean;
 }
 
 /**
@@ -66,6 +161,9 @@ export interface App extends FetchTypesRequired {
   setup?(ctx: AppContext): void | Promise<void>;
   /** Runs once per process or thread, on shutdown. */
   teardown?(): void | Promise<void>;
+  /** WebSocket handlers: with them, `ctx.upgrade` accepts WebSocket handshakes. */
+  // biome-ignore lint/suspicious/noExplicitAny: `ws.data` is whatever the app passed to `upgrade`; `any` lets an inline handler object read it, as Bun's types do.
+  websocket?: WebSocketHandler<any>;
 }
 
 /** Where log lines go; defaults to the global `console`. */
@@ -271,6 +369,8 @@ export interface ServerStats {
   workers: WorkerStats[];
   /** The bridge to other instances, when `channel` is set. */
   channel?: ChannelBridgeStats;
+  /** WebSockets open now, when the app takes WebSockets. */
+  websockets?: number;
 }
 
 export interface CloseOptions {

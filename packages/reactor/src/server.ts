@@ -15,6 +15,7 @@ import {
   type ResolvedOptions,
   type ServerStats,
   useFastGlobals,
+  type WebSocketData,
 } from '@switchyard/core';
 import {
   catchUnhandled,
@@ -25,7 +26,10 @@ import {
   encodeMessage,
   gauge,
   listen,
+  localEvents,
   openChannelBridge,
+  resolveSocketOptions,
+  SocketHost,
   RunnerOps,
   ServerLifecycle,
   type Scrape,
@@ -99,7 +103,32 @@ async function startWith(
   context: ReactorContext,
   release: () => void,
 ): Promise<RunningServer> {
-  const base: ContextBase = { backend: context.backend ?? 'reactor', workerId: context.workerId ?? 0, hub: context.hub ?? bridgedHub(bridge) };
+  const hub = context.hub ?? bridgedHub(bridge);
+  const socketOptions = resolveSocketOptions(app.websocket, options.limits.maxBodySize);
+  const host = socketOptions && new SocketHost(socketOptions, hub, options.logger);
+  const base: ContextBase = {
+    backend: context.backend ?? 'reactor',
+    workerId: context.workerId ?? 0,
+    hub,
+    ...(host && { publish: (topic: string, data: WebSocketData) => host.publish(topic, data, undefined) }),
+  };
+  try {
+    return await serveApp(app, bridge, options, context, release, base, host);
+  } catch (error) {
+    await host?.shutdown(0);
+    throw error;
+  }
+}
+
+async function serveApp(
+  app: App,
+  bridge: ChannelBridge | undefined,
+  options: ResolvedOptions,
+  context: ReactorContext,
+  release: () => void,
+  base: ContextBase,
+  host: SocketHost | undefined,
+): Promise<RunningServer> {
   const setupContext = createSetupContext(base);
   await app.setup?.(setupContext);
   context.shutdown?.addEventListener('abort', () => setupContext.abort(serverShuttingDown()), { once: true });
@@ -129,6 +158,7 @@ async function startWith(
     closing: () => lifecycle.closing,
     onDone: lifecycle.requestDone,
     observer: ops.observer,
+    sockets: host && { host, events: localEvents(app.websocket!, host) },
   });
   const server = createHttpServer(options.limits, handler, {
     counters,
@@ -136,6 +166,7 @@ async function startWith(
     observer: ops.observer,
     worker: base.workerId,
     endpoints: ops.endpoints,
+    sockets: host,
   });
   let address: { port: number; url: string };
   try {
@@ -150,12 +181,17 @@ async function startWith(
   listening = true;
   const monitor = new LoopMonitor();
 
+  let socketsClosed: Promise<void> | undefined;
   const close = lifecycle.closer(
     server,
     {
-      // First, so the app can end what never finishes by itself (event streams) within the grace period.
-      announce: () => setupContext.abort(serverShuttingDown()),
+      // First, so the app can end what never finishes by itself (event streams, WebSockets) within the grace period.
+      announce: (graceMs) => {
+        setupContext.abort(serverShuttingDown());
+        socketsClosed = host?.shutdown(graceMs);
+      },
       finish: async () => {
+        await socketsClosed;
         monitor.stop();
         await ops.close();
         try {
@@ -179,6 +215,7 @@ async function startWith(
       rejected: counters.rejected,
       eventLoop,
       workers: [{ id: base.workerId, pid: process.pid, requests: counters.requests, inFlight: counters.inFlight, eventLoop }],
+      ...(host && { websockets: host.size }),
       ...(bridge && { channel: bridge.stats() }),
     };
   };

@@ -4,13 +4,16 @@ import { SwitchyardError } from '../errors.js';
 import type { RequestObserver } from '../ops/observer.js';
 import type { ResolvedLimits } from '../options.js';
 import type { RequestCounters } from '../stats.js';
-import type { App, Logger } from '../types.js';
+import type { App, Logger, UpgradeOptions } from '../types.js';
 import { declaredLength } from './body.js';
 import { Deadlines } from './deadlines.js';
 import { sendError } from './errors.js';
 import { NodeRequest, type NodeRequestOptions } from './request.js';
 import { sendResponse } from './send.js';
 import { runAsRequest, tracingRequests, type RequestLabel } from './unhandled.js';
+import { upgradeHeaderLines } from './websocket/handshake.js';
+import type { SocketHost } from './websocket/host.js';
+import type { SocketEvents } from './websocket/socket.js';
 
 export interface NodeHandlerOptions {
   app: App;
@@ -24,6 +27,8 @@ export interface NodeHandlerOptions {
   onDone?: () => void;
   /** Metrics and access logs; undefined when both are off. */
   observer?: RequestObserver | undefined;
+  /** The WebSockets of this context and the app's handlers for them; undefined when the app takes none. */
+  sockets?: { host: SocketHost; events: SocketEvents } | undefined;
 }
 
 /** What every request of one handler shares. */
@@ -53,6 +58,8 @@ class Exchange implements NodeRequestOptions, ClientWatcher, RequestLabel {
   #tooLarge = false;
   #timed = false;
   #startedAt = 0;
+  /** Set when the handler accepted the request as a WebSocket. */
+  #upgrade: UpgradeOptions<unknown> | undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse, shared: Shared) {
     this.#req = req;
@@ -83,6 +90,14 @@ class Exchange implements NodeRequestOptions, ClientWatcher, RequestLabel {
     const ctx = this.#ctx;
     if (res.destroyed && !res.writableFinished) ctx.abort(clientGone());
     else res.once('close', () => res.writableFinished || ctx.abort(clientGone()));
+  }
+
+  upgrade(options: UpgradeOptions<unknown>): boolean {
+    if (this.#finished || !this.#shared.sockets?.host.canUpgrade(this.#req)) return false;
+    // Checked now, so a header that cannot be sent fails in the handler that passed it.
+    upgradeHeaderLines(options.headers);
+    this.#upgrade = options;
+    return true;
   }
 
   start(): void {
@@ -175,6 +190,7 @@ class Exchange implements NodeRequestOptions, ClientWatcher, RequestLabel {
       return;
     }
     if (this.#tooLarge) return this.#fail(undefined);
+    if (this.#upgrade) return this.#accept(this.#upgrade, response);
     const req = this.#req;
     const res = this.#res;
     const { logger } = this.#shared;
@@ -194,6 +210,15 @@ class Exchange implements NodeRequestOptions, ClientWatcher, RequestLabel {
       else sendError(res, 500);
       this.#done();
     }
+  }
+
+  /** The handler accepted a WebSocket: what it returned is not sent, the handshake is. */
+  #accept(options: UpgradeOptions<unknown>, returned: unknown): void {
+    if (returned instanceof Response) returned.body?.cancel().catch(() => {});
+    this.#untime();
+    const sockets = this.#shared.sockets!;
+    if (sockets.host.accept(this.#req, this.#res, upgradeHeaderLines(options.headers), options.data, sockets.events)) this.#res.statusCode = 101;
+    this.#done();
   }
 }
 

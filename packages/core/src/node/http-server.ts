@@ -8,6 +8,7 @@ import type { RequestCounters } from '../stats.js';
 import { Admission } from './admission.js';
 import { sendError } from './errors.js';
 import { hasValidTarget } from './target.js';
+import type { SocketHost } from './websocket/host.js';
 
 /** What the server checks before a backend sees a request. */
 export interface ServerGuards {
@@ -20,6 +21,8 @@ export interface ServerGuards {
   worker?: number;
   /** Paths the runner answers itself (health, readiness, `/metrics`), before admission and the app. */
   endpoints?: RunnerEndpoints | undefined;
+  /** Takes WebSocket upgrade requests into the same path as the rest; undefined when the app takes no WebSockets. */
+  sockets?: SocketHost | undefined;
 }
 
 /**
@@ -33,6 +36,25 @@ export function createHttpServer(limits: ResolvedLimits, handler: (req: Incoming
   const admission = new Admission({ limits, counters: guards.counters, healthPaths: guards.healthPaths });
   const { observer, worker = 0 } = guards;
   const endpoints = guards.endpoints?.empty ? undefined : guards.endpoints;
+  const onRequest = (req: IncomingMessage, res: ServerResponse) => {
+    if (endpoints?.answer(req, res)) return;
+    if (observer === undefined) {
+      if (!hasValidTarget(req)) sendError(res, 400, { close: true });
+      else if (admission.admit(req, res)) handler(req, res);
+      return;
+    }
+    const startedAt = performance.now();
+    observer.begin(req, res);
+    if (!hasValidTarget(req)) {
+      sendError(res, 400, { close: true });
+      observer.end(req, res, startedAt, worker);
+    } else if (admission.admit(req, res)) handler(req, res);
+    else if (res.headersSent) {
+      // Shed (503); a request whose client had gone was dropped unanswered and is not counted.
+      observer.rejected(worker);
+      observer.end(req, res, startedAt, worker);
+    }
+  };
   const server = createServer(
     {
       maxHeaderSize: limits.maxHeaderSize,
@@ -43,27 +65,10 @@ export function createHttpServer(limits: ResolvedLimits, handler: (req: Incoming
       // so a short timeout needs a short interval to be honoured.
       connectionsCheckingInterval: Math.max(50, Math.min(30_000, Math.floor(Math.min(limits.requestTimeout, limits.headersTimeout) / 4))),
     },
-    (req, res) => {
-      if (endpoints?.answer(req, res)) return;
-      if (observer === undefined) {
-        if (!hasValidTarget(req)) sendError(res, 400, { close: true });
-        else if (admission.admit(req, res)) handler(req, res);
-        return;
-      }
-      const startedAt = performance.now();
-      observer.begin(req, res);
-      if (!hasValidTarget(req)) {
-        sendError(res, 400, { close: true });
-        observer.end(req, res, startedAt, worker);
-      } else if (admission.admit(req, res)) handler(req, res);
-      else if (res.headersSent) {
-        // Shed (503); a request whose client had gone was dropped unanswered and is not counted.
-        observer.rejected(worker);
-        observer.end(req, res, startedAt, worker);
-      }
-    },
+    onRequest,
   );
   server.once('close', () => admission.stop());
+  guards.sockets?.attach(server, onRequest);
   return server;
 }
 

@@ -18,3 +18,4 @@ export { catchUnhandled, runAsRequest, tracingRequests, type RequestLabel } from
 export * from '../ops/index.js';
 export { writeHead, tagResponse, accessTag, type AccessTag } from './head.js';
 export { openChannelBridge, encodeMessage, decodeMessage, REDIS_PACKAGE } from '../channel-bridge.js';
+export * from './websocket/index.js';

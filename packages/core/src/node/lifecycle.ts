@@ -5,8 +5,8 @@ import type { Logger } from '../types.js';
 import { drain } from './http-server.js';
 
 export interface CloseSteps {
-  /** Runs as close begins, before the drain: tell the app, so it can end what never finishes by itself. */
-  announce(): void;
+  /** Runs as close begins, before the drain: tell the app, so it can end what never finishes by itself (within `graceMs`). */
+  announce(graceMs: number): void;
   /** Runs after the drain: the backend's own teardown (threads, app `teardown`, monitors). */
   finish(graceMs: number): Promise<void>;
 }
@@ -41,7 +41,7 @@ export class ServerLifecycle {
       (this.#closed ??= (async () => {
         this.#closing = true;
         this.#removeSignals?.();
-        steps.announce();
+        steps.announce(graceMs);
         await drain(server, () => this.counters.inFlight === 0, this.#whenIdle, graceMs);
         await steps.finish(graceMs);
       })());
