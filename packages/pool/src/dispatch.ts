@@ -21,12 +21,13 @@ import {
   NodeRequest,
   RestartCounts,
   sendError,
+  TOPIC_CHANNEL,
   withLabels,
   type MetricsBoard,
   type NodeRequestOptions,
   type RequestObserver,
 } from '@switchyard/core/node';
-import type { ChannelBridge, Logger, RequestCounters, ResolvedLimits } from '@switchyard/core';
+import { ChannelHub, type ChannelBridge, type Logger, type RequestCounters, type ResolvedLimits } from '@switchyard/core';
 import { RouteCosts, routeKey } from './costs.js';
 import { observeBusy } from './observe.js';
 import { place, type Threads as Placement } from './placement.js';
@@ -46,11 +47,14 @@ import {
   PUBLISH,
   REQUEST,
   RESPONSE,
+  SOCKET,
   STREAM_ERROR,
+  UPGRADE,
   type FailedMessage,
   type FromThread,
   type HeadMessage,
   type ResponseMessage,
+  type UpgradeMessage,
 } from './messages.js';
 import type { ResolvedPoolOptions } from './options.js';
 import { RequestQueue } from './queue.js';
@@ -58,6 +62,7 @@ import { StreamSink, writeWhole } from './respond.js';
 import type { PoolWorkerStats } from './stats.js';
 import type { ThreadEvents, ThreadHandle } from './thread.js';
 import { Threads } from './threads.js';
+import { PoolSockets } from './sockets.js';
 
 /** Seconds a refused client is told to wait (RFC 9110, 10.2.3). */
 const RETRY_AFTER_S = 1;
@@ -121,6 +126,10 @@ export class Dispatcher implements ThreadEvents {
   #nextId = 1;
   #rotation = 0;
   #wake: NodeJS.Timeout | undefined;
+  /** The WebSockets, when the app takes them (known once the threads are ready). */
+  #sockets: PoolSockets | undefined;
+  /** WebSocket topics on this thread, where the sockets are; reaches other instances through the bridge. */
+  readonly #hub: ChannelHub;
 
   constructor(config: DispatcherConfig) {
     this.#config = config;
@@ -139,6 +148,7 @@ export class Dispatcher implements ThreadEvents {
         niceIncrement: config.poolOptions.niceIncrement,
         expressLane: config.poolOptions.expressLane,
         requestTimeout: config.limits.requestTimeout,
+        maxBodySize: config.limits.maxBodySize,
         workers: config.workers,
         logger: config.logger,
         onReady: () => this.#drain(),
@@ -146,7 +156,12 @@ export class Dispatcher implements ThreadEvents {
       this,
     );
     this.#placement = { serving: this.#threads.serving, express: this.#threads.express, capacity: this.#capacity };
-    config.bridge?.onMessage((name, data) => this.#deliver(undefined, name, decodeMessage(data)));
+    const bridge = config.bridge;
+    this.#hub = new ChannelHub(bridge && ((name, message) => bridge.publish(name, encodeMessage(message))));
+    bridge?.onMessage((name, data) => {
+      if (name === TOPIC_CHANNEL) this.#hub.deliver(name, decodeMessage(data));
+      else this.#deliver(undefined, name, decodeMessage(data));
+    });
   }
 
   /** Hands a channel message to every thread but the one that published it. */
@@ -161,8 +176,15 @@ export class Dispatcher implements ThreadEvents {
   }
 
   /** Starts every thread; rejects with the first `setup` failure. */
-  start(): Promise<void> {
-    return this.#threads.start();
+  async start(): Promise<void> {
+    await this.#threads.start();
+    const options = this.#threads.list[0]?.link?.socketOptions;
+    if (options) this.#sockets = new PoolSockets(options, this.#hub, this.#config.logger);
+  }
+
+  /** The WebSockets, when the app takes them. */
+  get sockets(): PoolSockets | undefined {
+    return this.#sockets;
   }
 
   /** A request's head arrived. */
@@ -195,6 +217,7 @@ export class Dispatcher implements ThreadEvents {
       headers: req.rawHeaders,
       body,
     };
+    if (this.#sockets?.host.canUpgrade(req)) job.message.upgrade = true;
     job.hadBody = body !== null;
     job.readyAt = performance.now();
     observeBusy(this.#threads.list, this.#costs, job.readyAt);
@@ -324,7 +347,7 @@ export class Dispatcher implements ThreadEvents {
   }
 
   /** The thread is done with `job` (it answered, failed or streams on): free its slot. */
-  #release(thread: ThreadHandle, job: Job, message: ResponseMessage | HeadMessage | FailedMessage): void {
+  #release(thread: ThreadHandle, job: Job, message: ResponseMessage | HeadMessage | FailedMessage | UpgradeMessage): void {
     const now = performance.now();
     thread.answered(job, now);
     if (thread.warmed(job.route)) this.#costs.record(job.route, message.costMs);
@@ -416,6 +439,21 @@ export class Dispatcher implements ThreadEvents {
         this.#drain();
         return;
       }
+      case UPGRADE: {
+        const job = thread.running.get(message.id);
+        if (!job) return;
+        this.#release(thread, job, message);
+        if (!job.answered) {
+          job.state = CLOSED;
+          if (this.#sockets!.accept(job.id, thread.link!, job.req, job.res, message.headers)) job.res.statusCode = 101;
+          this.finish(job);
+        }
+        this.#drain();
+        return;
+      }
+      case SOCKET:
+        this.#sockets?.fromThread(message);
+        return;
       case DROPPED: {
         const job = thread.running.get(message.id);
         if (!job) return;

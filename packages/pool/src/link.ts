@@ -6,6 +6,7 @@
  */
 import { performance } from 'node:perf_hooks';
 import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threads';
+import type { SocketOptions } from '@switchyard/core/node';
 import type { Piscina } from 'piscina';
 import { fromErrorData } from './errors.js';
 import { ACTIVATE, READY, SETUP_FAILED, STANDBY, type FromThread, type SessionTask, type ToThread } from './messages.js';
@@ -17,6 +18,8 @@ export interface LinkConfig {
   app: string;
   streamWindow: number;
   requestTimeout: number;
+  /** limits.maxBodySize: the default largest WebSocket message. */
+  maxBodySize: number;
   niceIncrement: number;
   fastGlobals: boolean;
   /** See `SessionTask.metricsIntervalMs`. */
@@ -36,6 +39,8 @@ export class SessionLink {
   /** Resolves once the thread is up: READY (or STANDBY for a standby); rejects if it fails first. */
   readonly up: Promise<void>;
   worker: Worker | undefined;
+  /** The app's `websocket` settings, as the thread checked them when it became ready; undefined when it takes none. */
+  socketOptions: SocketOptions | undefined;
   /** Where messages other than READY/STANDBY/SETUP_FAILED go. */
   onMessage: (message: FromThread) => void = () => {};
   readonly #port: MessagePort;
@@ -60,6 +65,7 @@ export class SessionLink {
         for (const one of message) this.onMessage(one);
       } else if (message.t === READY || message.t === STANDBY) {
         this.worker = this.#pool.threads.find((worker) => worker.threadId === message.threadId);
+        if (message.t === READY && message.websocket) this.socketOptions = message.websocket;
         this.#markUp();
       } else if (message.t === SETUP_FAILED) {
         this.#failUp(fromErrorData(message.error));
@@ -75,6 +81,7 @@ export class SessionLink {
       app: config.app,
       streamWindow: config.streamWindow,
       requestTimeout: config.requestTimeout,
+      maxBodySize: config.maxBodySize,
       niceIncrement: config.niceIncrement,
       fastGlobals: config.fastGlobals,
       progress: this.progress.buffer,

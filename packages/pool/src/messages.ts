@@ -7,7 +7,7 @@
  * flight on it at once; `t` tells the kinds apart.
  */
 import type { MessagePort } from 'node:worker_threads';
-import type { MetricJson } from '@switchyard/core/node';
+import type { MetricJson, SocketOptions } from '@switchyard/core/node';
 
 // Main thread -> pool thread.
 export const REQUEST = 1;
@@ -17,6 +17,7 @@ export const DELIVER = 4;
 export const ACTIVATE = 5;
 export const CLOSE = 6;
 export const SHUTDOWN = 7;
+export const SOCKET_EVENT = 8;
 
 // Pool thread -> main thread.
 export const READY = 10;
@@ -31,6 +32,8 @@ export const PUBLISH = 18;
 export const STANDBY = 19;
 export const DROPPED = 20;
 export const METRICS = 21;
+export const UPGRADE = 22;
+export const SOCKET = 23;
 
 /** A request, fully received by the main thread. */
 export interface RequestMessage {
@@ -44,6 +47,8 @@ export interface RequestMessage {
   headers: string[];
   /** The whole body in a buffer that is transferred, or null when there is none. */
   body: Uint8Array | null;
+  /** Set when the request is a WebSocket handshake the app may accept with `ctx.upgrade`. */
+  upgrade?: true;
 }
 
 /** The main thread wrote `bytes` of a stream to the socket: the thread may send that much more. */
@@ -89,12 +94,40 @@ export interface CloseMessage {
   t: typeof CLOSE;
 }
 
-export type ToThread = RequestMessage | CreditMessage | AbortMessage | DeliverMessage | ActivateMessage | ShutdownMessage | CloseMessage;
+/** What happened to a WebSocket bound to this thread (`e`), from the main thread that holds it. */
+export const SocketEventKind = {
+  /** The handshake completed: run `open`. `r` is the remote address. */
+  Open: 1,
+  /** A message arrived: `d`. Run `message`, then ACK it. */
+  Message: 2,
+  /** The socket closed: `n` is the code, `r` the reason. Run `close`. */
+  Close: 3,
+  /** What a send returning -1 queued is written out: run `drain`. */
+  Drain: 4,
+  /** The main thread handed `n` bytes of this thread's sends to the socket; `p` when the socket then needed a drain. */
+  Written: 5,
+} as const;
+export type SocketEventKind = (typeof SocketEventKind)[keyof typeof SocketEventKind];
+
+/** Connection `c` is the id of the request that opened it. */
+export interface SocketEventMessage {
+  t: typeof SOCKET_EVENT;
+  c: number;
+  e: SocketEventKind;
+  d?: string | Uint8Array;
+  n?: number;
+  r?: string;
+  p?: boolean;
+}
+
+export type ToThread = RequestMessage | CreditMessage | AbortMessage | DeliverMessage | ActivateMessage | ShutdownMessage | CloseMessage | SocketEventMessage;
 
 /** `setup` finished: the thread takes traffic. */
 export interface ReadyMessage {
   t: typeof READY;
   threadId: number;
+  /** The app's `websocket` settings, checked; absent when it takes no WebSockets. */
+  websocket?: SocketOptions;
 }
 
 /** A standby session loaded the app and waits for ACTIVATE. */
@@ -189,6 +222,44 @@ export interface DroppedMessage {
   id: number;
 }
 
+/** The handler accepted the request as a WebSocket (`ctx.upgrade`): complete the handshake; `headers` go on the 101. */
+export interface UpgradeMessage extends Timing {
+  t: typeof UPGRADE;
+  id: number;
+  headers: string[] | undefined;
+}
+
+/** What the app did to a WebSocket bound to this thread (`o`). */
+export const SocketOp = {
+  /** Send `d` (`n` is 1 to compress). */
+  Send: 1,
+  /** Close with code `n` and reason `r`. */
+  Close: 2,
+  Terminate: 3,
+  /** Subscribe to topic `r`. */
+  Subscribe: 4,
+  Unsubscribe: 5,
+  /** Publish `d` to topic `r`, from socket `c` (0: `ctx.publish`, from no socket). */
+  Publish: 6,
+  /** The `message` handler for a message of `n` bytes settled: the main thread may read more from the client. */
+  Ack: 7,
+  Ping: 8,
+  Pong: 9,
+  /** A handler threw (`r` names which, `error` says what): log it, close the socket with 1011. */
+  Failed: 10,
+} as const;
+export type SocketOp = (typeof SocketOp)[keyof typeof SocketOp];
+
+export interface SocketMessage {
+  t: typeof SOCKET;
+  c: number;
+  o: SocketOp;
+  d?: string | Uint8Array;
+  n?: number;
+  r?: string;
+  error?: ErrorData;
+}
+
 export interface PublishMessage {
   t: typeof PUBLISH;
   name: string;
@@ -207,7 +278,9 @@ export type FromThread =
   | FailedMessage
   | DroppedMessage
   | PublishMessage
-  | MetricsMessage;
+  | MetricsMessage
+  | UpgradeMessage
+  | SocketMessage;
 
 /** The thread's event-loop figures and the app's own metrics (prom-client's JSON), sent every `metricsIntervalMs`. */
 export interface MetricsMessage {
@@ -232,6 +305,8 @@ export interface SessionTask {
   streamWindow: number;
   /** limits.requestTimeout, for the reason `ctx.signal` gives when it fires. */
   requestTimeout: number;
+  /** limits.maxBodySize: the default largest WebSocket message. */
+  maxBodySize: number;
   /** `pool.niceIncrement` (0 for the express lane): how much to lower the thread's priority (Linux); a standby gets it with ACTIVATE. */
   niceIncrement: number;
   /** `fastGlobals`: install core's global Request and Response in the thread before the app loads. */

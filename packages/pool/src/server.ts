@@ -130,7 +130,8 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
     );
   };
 
-  const server = createHttpServer(limits, handle, { counters, healthPaths: options.healthPaths, observer: ops.observer, endpoints: ops.endpoints });
+  const sockets = dispatcher.sockets?.host;
+  const server = createHttpServer(limits, handle, { counters, healthPaths: options.healthPaths, observer: ops.observer, endpoints: ops.endpoints, sockets });
   let address: { port: number; url: string };
   try {
     address = await listen(server, options.port, options.host);
@@ -147,12 +148,18 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
   listening = true;
 
   let removeHangup = () => {};
+  let socketsClosed: Promise<void> | undefined;
   const close = lifecycle.closer(
     server,
     {
-      announce: () => dispatcher.announceShutdown(),
+      announce: (graceMs) => {
+        dispatcher.announceShutdown();
+        socketsClosed = sockets?.shutdown(graceMs);
+      },
       finish: async (graceMs) => {
         removeHangup();
+        // Their `close` handlers run on the threads, before `teardown`.
+        await socketsClosed;
         // Each thread runs `teardown`; one that does not finish in time is terminated.
         await dispatcher.close(Math.max(graceMs, 1000));
         await pool.destroy();
@@ -175,6 +182,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
       eventLoop: monitor.read(),
       workers: dispatcher.figures(),
       ...(bridge && { channel: bridge.stats() }),
+      ...(sockets && { websockets: sockets.size }),
       pool: {
         threads: options.workers,
         expressLane: poolOptions.expressLane,

@@ -48,6 +48,11 @@ export class ThreadHandle {
   state: State = 'idle';
   readonly #events: ThreadEvents;
   #link: SessionLink | undefined;
+
+  /** The session serving as this thread now; a reload or a crash puts another in its place. */
+  get link(): SessionLink | undefined {
+    return this.#link;
+  }
   #stuck: Error | undefined;
   #stuckTimer: NodeJS.Timeout | undefined;
   /** The current session's progress (see SessionProgress); kept after it dies, to tell what never ran. */

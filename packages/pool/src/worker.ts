@@ -19,7 +19,7 @@ import {
   type App,
   type ContextBase,
 } from '@switchyard/core';
-import { appMetricsJson, LoopGauges } from '@switchyard/core/node';
+import { appMetricsJson, LoopGauges, resolveSocketOptions } from '@switchyard/core/node';
 import { toErrorData } from './errors.js';
 import { loadAppInThread } from './tsx-in-thread.js';
 import {
@@ -36,7 +36,9 @@ import {
   REQUEST,
   SETUP_FAILED,
   SHUTDOWN,
+  SOCKET_EVENT,
   STANDBY,
+  UPGRADE,
   type ActivateMessage,
   type FromThread,
   type RequestMessage,
@@ -48,6 +50,7 @@ import { lowerThreadPriority } from './priority.js';
 import { SessionProgress } from './progress.js';
 import { reply, type StreamPump } from './reply.js';
 import { ThreadRequest } from './request.js';
+import { ThreadSockets } from './thread-sockets.js';
 
 /**
  * Answers are batched per event-loop turn, but a port fed steadily keeps a
@@ -75,6 +78,8 @@ class Session {
   readonly #contexts = new Map<number, RequestContext>();
   readonly #pumps = new Map<number, StreamPump>();
   #app: App | undefined;
+  /** The WebSockets bound to this thread; undefined when the app takes none. */
+  #sockets: ThreadSockets | undefined;
   #ended: (() => void) | undefined;
   readonly #progress: SessionProgress;
   /** Added to this thread's `performance.now()` to give the main thread's clock. */
@@ -125,6 +130,8 @@ class Session {
       // Before the app loads: a module may keep the global Response it sees at import. The thread never gives them back.
       if (this.#task.fastGlobals) useFastGlobals();
       this.#app = await loadAppInThread(this.#task.app);
+      const socketOptions = resolveSocketOptions(this.#app.websocket, this.#task.maxBodySize);
+      if (socketOptions) this.#sockets = new ThreadSockets(this.#app.websocket!, socketOptions, this.#out);
       let workerId = this.#task.workerId;
       if (workerId === 0) {
         // A standby: the app is loaded; setup waits until this thread replaces a lost one.
@@ -135,7 +142,8 @@ class Session {
         workerId = activated.workerId;
         lowerThreadPriority(activated.niceIncrement);
       } else lowerThreadPriority(this.#task.niceIncrement);
-      this.#base = { backend: 'pool', workerId, hub: this.#hub };
+      const sockets = this.#sockets;
+      this.#base = { backend: 'pool', workerId, hub: this.#hub, ...(sockets && { publish: (topic, data) => sockets.publish(topic, data) }) };
       this.#setupContext = createSetupContext(this.#base);
       await this.#app.setup?.(this.#setupContext);
     } catch (error) {
@@ -143,7 +151,7 @@ class Session {
       // The main thread terminates this thread, so a retry starts clean.
       return new Promise<void>(() => {});
     }
-    this.#port.postMessage({ t: READY, threadId });
+    this.#port.postMessage(this.#sockets ? { t: READY, threadId, websocket: this.#sockets.options } : { t: READY, threadId });
     this.#reportMetrics();
     return ended;
   }
@@ -194,6 +202,9 @@ class Session {
       case CLOSE:
         void this.#close();
         break;
+      case SOCKET_EVENT:
+        this.#sockets?.event(message);
+        break;
     }
   }
 
@@ -202,7 +213,8 @@ class Session {
     // The beat first: when the main thread sees this request started, it reads when.
     const start = this.#mark();
     this.#progress.start(message.seq);
-    const ctx = new RequestContext(this.#base!);
+    const sockets = this.#sockets;
+    const ctx = new RequestContext(this.#base!, message.upgrade && sockets ? { watchClient() {}, upgrade: (options) => sockets.upgrade(id, options) } : undefined);
     this.#contexts.set(id, ctx);
     const request = new ThreadRequest(message, () => ctx.signal);
     let result: unknown;
@@ -241,8 +253,17 @@ class Session {
 
   #finish(id: number, response: unknown, timing: { runMs: number; costMs: number }): void {
     if (!this.#contexts.has(id)) {
+      this.#sockets?.drop(id);
       // Dropped (the client left, the request timed out) or the server is closing: nobody reads this body.
       if (response instanceof Response) response.body?.cancel().catch(() => {});
+      return;
+    }
+    const accepted = this.#sockets?.takeAccepted(id);
+    if (accepted) {
+      // Accepted as a WebSocket: the main thread completes the handshake; what fetch returned is not sent.
+      if (response instanceof Response) response.body?.cancel().catch(() => {});
+      this.#contexts.delete(id);
+      this.#out.push({ t: UPGRADE, id, headers: accepted.headers, ...timing });
       return;
     }
     if (!(response instanceof Response)) {
@@ -270,6 +291,7 @@ class Session {
   }
 
   #fail(id: number, timing: { runMs: number; costMs: number }, error: unknown): void {
+    this.#sockets?.drop(id);
     // A request already dropped was answered by the main thread; its late failure has nobody to reach.
     if (!this.#contexts.delete(id)) return;
     this.#out.push({ t: FAILED, id, error: toErrorData(error), ...timing });
