@@ -23,6 +23,7 @@ export async function gatherStats(supervisor: Supervisor, balancer: Balancer, mo
       eventLoop:
         figures?.eventLoop ?? (starting ? { delayP50Ms: 0, delayP99Ms: 0, utilization: 0 } : { delayP50Ms: silentMs, delayP99Ms: silentMs, utilization: 1 }),
       rssBytes: figures?.rssBytes ?? handle.rssBytes,
+      ...(figures?.websockets !== undefined && { websockets: figures.websockets }),
       restarts: supervisor.restartsOf(handle.slot),
       uptimeMs: now - handle.startedAt,
       responding: starting ? silentMs <= timeoutMs : figures !== undefined,
@@ -41,6 +42,7 @@ export async function gatherStats(supervisor: Supervisor, balancer: Balancer, mo
     workers,
     rssBytes: primaryRss + sum((row) => row.rssBytes),
     restarts: supervisor.restarts,
+    ...(workers.some((row) => row.websockets !== undefined) && { websockets: sum((row) => row.websockets ?? 0) }),
     primary: { pid: process.pid, rssBytes: primaryRss },
   };
 }

@@ -129,6 +129,8 @@ export interface ProcessFigures {
   rejected: number;
   eventLoop: LoopStats;
   rssBytes: number;
+  /** WebSockets open in the process, when the app takes them. */
+  websockets?: number;
 }
 
 export interface StatsReply {

@@ -20,6 +20,8 @@ export interface ClusterWorkerStats extends WorkerStats {
   eventLoop: LoopStats;
   /** Resident memory of the process, in bytes. */
   rssBytes: number;
+  /** WebSockets open in the process, when the app takes them. */
+  websockets?: number;
   /** Times this slot's process was replaced: after a death, a reload or recycling. */
   restarts: number;
   uptimeMs: number;

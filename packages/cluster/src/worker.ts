@@ -164,6 +164,7 @@ process.on('message', (message: ToWorker, handle?: Socket) => {
             rejected: stats.rejected,
             eventLoop: stats.eventLoop,
             rssBytes: process.memoryUsage.rss(),
+            ...(stats.websockets !== undefined && { websockets: stats.websockets }),
           },
         }),
       );

@@ -6,7 +6,7 @@
  * `open`, `message` and `close` run here in order.
  */
 import type { ServerWebSocket, UpgradeOptions, WebSocketData, WebSocketHandler, WebSocketReadyState } from '@switchyard/core';
-import { type SocketOptions, upgradeHeaderLines } from '@switchyard/core/node';
+import { ensureCloseEvent, type SocketOptions, upgradeHeaderLines } from '@switchyard/core/node';
 import { toErrorData } from './errors.js';
 import { type FromThread, SOCKET, type SocketEventMessage, SocketEventKind, SocketOp } from './messages.js';
 import type { Outbox } from './outbox.js';
@@ -45,6 +45,7 @@ export class ThreadSockets {
     this.#handler = handler;
     this.options = options;
     this.#out = out;
+    ensureCloseEvent();
   }
 
   /** `ctx.upgrade` for request `id`, which the main thread marked as a handshake. */

@@ -214,7 +214,10 @@ class Session {
     const start = this.#mark();
     this.#progress.start(message.seq);
     const sockets = this.#sockets;
-    const ctx = new RequestContext(this.#base!, message.upgrade && sockets ? { watchClient() {}, upgrade: (options) => sockets.upgrade(id, options) } : undefined);
+    const ctx = new RequestContext(
+      this.#base!,
+      message.upgrade && sockets ? { watchClient() {}, upgrade: (options) => sockets.upgrade(id, options) } : undefined,
+    );
     this.#contexts.set(id, ctx);
     const request = new ThreadRequest(message, () => ctx.signal);
     let result: unknown;

@@ -131,7 +131,16 @@ async function serveApp(
 ): Promise<RunningServer> {
   const setupContext = createSetupContext(base);
   await app.setup?.(setupContext);
-  context.shutdown?.addEventListener('abort', () => setupContext.abort(serverShuttingDown()), { once: true });
+  // WebSockets close as the shutdown begins: they never end by themselves, and a cluster process waits for its connections.
+  let socketsClosed: Promise<void> | undefined;
+  context.shutdown?.addEventListener(
+    'abort',
+    () => {
+      setupContext.abort(serverShuttingDown());
+      socketsClosed ??= host?.shutdown(options.graceMs);
+    },
+    { once: true },
+  );
 
   const lifecycle = new ServerLifecycle();
   const { counters } = lifecycle;
@@ -181,14 +190,13 @@ async function serveApp(
   listening = true;
   const monitor = new LoopMonitor();
 
-  let socketsClosed: Promise<void> | undefined;
   const close = lifecycle.closer(
     server,
     {
       // First, so the app can end what never finishes by itself (event streams, WebSockets) within the grace period.
       announce: (graceMs) => {
         setupContext.abort(serverShuttingDown());
-        socketsClosed = host?.shutdown(graceMs);
+        socketsClosed ??= host?.shutdown(graceMs);
       },
       finish: async () => {
         await socketsClosed;

@@ -137,6 +137,8 @@ export function defineConformanceSuite(options: ConformanceOptions): void {
 }
 
 export { freePort, metricSum, opsAppUrl, scrapeUntil } from './ops.js';
+export { defineWebSocketSuite, websocketAppUrl } from './websockets.js';
+export { openSocket, TestSocket } from './ws-client.js';
 export { collectingLogger, EventLog, rawExchange, rawUpload, readEvents, statuses, waitFor } from './helpers.js';
 /** The conformance app's path, for tests that want to serve it themselves. */
 export const conformanceAppPath = fileURLToPath(new URL('../../fixtures/conformance-app.mjs', import.meta.url));

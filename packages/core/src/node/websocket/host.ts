@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import type { ChannelHub } from '../../channel.js';
 import type { Logger, WebSocketData } from '../../types.js';
 import { sendError } from '../errors.js';
+import { ensureCloseEvent } from './close-event.js';
 import { isWebSocketHandshake } from './handshake.js';
 import type { SocketOptions } from './options.js';
 import { HostedSocket, type SocketEvents, type SocketOwner } from './socket.js';
@@ -54,6 +55,7 @@ export class SocketHost implements SocketOwner {
     this.options = options;
     this.#hub = hub;
     this.#logger = logger;
+    ensureCloseEvent();
     this.#wss = new WebSocketServer({
       noServer: true,
       clientTracking: false,

@@ -3,3 +3,4 @@ export { HostedSocket, type SocketEvents } from './socket.js';
 export { localEvents } from './local-events.js';
 export { resolveSocketOptions, type SocketOptions } from './options.js';
 export { isWebSocketHandshake, upgradeHeaderLines } from './handshake.js';
+export { ensureCloseEvent } from './close-event.js';

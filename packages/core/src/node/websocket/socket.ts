@@ -63,7 +63,8 @@ export class HostedSocket<T = unknown> implements ServerWebSocket<T> {
     this.data = data;
     ws.on('message', (message: Buffer, isBinary: boolean) => {
       this.seen = true;
-      events.message(this, isBinary ? message : message.toString());
+      // Bytes in a Buffer of their own: apps read `message.buffer` (Hono's Bun helper does), and ws may hand a view into a larger chunk.
+      events.message(this, isBinary ? (message.byteLength === message.buffer.byteLength ? message : Buffer.from(message)) : message.toString());
     });
     ws.on('pong', () => {
       this.seen = true;

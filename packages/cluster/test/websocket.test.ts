@@ -1,0 +1,4 @@
+import { defineWebSocketSuite } from '@switchyard/core/conformance';
+import { clusterConformance } from './conformance-options.js';
+
+defineWebSocketSuite(clusterConformance);

@@ -1,0 +1,4 @@
+import { defineWebSocketSuite } from '@switchyard/core/conformance';
+import { reactorConformance } from './conformance-options.js';
+
+defineWebSocketSuite(reactorConformance);
