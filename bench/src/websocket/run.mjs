@@ -181,7 +181,7 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
   const needed = Math.ceil(s.sockets / s.idleClients) + 256;
   if (s.scenarios.includes('broadcast') && (s.sockets + 256 > hard || needed > hard))
     throw new TypeError(
-      `--sockets ${s.sockets} needs about ${s.sockets + 256} open files in the server, over the hard limit of ${hard} (raise it, e.g. ulimit -Hn, or ask for fewer)`,
+      `--sockets ${s.sockets} needs about ${s.sockets + 256} open files in the server, over the hard limit of ${hard} (raise the hard limit, as root: ulimit -Hn, or ask for fewer with --sockets)`,
     );
   const started = new Date().toISOString();
   const result = {
