@@ -9,7 +9,7 @@ import { MessageChannel, type MessagePort, type Worker } from 'node:worker_threa
 import type { SocketOptions } from '@switchyard/core/node';
 import type { Piscina } from 'piscina';
 import { fromErrorData } from './errors.js';
-import { ACTIVATE, READY, SETUP_FAILED, STANDBY, type FromThread, type SessionTask, type ToThread } from './messages.js';
+import { ACTIVATE, CLOSE, READY, SETUP_FAILED, STANDBY, type FromThread, type SessionTask, type ToThread } from './messages.js';
 import { Outbox } from './outbox.js';
 import { SessionProgress } from './progress.js';
 
@@ -48,6 +48,7 @@ export class SessionLink {
   readonly #controller = new AbortController();
   readonly #pool: Piscina;
   #closed = false;
+  #closeAsked = false;
   #lastIdle = -1;
   #idleAt = performance.now();
   /** Settles the wait for the next READY (or STANDBY); failures reject it. */
@@ -117,7 +118,13 @@ export class SessionLink {
 
   /** Queues `message` for the thread; the turn's messages go together. */
   post(message: ToThread, transfer?: ArrayBuffer): void {
+    if (message.t === CLOSE) this.#closeAsked = true;
     if (!this.#closed) this.#outbox.push(message, transfer);
+  }
+
+  /** Whether the session was asked to end (shutdown, reload), rather than failing. */
+  get closeAsked(): boolean {
+    return this.#closeAsked;
   }
 
   /** Ends the thread now: piscina terminates it and starts another in its place. */

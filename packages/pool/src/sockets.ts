@@ -35,6 +35,8 @@ interface Binding {
   socket: HostedSocket | undefined;
   unhandled: number;
   unhandledBytes: number;
+  /** Messages read past the window (what one read from the socket held), sent on as the thread catches up. */
+  backlog: Array<string | Uint8Array>;
   paused: boolean;
   /** Bytes of the thread's sends written here since the last report to it, and whether one needed a drain. */
   written: number;
@@ -58,7 +60,7 @@ export class PoolSockets {
    * complete the handshake and bind the connection to that session.
    */
   accept(id: number, link: SessionLink, req: IncomingMessage, res: ServerResponse, headers: string[] | undefined): boolean {
-    const binding: Binding = { id, link, socket: undefined, unhandled: 0, unhandledBytes: 0, paused: false, written: 0, pressured: false };
+    const binding: Binding = { id, link, socket: undefined, unhandled: 0, unhandledBytes: 0, backlog: [], paused: false, written: 0, pressured: false };
     this.#bindings.set(id, binding);
     this.#watch(link);
     const accepted = this.host.accept(req, res, headers, undefined, this.#events(binding));
@@ -70,11 +72,11 @@ export class PoolSockets {
   #watch(link: SessionLink): void {
     if (this.#watched.has(link)) return;
     this.#watched.add(link);
-    void link.ended.then(({ error }) => {
+    void link.ended.then(() => {
       for (const binding of this.#bindings.values()) {
         if (binding.link !== link) continue;
-        if (error) binding.socket?.close(1011, 'worker thread ended');
-        else binding.socket?.close(1012, 'server restarting');
+        if (link.closeAsked) binding.socket?.close(1012, 'server restarting');
+        else binding.socket?.close(1011, 'worker thread ended');
       }
     });
   }
@@ -95,10 +97,9 @@ export class PoolSockets {
       },
       message: (socket, message) => {
         const data = typeof message === 'string' ? message : portable(message);
-        binding.unhandled++;
-        binding.unhandledBytes += typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
-        this.#post(binding, SocketEventKind.Message, data);
-        if (!binding.paused && (binding.unhandled >= READ_WINDOW || binding.unhandledBytes >= READ_WINDOW_BYTES)) {
+        if (binding.backlog.length === 0 && this.#roomFor(binding)) this.#send(binding, data);
+        else binding.backlog.push(data);
+        if (!binding.paused && !this.#roomFor(binding)) {
           binding.paused = true;
           socket.pause();
         }
@@ -106,6 +107,17 @@ export class PoolSockets {
       close: (_socket, code, reason) => this.#closed(binding, code, reason),
       drain: () => this.#post(binding, SocketEventKind.Drain),
     };
+  }
+
+  /** Whether the thread may take another of this connection's messages now; one always, however large. */
+  #roomFor(binding: Binding): boolean {
+    return binding.unhandled === 0 || (binding.unhandled < READ_WINDOW && binding.unhandledBytes < READ_WINDOW_BYTES);
+  }
+
+  #send(binding: Binding, data: string | Uint8Array): void {
+    binding.unhandled++;
+    binding.unhandledBytes += typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
+    this.#post(binding, SocketEventKind.Message, data);
   }
 
   #closed(binding: Binding, code: number, reason: string): void {
@@ -135,7 +147,8 @@ export class PoolSockets {
       case SocketOp.Ack:
         binding.unhandled--;
         binding.unhandledBytes -= message.n ?? 0;
-        if (binding.paused && binding.unhandled <= READ_WINDOW / 2 && binding.unhandledBytes <= READ_WINDOW_BYTES / 2) {
+        while (binding.backlog.length > 0 && this.#roomFor(binding)) this.#send(binding, binding.backlog.shift()!);
+        if (binding.paused && binding.backlog.length === 0 && binding.unhandled <= READ_WINDOW / 2 && binding.unhandledBytes <= READ_WINDOW_BYTES / 2) {
           binding.paused = false;
           socket.resume();
         }
