@@ -147,17 +147,96 @@ function showMessage(message) {
   log.scrollTop = log.scrollHeight;
 }
 
-const chat = new EventSource('/chat/events');
-chat.addEventListener('ready', (event) => {
-  const { workerId } = JSON.parse(event.data);
-  chatStatus.textContent = `connected to worker ${workerId}`;
+/** Shows that the chat is connected, to which worker and how. */
+function chatReady(transport, { workerId }) {
+  chatStatus.textContent = `connected to worker ${workerId} over ${transport === 'websocket' ? 'a WebSocket' : 'server-sent events'}`;
   chatStatus.dataset.state = 'ready';
-});
-chat.addEventListener('message', (event) => showMessage(JSON.parse(event.data)));
-chat.addEventListener('error', () => {
-  chatStatus.textContent = 'reconnecting…';
+}
+
+function chatDown(what) {
+  chatStatus.textContent = what;
   chatStatus.dataset.state = 'down';
-});
+}
+
+function showChatError(message) {
+  chatError.textContent = `Not sent: ${message}`;
+  chatError.hidden = false;
+}
+
+/** Server-sent events in, POST out. EventSource reconnects by itself. */
+function connectEventStream() {
+  const source = new EventSource('/chat/events');
+  source.addEventListener('ready', (event) => chatReady('sse', JSON.parse(event.data)));
+  source.addEventListener('message', (event) => showMessage(JSON.parse(event.data)));
+  source.addEventListener('error', () => chatDown('reconnecting…'));
+  return {
+    close: () => source.close(),
+    async send(post) {
+      const response = await fetch('/chat', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(post) });
+      if (response.status !== 202) throw new Error((await response.text()).trim() || `HTTP ${response.status}`);
+    },
+  };
+}
+
+/**
+ * One WebSocket both ways: the same events as the stream, one JSON frame
+ * each ({event, data}), and posts sent as frames. A WebSocket does not
+ * reconnect by itself, so this tries again a second after it drops.
+ */
+function connectWebSocket() {
+  const url = new URL('/chat/ws', location.href);
+  url.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  let socket;
+  let retry;
+  let left = false;
+  const open = () => {
+    socket = new WebSocket(url);
+    socket.addEventListener('message', (event) => {
+      // A socket being closed may still hand over frames; the page has moved on.
+      if (left) return;
+      const { event: type, data } = JSON.parse(event.data);
+      if (type === 'ready') chatReady('websocket', data);
+      else if (type === 'message') showMessage(data);
+      else if (type === 'error') showChatError(data.error);
+    });
+    socket.addEventListener('close', () => {
+      if (left) return;
+      chatDown('reconnecting…');
+      retry = setTimeout(open, 1000);
+    });
+  };
+  open();
+  return {
+    close() {
+      left = true;
+      clearTimeout(retry);
+      socket.close(1000);
+    },
+    async send(post) {
+      if (socket.readyState !== WebSocket.OPEN) throw new Error('the WebSocket is not connected');
+      socket.send(JSON.stringify(post));
+    },
+  };
+}
+
+// One way at a time: a page on both would hear each message twice.
+const transports = { sse: connectEventStream, websocket: connectWebSocket };
+let chat;
+
+function connectChat(transport) {
+  chat?.close();
+  localStorage.setItem('switchyard-chat-transport', transport);
+  chatStatus.textContent = 'connecting…';
+  chatStatus.dataset.state = 'connecting';
+  chatStatus.dataset.transport = transport;
+  chat = transports[transport]();
+}
+
+const savedTransport = localStorage.getItem('switchyard-chat-transport');
+const chosen = document.querySelector(`#chat-transport input[value="${Object.hasOwn(transports, savedTransport ?? '') ? savedTransport : 'sse'}"]`);
+chosen.checked = true;
+connectChat(chosen.value);
+$('chat-transport').addEventListener('change', (event) => connectChat(event.target.value));
 
 $('chat-form').addEventListener('submit', async (event) => {
   event.preventDefault();
@@ -167,15 +246,9 @@ $('chat-form').addEventListener('submit', async (event) => {
   localStorage.setItem('switchyard-chat-name', name);
   chatError.hidden = true;
   try {
-    const response = await fetch('/chat', {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(name ? { name, text } : { text }),
-    });
-    if (response.status !== 202) throw new Error((await response.text()).trim() || `HTTP ${response.status}`);
+    await chat.send(name ? { name, text } : { text });
     textInput.value = '';
   } catch (error) {
-    chatError.textContent = `Not sent: ${error.message}`;
-    chatError.hidden = false;
+    showChatError(error.message);
   }
 });

@@ -1,4 +1,5 @@
 import type { App } from '@switchyard/core';
+import { chatSockets } from './chat/sockets.js';
 import { meter } from './page/meter.js';
 import { routeTable as routes } from './route-table.js';
 import { createRouter } from './router.js';
@@ -14,9 +15,11 @@ const app = {
   async fetch(request, ctx) {
     const started = performance.now();
     const response = await dispatch(request, ctx);
-    meter.record(performance.now() - started, response.status);
-    return response;
+    meter.record(performance.now() - started, response?.status ?? 101);
+    // undefined after `ctx.upgrade` took a WebSocket: as in Bun, nothing is returned (App's type does not say so yet).
+    return response as Response;
   },
+  websocket: chatSockets,
   async setup(ctx) {
     rememberShutdownSignal(ctx.signal);
     for (const route of routes) await route.setup?.(ctx);

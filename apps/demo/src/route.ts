@@ -16,7 +16,8 @@ export interface Route {
   readonly example: string;
   /** One line for the page's catalogue: what this route shows. */
   readonly summary: string;
-  handle(request: Request, ctx: AppContext, url: URL): Response | Promise<Response>;
+  /** Returns undefined only after `ctx.upgrade` took the request as a WebSocket: the server sends the 101. */
+  handle(request: Request, ctx: AppContext, url: URL): Response | undefined | Promise<Response | undefined>;
   /** Runs once per process or thread, before traffic (open a database, start a service). */
   setup?(ctx: AppContext): void | Promise<void>;
   /** Runs once per process or thread, on shutdown. */

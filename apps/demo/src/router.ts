@@ -21,7 +21,7 @@ export function createRouter(routes: readonly Route[]) {
   const find = (pathname: string): Route | undefined =>
     exact.get(pathname) ?? prefixes.find((route) => pathname.startsWith(route.path) || pathname === route.path.slice(0, -1));
 
-  return async function dispatch(request: Request, ctx: AppContext): Promise<Response> {
+  return async function dispatch(request: Request, ctx: AppContext): Promise<Response | undefined> {
     const url = new URL(request.url);
     const route = find(url.pathname);
     if (!route) return new FastResponse(`No route for ${url.pathname}\n`, { status: 404 });
@@ -29,7 +29,7 @@ export function createRouter(routes: readonly Route[]) {
       const { methods, header } = allowed.get(route)!;
       if (!methods.has(request.method)) throw new HttpError(405, `${route.path} takes ${header}, not ${request.method}`, { allow: header });
       const response = await route.handle(request, ctx, url);
-      return request.method === 'HEAD' ? await headOnly(response) : response;
+      return request.method === 'HEAD' && response ? await headOnly(response) : response;
     } catch (error) {
       if (error instanceof HttpError) {
         return new FastResponse(`${error.message}\n`, { status: error.status, headers: { 'content-type': 'text/plain; charset=utf-8', ...error.headers } });

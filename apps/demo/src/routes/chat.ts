@@ -1,20 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import { FastResponse } from '@switchyard/core';
-import { CHAT_CHANNEL, parseChatPost, type ChatMessage } from '../chat/message.js';
 import { chatEvents, openChatStreams } from '../chat/events.js';
+import { chatMessage, parseChatPost } from '../chat/message.js';
+import { openChatSockets, shareChatPost, upgradeToChat } from '../chat/sockets.js';
+import { HttpError } from '../http-error.js';
 import type { Route } from '../route.js';
 
 export const chat: Route = {
   path: '/chat',
   methods: ['GET', 'POST'],
   example: '/chat',
-  summary: 'POST {"name","text"} to publish on ctx.channel: every open /chat/events stream, in any process or thread, gets it.',
+  summary: 'POST {"name","text"}: every open /chat/events stream and /chat/ws WebSocket, in any process or thread, gets it once.',
   async handle(request, ctx) {
-    // GET (or HEAD): how many streams this context holds.
-    if (request.method !== 'POST') return FastResponse.json({ openStreams: openChatStreams(), workerId: ctx.workerId });
-    const { name, text } = parseChatPost(await request.text());
-    const message: ChatMessage = { id: randomUUID(), name, text, at: Date.now(), workerId: ctx.workerId };
-    ctx.channel<ChatMessage>(CHAT_CHANNEL).publish(message);
+    // GET (or HEAD): how many streams and WebSockets this context holds.
+    if (request.method !== 'POST') return FastResponse.json({ openStreams: openChatStreams(), openSockets: openChatSockets(), workerId: ctx.workerId });
+    const message = chatMessage(parseChatPost(await request.text()), ctx.workerId);
+    shareChatPost(ctx, message);
     return FastResponse.json({ ok: true, id: message.id }, { status: 202 });
   },
 };
@@ -25,4 +25,16 @@ export const chatStream: Route = {
   example: '/chat/events',
   summary: 'A server-sent-event stream of the chat that stays open: cheap for an event loop, a held connection for any model.',
   handle: (_request, ctx) => chatEvents(ctx),
+};
+
+export const chatSocket: Route = {
+  path: '/chat/ws',
+  methods: ['GET'],
+  example: '/chat/ws',
+  summary: 'The chat over a WebSocket (ctx.upgrade): send {"name","text"} frames, get every message, from sockets and posts alike.',
+  handle(request, ctx) {
+    // Accepted: as in Bun, the handler answers nothing and the server sends the 101.
+    if (upgradeToChat(request, ctx)) return undefined;
+    throw new HttpError(426, 'GET /chat/ws takes a WebSocket handshake: new WebSocket("ws://<host>/chat/ws")', { upgrade: 'websocket' });
+  },
 };

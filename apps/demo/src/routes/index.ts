@@ -1,5 +1,5 @@
 import type { Route } from '../route.js';
-import { chat, chatStream } from './chat.js';
+import { chat, chatSocket, chatStream } from './chat.js';
 import { cpu } from './cpu.js';
 import { database } from './db.js';
 import { echo } from './echo.js';
@@ -12,4 +12,4 @@ import { upload } from './upload.js';
 import { upstream } from './upstream.js';
 
 /** The workload routes, in the order the page's catalogue lists them. */
-export const workloadRoutes: readonly Route[] = [hello, cpu, io, upstream, database, files, chatStream, chat, idle, upload, echo, health];
+export const workloadRoutes: readonly Route[] = [hello, cpu, io, upstream, database, files, chatStream, chat, chatSocket, idle, upload, echo, health];

@@ -8,6 +8,9 @@ import { backends, contextIds, startDemo } from '../support/start-demo.js';
 import { chromiumPath, installPackages } from '../support/system-packages.js';
 
 const screenshotDir = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+/** How a page's chat connects: the page offers both. */
+type Transport = 'sse' | 'websocket';
+
 /** The longest any single wait for the page may take; a bound, not a speed requirement. */
 const WAIT_MS = 20_000;
 
@@ -87,14 +90,29 @@ describe.each(backends)('the page under %s', (backend) => {
     await shoot(page, 'page');
   });
 
-  it('shows a chat message sent from one page in a second page', { timeout: 60_000 }, async () => {
+  /** Connects a page's chat over `transport` (the page starts on server-sent events) and waits until it says so. */
+  async function connectChat(page: Page, transport: Transport): Promise<void> {
+    await page.check(`#chat-transport-${transport}`);
+    await page.locator(`#chat-status[data-state="ready"][data-transport="${transport}"]`).waitFor();
+  }
+
+  async function say(page: Page, name: string, text: string): Promise<void> {
+    await page.fill('#chat-name', name);
+    await page.fill('#chat-text', text);
+    await page.click('#chat-form button[type="submit"]');
+  }
+
+  it.each([
+    ['sse', 'sse'],
+    ['websocket', 'websocket'],
+    ['websocket', 'sse'],
+    ['sse', 'websocket'],
+  ] as const)('shows a chat message sent from a page on %s once in a page on %s', { timeout: 60_000 }, async (from, to) => {
     const [sender, receiver] = await Promise.all([openPage(), openPage()]);
-    // Both streams must be open before the message goes, or the receiver could miss it.
-    await Promise.all([sender, receiver].map((page) => page.locator('#chat-status[data-state="ready"]').waitFor()));
-    const text = `hello from ${backend} <b>not bold</b> ${Date.now()}`;
-    await sender.fill('#chat-name', 'Ada');
-    await sender.fill('#chat-text', text);
-    await sender.click('#chat-form button[type="submit"]');
+    // Both connections must be open before the message goes, or the receiver could miss it.
+    await Promise.all([connectChat(sender, from), connectChat(receiver, to)]);
+    const text = `hello from ${backend} over ${from} <b>not bold</b> ${Date.now()}`;
+    await say(sender, 'Ada', text);
 
     const received = receiver.locator('#chat-log li', { hasText: text });
     await received.waitFor();
@@ -103,7 +121,16 @@ describe.each(backends)('the page under %s', (backend) => {
     expect(await received.locator('b').count()).toBe(0);
     await sender.locator('#chat-log li', { hasText: text }).waitFor();
     expect(await sender.inputValue('#chat-text')).toBe('');
-    await shoot(receiver, 'chat');
+
+    // A reply the other way: once both pages show it, a second copy of the first message would have come before it.
+    const reply = `and back over ${to} ${Date.now()}`;
+    await say(receiver, 'Grace', reply);
+    await Promise.all([sender, receiver].map((page) => page.locator('#chat-log li', { hasText: reply }).waitFor()));
+    for (const page of [sender, receiver]) {
+      expect(await page.locator('#chat-log li', { hasText: text }).count()).toBe(1);
+      expect(await page.locator('#chat-log li', { hasText: reply }).count()).toBe(1);
+    }
+    await shoot(receiver, `chat-${from}-to-${to}`);
   });
 
   it('updates the stats charts as requests come in', { timeout: 60_000 }, async () => {
