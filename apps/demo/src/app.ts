@@ -16,8 +16,8 @@ const app = {
     const started = performance.now();
     const response = await dispatch(request, ctx);
     meter.record(performance.now() - started, response?.status ?? 101);
-    // undefined after `ctx.upgrade` took a WebSocket: as in Bun, nothing is returned (App's type does not say so yet).
-    return response as Response;
+    // undefined after `ctx.upgrade` took a WebSocket: as in Bun, nothing is returned.
+    return response;
   },
   websocket: chatSockets,
   async setup(ctx) {

@@ -156,7 +156,8 @@ export interface WebSocketHandler<T = undefined> {
  * of Bun, Deno, Cloudflare Workers, srvx and Hono. A Hono app fits as is.
  */
 export interface App extends FetchTypesRequired {
-  fetch(request: Request, ctx: AppContext): Response | Promise<Response>;
+  /** Returns the response; nothing only after `ctx.upgrade` accepted a WebSocket (otherwise that is a 500). */
+  fetch(request: Request, ctx: AppContext): Response | undefined | Promise<Response | undefined>;
   /** Runs once per process or thread, before it takes traffic. */
   setup?(ctx: AppContext): void | Promise<void>;
   /** Runs once per process or thread, on shutdown. */

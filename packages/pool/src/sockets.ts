@@ -19,31 +19,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ChannelHub, Logger } from '@switchyard/core';
-import { type HostedSocket, type SocketEvents, SocketHost, type SocketOptions } from '@switchyard/core/node';
+import { SocketHost, type SocketOptions } from '@switchyard/core/node';
+import { Binding, type Unbinder } from './binding.js';
 import { fromErrorData } from './errors.js';
 import type { SessionLink } from './link.js';
 import { SOCKET_EVENT, type SocketEventMessage, SocketEventKind, type SocketMessage, SocketOp } from './messages.js';
-import { portable } from './thread-sockets.js';
 
-/** Messages (or bytes) a connection may have on its thread unhandled before the socket stops reading. */
-const READ_WINDOW = 32;
-const READ_WINDOW_BYTES = 1024 * 1024;
-
-interface Binding {
-  readonly id: number;
-  readonly link: SessionLink;
-  socket: HostedSocket | undefined;
-  unhandled: number;
-  unhandledBytes: number;
-  /** Messages read past the window (what one read from the socket held), sent on as the thread catches up. */
-  backlog: Array<string | Uint8Array>;
-  paused: boolean;
-  /** Bytes of the thread's sends written here since the last report to it, and whether one needed a drain. */
-  written: number;
-  pressured: boolean;
-}
-
-export class PoolSockets {
+export class PoolSockets implements Unbinder {
   readonly host: SocketHost;
   readonly #bindings = new Map<number, Binding>();
   readonly #watched = new WeakSet<SessionLink>();
@@ -60,12 +42,12 @@ export class PoolSockets {
    * complete the handshake and bind the connection to that session.
    */
   accept(id: number, link: SessionLink, req: IncomingMessage, res: ServerResponse, headers: string[] | undefined): boolean {
-    const binding: Binding = { id, link, socket: undefined, unhandled: 0, unhandledBytes: 0, backlog: [], paused: false, written: 0, pressured: false };
+    const binding = new Binding(id, link, this);
     this.#bindings.set(id, binding);
     this.#watch(link);
-    const accepted = this.host.accept(req, res, headers, undefined, this.#events(binding));
+    const accepted = this.host.accept(req, res, headers, undefined, binding);
     // Refused (the server is closing) or the client left mid-handshake: the thread forgets its socket.
-    if (!accepted || !binding.socket) this.#closed(binding, 1006, '');
+    if (!accepted || !binding.socket) this.unbind(binding, 1006, '');
     return accepted;
   }
 
@@ -81,50 +63,11 @@ export class PoolSockets {
     });
   }
 
-  #post(binding: Binding, e: SocketEventKind, d?: string | Uint8Array, n?: number, r?: string): void {
-    const message: SocketEventMessage = { t: SOCKET_EVENT, c: binding.id, e };
-    if (d !== undefined) message.d = d;
-    if (n !== undefined) message.n = n;
-    if (r !== undefined) message.r = r;
-    binding.link.post(message);
-  }
-
-  #events(binding: Binding): SocketEvents {
-    return {
-      open: (socket) => {
-        binding.socket = socket;
-        this.#post(binding, SocketEventKind.Open, undefined, undefined, socket.remoteAddress);
-      },
-      message: (socket, message) => {
-        const data = typeof message === 'string' ? message : portable(message);
-        if (binding.backlog.length === 0 && this.#roomFor(binding)) this.#send(binding, data);
-        else binding.backlog.push(data);
-        if (!binding.paused && !this.#roomFor(binding)) {
-          binding.paused = true;
-          socket.pause();
-        }
-      },
-      close: (_socket, code, reason) => this.#closed(binding, code, reason),
-      drain: () => this.#post(binding, SocketEventKind.Drain),
-    };
-  }
-
-  /** Whether the thread may take another of this connection's messages now; one always, however large. */
-  #roomFor(binding: Binding): boolean {
-    return binding.unhandled === 0 || (binding.unhandled < READ_WINDOW && binding.unhandledBytes < READ_WINDOW_BYTES);
-  }
-
-  #send(binding: Binding, data: string | Uint8Array): void {
-    binding.unhandled++;
-    binding.unhandledBytes += typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
-    this.#post(binding, SocketEventKind.Message, data);
-  }
-
-  #closed(binding: Binding, code: number, reason: string): void {
+  unbind(binding: Binding, code: number, reason: string): void {
     if (this.#bindings.get(binding.id) !== binding) return;
     this.#bindings.delete(binding.id);
     this.#toReport.delete(binding);
-    this.#post(binding, SocketEventKind.Close, undefined, code, reason);
+    binding.post(SocketEventKind.Close, undefined, code, reason);
   }
 
   /** What the app did to a socket, from the thread it is bound to. */
@@ -145,13 +88,7 @@ export class PoolSockets {
         break;
       }
       case SocketOp.Ack:
-        binding.unhandled--;
-        binding.unhandledBytes -= message.n ?? 0;
-        while (binding.backlog.length > 0 && this.#roomFor(binding)) this.#send(binding, binding.backlog.shift()!);
-        if (binding.paused && binding.backlog.length === 0 && binding.unhandled <= READ_WINDOW / 2 && binding.unhandledBytes <= READ_WINDOW_BYTES / 2) {
-          binding.paused = false;
-          socket.resume();
-        }
+        binding.acked(message.n ?? 0);
         break;
       case SocketOp.Close:
         socket.close(message.n, message.r);

@@ -117,7 +117,7 @@ class Exchange implements NodeRequestOptions, ClientWatcher, RequestLabel {
       return;
     }
 
-    let result: Response | Promise<Response>;
+    let result: Response | undefined | Promise<Response | undefined>;
     try {
       const request = new NodeRequest(req, this) as unknown as Request;
       // A closure only when stray errors are traced to their request (unhandled.ts).
@@ -126,14 +126,14 @@ class Exchange implements NodeRequestOptions, ClientWatcher, RequestLabel {
       this.#fail(error);
       return;
     }
-    if (result instanceof Response || typeof (result as Promise<Response>)?.then !== 'function') {
+    if (result instanceof Response || typeof (result as Promise<Response> | undefined)?.then !== 'function') {
       this.#finish(result);
       return;
     }
     // Only asynchronous handlers can still be running later, so only they get a deadline.
     this.#timed = true;
     this.#shared.deadlines.add(this, performance.now());
-    result.then(
+    (result as Promise<Response | undefined>).then(
       (response) => this.#finish(response),
       (error: unknown) => this.#fail(error),
     );

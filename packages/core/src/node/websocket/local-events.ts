@@ -2,7 +2,7 @@ import type { ServerWebSocket, WebSocketHandler } from '../../types.js';
 import type { SocketHost } from './host.js';
 import type { HostedSocket, SocketEvents } from './socket.js';
 
-type Handler = (ws: ServerWebSocket<unknown>, ...args: never[]) => unknown;
+type Handler = (this: WebSocketHandler<unknown>, ws: ServerWebSocket<unknown>, a?: unknown, b?: unknown) => unknown;
 
 /**
  * Runs the app's `websocket` handlers in this context, on the socket
@@ -10,11 +10,12 @@ type Handler = (ws: ServerWebSocket<unknown>, ...args: never[]) => unknown;
  * own socket with 1011.
  */
 export function localEvents(handler: WebSocketHandler<unknown>, host: SocketHost): SocketEvents {
-  const run = (what: 'open' | 'message' | 'close' | 'drain', socket: HostedSocket, ...args: unknown[]) => {
+  const run = (what: 'open' | 'message' | 'close' | 'drain', socket: HostedSocket, a?: unknown, b?: unknown) => {
     const fn = handler[what] as Handler | undefined;
     if (fn === undefined) return;
     try {
-      const result = Reflect.apply(fn, handler, [socket, ...args]) as Promise<unknown> | undefined;
+      // Called as a method, as Bun calls them: a handler object may use `this`.
+      const result = fn.call(handler, socket, a, b) as Promise<unknown> | undefined;
       if (result !== undefined && typeof result?.then === 'function') result.then(undefined, (error: unknown) => host.failed(socket, what, error));
     } catch (error) {
       host.failed(socket, what, error);

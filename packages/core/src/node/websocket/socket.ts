@@ -36,6 +36,32 @@ function checkTopic(topic: unknown): string {
 
 let nextId = 1;
 
+/** The socket a `ws` WebSocket or its TCP socket belongs to: listeners are shared functions, not closures per connection. */
+const kSocket = Symbol('switchyard.socket');
+type Owned = { [kSocket]: HostedSocket };
+
+function onMessage(this: WebSocket, message: Buffer, isBinary: boolean): void {
+  const socket = (this as unknown as Owned)[kSocket];
+  socket.seen = true;
+  // Bytes in a Buffer of their own: apps read `message.buffer` (Hono's Bun helper does), and ws may hand a view into a larger chunk.
+  socket.events.message(socket, isBinary ? (message.byteLength === message.buffer.byteLength ? message : Buffer.from(message)) : message.toString());
+}
+
+function onHeard(this: WebSocket): void {
+  (this as unknown as Owned)[kSocket].seen = true;
+}
+
+function onClose(this: WebSocket, code: number, reason: Buffer): void {
+  (this as unknown as Owned)[kSocket].closed(code, reason.toString());
+}
+
+function onDrain(this: Duplex): void {
+  (this as unknown as Owned)[kSocket].drained();
+}
+
+// A protocol error (bad frame, message over maxPayloadLength): ws closes with the right code and emits close.
+function ignore(): void {}
+
 /**
  * One accepted WebSocket on the thread that holds its TCP socket: `ws` does
  * the frames; this adds Bun's `ServerWebSocket` methods, the backpressure
@@ -52,7 +78,8 @@ export class HostedSocket<T = unknown> implements ServerWebSocket<T> {
   readonly #raw: Duplex;
   readonly #owner: SocketOwner;
   readonly #events: SocketEvents;
-  readonly #topics = new Set<string>();
+  /** Made on the first subscribe: most sockets of most apps never subscribe. */
+  #topics: Set<string> | undefined;
   #needDrain = false;
 
   constructor(ws: WebSocket, raw: Duplex, owner: SocketOwner, events: SocketEvents, data: T) {
@@ -61,30 +88,32 @@ export class HostedSocket<T = unknown> implements ServerWebSocket<T> {
     this.#owner = owner;
     this.#events = events;
     this.data = data;
-    ws.on('message', (message: Buffer, isBinary: boolean) => {
-      this.seen = true;
-      // Bytes in a Buffer of their own: apps read `message.buffer` (Hono's Bun helper does), and ws may hand a view into a larger chunk.
-      events.message(this, isBinary ? (message.byteLength === message.buffer.byteLength ? message : Buffer.from(message)) : message.toString());
-    });
-    ws.on('pong', () => {
-      this.seen = true;
-    });
-    ws.on('ping', () => {
-      this.seen = true;
-    });
-    // A protocol error (bad frame, message over maxPayloadLength): ws closes with the right code and emits close.
-    ws.on('error', () => {});
-    ws.once('close', (code: number, reason: Buffer) => {
-      for (const topic of this.#topics) owner.unsubscribe(this, topic);
-      this.#topics.clear();
-      owner.forget(this);
-      events.close(this, code, reason.toString());
-    });
-    raw.on('drain', () => {
-      if (!this.#needDrain) return;
-      this.#needDrain = false;
-      if (this.#ws.readyState === 1) events.drain(this);
-    });
+    (ws as unknown as Owned)[kSocket] = this;
+    (raw as unknown as Owned)[kSocket] = this;
+    ws.on('message', onMessage);
+    ws.on('pong', onHeard);
+    ws.on('ping', onHeard);
+    ws.on('error', ignore);
+    ws.once('close', onClose);
+    raw.on('drain', onDrain);
+  }
+
+  /** The connection ended: leave every topic, and tell the owner and the app. */
+  closed(code: number, reason: string): void {
+    const topics = this.#topics;
+    if (topics) {
+      for (const topic of topics) this.#owner.unsubscribe(this, topic);
+      topics.clear();
+    }
+    this.#owner.forget(this);
+    this.#events.close(this, code, reason);
+  }
+
+  /** The TCP socket wrote out its queue: `drain` if a send returned -1 since the last one. */
+  drained(): void {
+    if (!this.#needDrain) return;
+    this.#needDrain = false;
+    if (this.#ws.readyState === 1) this.#events.drain(this);
   }
 
   get readyState(): WebSocketReadyState {
@@ -96,7 +125,7 @@ export class HostedSocket<T = unknown> implements ServerWebSocket<T> {
   }
 
   get subscriptions(): string[] {
-    return [...this.#topics];
+    return this.#topics ? [...this.#topics] : [];
   }
 
   send(data: WebSocketData, compress = false): number {
@@ -149,18 +178,21 @@ export class HostedSocket<T = unknown> implements ServerWebSocket<T> {
   }
 
   subscribe(topic: string): void {
-    if (this.#ws.readyState > 1 || this.#topics.has(checkTopic(topic))) return;
+    checkTopic(topic);
+    if (this.#ws.readyState > 1) return;
+    this.#topics ??= new Set();
+    if (this.#topics.has(topic)) return;
     this.#topics.add(topic);
     this.#owner.subscribe(this, topic);
   }
 
   unsubscribe(topic: string): void {
-    if (!this.#topics.delete(checkTopic(topic))) return;
+    if (!this.#topics?.delete(checkTopic(topic))) return;
     this.#owner.unsubscribe(this, topic);
   }
 
   isSubscribed(topic: string): boolean {
-    return this.#topics.has(topic);
+    return this.#topics?.has(topic) ?? false;
   }
 
   publish(topic: string, data: WebSocketData, _compress?: boolean): number {
