@@ -181,7 +181,7 @@ describe('loadApp', () => {
   it('loads a module whose default export has fetch', async () => {
     const loaded = await loadApp(app);
     const response = await loaded.fetch(new Request('http://x/ping'), undefined as never);
-    expect(await response.text()).toBe('hello GET /ping');
+    expect(await response!.text()).toBe('hello GET /ping');
   });
 
   it('reports a missing module with ERR_APP_NOT_FOUND and its path', async () => {
@@ -212,7 +212,7 @@ describe('loadApp', () => {
     ]) {
       const loaded = await loadApp(fixture(`commonjs/${file}`));
       const response = await loaded.fetch(new Request('http://x/a'), undefined as never);
-      expect(await response.text(), file).toBe(body);
+      expect(await response!.text(), file).toBe(body);
     }
   });
 
@@ -229,7 +229,7 @@ describe('loadApp', () => {
   it("loads a TypeScript app where Node strips types, and otherwise names Node's stripping and tsx", async () => {
     const typed = fixture('typed.ts');
     const outcome = await loadApp(typed).then(
-      async (loaded) => (await loaded.fetch(new Request('http://x/t'), undefined as never)).text(),
+      async (loaded) => (await loaded.fetch(new Request('http://x/t'), undefined as never))!.text(),
       (error: unknown) => error,
     );
     if ((process.features as { typescript?: unknown }).typescript) {

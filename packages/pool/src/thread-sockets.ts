@@ -6,7 +6,17 @@
  * `open`, `message` and `close` run here in order.
  */
 import type { ServerWebSocket, UpgradeOptions, WebSocketData, WebSocketHandler, WebSocketReadyState } from '@switchyard/core';
-import { ensureCloseEvent, type SocketOptions, upgradeHeaderLines } from '@switchyard/core/node';
+import {
+  addTopic,
+  checkTopic,
+  ensureCloseEvent,
+  hasTopic,
+  removeTopic,
+  type SocketOptions,
+  type TopicList,
+  topicsOf,
+  upgradeHeaderLines,
+} from '@switchyard/core/node';
 import { toErrorData } from './errors.js';
 import { type FromThread, SOCKET, type SocketEventMessage, SocketEventKind, SocketOp } from './messages.js';
 import type { Outbox } from './outbox.js';
@@ -26,11 +36,6 @@ export function portable(data: WebSocketData): string | Uint8Array {
   if (typeof data === 'string') return data;
   const view = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
   return view.byteOffset === 0 && view.byteLength === view.buffer.byteLength ? view : new Uint8Array(view);
-}
-
-function checkTopic(topic: unknown): string {
-  if (typeof topic !== 'string' || topic === '') throw new TypeError('topic must be a non-empty string');
-  return topic;
 }
 
 export class ThreadSockets {
@@ -147,7 +152,7 @@ export class ThreadSocket implements ServerWebSocket<unknown> {
   #state: WebSocketReadyState = 0;
   #remote = '';
   readonly #owner: ThreadSockets;
-  readonly #topics = new Set<string>();
+  #topics: TopicList;
   /** Bytes sent and not yet reported written by the main thread. */
   #inTransit = 0;
   /** The main thread's socket needs a drain: sends return -1 until it comes. */
@@ -166,7 +171,7 @@ export class ThreadSocket implements ServerWebSocket<unknown> {
 
   closed(): void {
     this.#state = 3;
-    this.#topics.clear();
+    this.#topics = undefined;
   }
 
   drained(): void {
@@ -187,7 +192,7 @@ export class ThreadSocket implements ServerWebSocket<unknown> {
   }
 
   get subscriptions(): string[] {
-    return [...this.#topics];
+    return topicsOf(this.#topics);
   }
 
   send(data: WebSocketData, compress = false): number {
@@ -236,18 +241,19 @@ export class ThreadSocket implements ServerWebSocket<unknown> {
   }
 
   subscribe(topic: string): void {
-    if (this.#state > 1 || this.#topics.has(checkTopic(topic))) return;
-    this.#topics.add(topic);
+    if (this.#state > 1 || hasTopic(this.#topics, checkTopic(topic))) return;
+    this.#topics = addTopic(this.#topics, topic);
     this.#owner.post(this.id, SocketOp.Subscribe, undefined, undefined, topic);
   }
 
   unsubscribe(topic: string): void {
-    if (!this.#topics.delete(checkTopic(topic))) return;
+    if (!hasTopic(this.#topics, checkTopic(topic))) return;
+    this.#topics = removeTopic(this.#topics, topic);
     this.#owner.post(this.id, SocketOp.Unsubscribe, undefined, undefined, topic);
   }
 
   isSubscribed(topic: string): boolean {
-    return this.#topics.has(topic);
+    return hasTopic(this.#topics, topic);
   }
 
   publish(topic: string, data: WebSocketData, _compress?: boolean): number {

@@ -4,3 +4,4 @@ export { localEvents } from './local-events.js';
 export { resolveSocketOptions, type SocketOptions } from './options.js';
 export { isWebSocketHandshake, upgradeHeaderLines } from './handshake.js';
 export { ensureCloseEvent } from './close-event.js';
+export { addTopic, checkTopic, hasTopic, removeTopic, topicsOf, type TopicList } from './topic-list.js';

@@ -2,6 +2,7 @@ import type { Duplex } from 'node:stream';
 import type { WebSocket } from 'ws';
 import type { ServerWebSocket, WebSocketData, WebSocketReadyState } from '../../types.js';
 import type { SocketOptions } from './options.js';
+import { addTopic, checkTopic, hasTopic, removeTopic, type TopicList, topicsOf } from './topic-list.js';
 
 /** Who runs the app's handlers for a socket: this context (reactor, cluster), or the pool thread it is bound to. */
 export interface SocketEvents {
@@ -27,11 +28,6 @@ const BINARY_COMPRESSED = { binary: true, compress: true };
 
 export function byteLength(data: WebSocketData): number {
   return typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
-}
-
-function checkTopic(topic: unknown): string {
-  if (typeof topic !== 'string' || topic === '') throw new TypeError('topic must be a non-empty string');
-  return topic;
 }
 
 let nextId = 1;
@@ -78,8 +74,7 @@ export class HostedSocket<T = unknown> implements ServerWebSocket<T> {
   readonly #raw: Duplex;
   readonly #owner: SocketOwner;
   readonly #events: SocketEvents;
-  /** Made on the first subscribe: most sockets of most apps never subscribe. */
-  #topics: Set<string> | undefined;
+  #topics: TopicList;
   #needDrain = false;
 
   constructor(ws: WebSocket, raw: Duplex, owner: SocketOwner, events: SocketEvents, data: T) {
@@ -100,11 +95,8 @@ export class HostedSocket<T = unknown> implements ServerWebSocket<T> {
 
   /** The connection ended: leave every topic, and tell the owner and the app. */
   closed(code: number, reason: string): void {
-    const topics = this.#topics;
-    if (topics) {
-      for (const topic of topics) this.#owner.unsubscribe(this, topic);
-      topics.clear();
-    }
+    for (const topic of topicsOf(this.#topics)) this.#owner.unsubscribe(this, topic);
+    this.#topics = undefined;
     this.#owner.forget(this);
     this.#events.close(this, code, reason);
   }
@@ -125,7 +117,7 @@ export class HostedSocket<T = unknown> implements ServerWebSocket<T> {
   }
 
   get subscriptions(): string[] {
-    return this.#topics ? [...this.#topics] : [];
+    return topicsOf(this.#topics);
   }
 
   send(data: WebSocketData, compress = false): number {
@@ -178,21 +170,19 @@ export class HostedSocket<T = unknown> implements ServerWebSocket<T> {
   }
 
   subscribe(topic: string): void {
-    checkTopic(topic);
-    if (this.#ws.readyState > 1) return;
-    this.#topics ??= new Set();
-    if (this.#topics.has(topic)) return;
-    this.#topics.add(topic);
+    if (this.#ws.readyState > 1 || hasTopic(this.#topics, checkTopic(topic))) return;
+    this.#topics = addTopic(this.#topics, topic);
     this.#owner.subscribe(this, topic);
   }
 
   unsubscribe(topic: string): void {
-    if (!this.#topics?.delete(checkTopic(topic))) return;
+    if (!hasTopic(this.#topics, checkTopic(topic))) return;
+    this.#topics = removeTopic(this.#topics, topic);
     this.#owner.unsubscribe(this, topic);
   }
 
   isSubscribed(topic: string): boolean {
-    return this.#topics?.has(topic) ?? false;
+    return hasTopic(this.#topics, topic);
   }
 
   publish(topic: string, data: WebSocketData, _compress?: boolean): number {
