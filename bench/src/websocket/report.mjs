@@ -4,10 +4,7 @@
  * engine's report.html (the same stylesheet and colours; Chart.js and the
  * data inlined, so it opens offline).
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fmtFixed, fmtInt, fmtKiB, fmtMs } from '@switchyard/bench';
+import { chartJsSource, escapeHtml, fmtFixed, fmtInt, fmtKiB, fmtMs, htmlTable, REPORT_STYLE } from '@switchyard/bench';
 
 export const LABELS = { raw: 'raw ws', reactor: 'reactor', pool: 'pool', cluster: 'cluster' };
 const COLORS = { raw: '#8a8f98', reactor: '#2f6fde', pool: '#2e9d5b', cluster: '#8e5bd6' };
@@ -119,30 +116,9 @@ export function markdownReport(result) {
   return `${parts.join('\n')}`;
 }
 
-const require = createRequire(import.meta.url);
-
 /** Chart.js's UMD build, inlined; nothing in it may end the <script> early. */
-function chartJsSource() {
-  return readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.min.js'), 'utf8').replace(/<\/(script)/gi, '<\\/$1');
-}
-
-const escape = (text) => String(text).replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-function htmlTable(t) {
-  const head = t.header.map((h, i) => `<th class="${t.align[i]}">${escape(h)}</th>`).join('');
-  const rows = t.rows.map((row) => `<tr>${row.map((cell, i) => `<td class="${t.align[i]}">${escape(cell)}</td>`).join('')}</tr>`).join('\n');
-  return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
-}
-
-// The engine's report stylesheet (packages/bench/src/report/html.ts), so the two read alike.
-const STYLE = `
-body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1200px;padding:16px 24px;color:#1d2330;background:#fff}
-h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #dde2ea;padding-bottom:4px}
-p.meta{color:#4a5468}.scroll{overflow-x:auto}table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
-th,td{padding:4px 8px;border-bottom:1px solid #eceff4;white-space:nowrap}th{background:#f5f7fa;font-weight:600}
-td.r,th.r{text-align:right}td.l,th.l{text-align:left}
-.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(340px,1fr));gap:16px}.chart{position:relative;height:280px}.note{color:#4a5468}code{background:#f2f4f7;padding:0 3px;border-radius:3px}
-`;
+const escape = (text) => escapeHtml(String(text));
+const tableHtml = (t) => htmlTable({ strong: [], ...t });
 
 /** Builds the charts in the browser from the embedded results. */
 const CLIENT = `
@@ -199,16 +175,16 @@ export function htmlReport(result) {
     sections.push(`<h2>Echo: messages/s</h2>
 <p class="note">${escape(echoDescription(result))}</p>
 <div class="charts"><div class="chart"><canvas id="echo-rate"></canvas></div><div class="chart"><canvas id="echo-ratio"></canvas></div></div>
-${htmlTable(echoTable(result))}`);
+${tableHtml(echoTable(result))}`);
   if (result.broadcast)
     sections.push(`<h2>Broadcast to ${escape(fmtInt(result.settings.sockets))} idle sockets</h2>
 <p class="note">${escape(broadcastDescription(result))}</p>
 <div class="charts"><div class="chart"><canvas id="bc-latency"></canvas></div><div class="chart"><canvas id="bc-memory"></canvas></div><div class="chart"><canvas id="bc-ratio"></canvas></div></div>
-${htmlTable(broadcastTable(result))}`);
+${tableHtml(broadcastTable(result))}`);
   const json = JSON.stringify(result).replace(/</g, '\\u003c');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>WebSockets beside raw ws ${escape(result.started)}</title><style>${STYLE}</style></head>
+<title>WebSockets beside raw ws ${escape(result.started)}</title><style>${REPORT_STYLE}</style></head>
 <body>
 <h1>WebSockets beside raw ws, ${escape(result.started)}</h1>
 <p class="meta">${escape(describeRun(result))}</p>

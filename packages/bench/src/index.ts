@@ -75,7 +75,9 @@ export { startIdleClient, type IdleClient, type IdleCounts } from './load/idle.j
 export { treeUsage, processTree, procAvailable } from './proc/tree.js';
 export { writeReports, REPORT_FILES } from './report/write.js';
 export { markdownReport } from './report/markdown.js';
-export { htmlReport } from './report/html.js';
+export { escapeHtml, htmlReport, htmlTable, REPORT_STYLE } from './report/html.js';
+export { chartJsSource } from './report/chart-source.js';
+export type { Table } from './report/tables.js';
 export { validateResult, validateReportDir, failedModels } from './report/validate.js';
 export { compareResults, compareMarkdown, readResult, type Comparison, type CompareRow, type CompareOptions, type Verdict } from './report/compare.js';
 export { createProgress, type Progress } from './progress.js';

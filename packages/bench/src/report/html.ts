@@ -12,19 +12,23 @@ import { describeRun, reportTitle } from './markdown.js';
 import { pairsTable } from './pairs.js';
 import { classicTable, scenarioNotes, scenarioTable, summaryTable, throughputTable, type Table } from './tables.js';
 
-const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+/** Text made safe inside HTML. */
+export const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
-function table(t: Table): string {
-  const head = t.header.map((h, i) => `<th class="${t.align[i]}">${escape(h)}</th>`).join('');
+/** A report table, in the stylesheet's classes (the rows in `strong` stand out). */
+export function htmlTable(t: Table): string {
+  const head = t.header.map((h, i) => `<th class="${t.align[i]}">${escapeHtml(h)}</th>`).join('');
   const rows = t.rows
     .map(
-      (row, r) => `<tr${t.strong.includes(r) ? ' class="best"' : ''}>${row.map((cell, i) => `<td class="${t.align[i]}">${escape(cell)}</td>`).join('')}</tr>`,
+      (row, r) =>
+        `<tr${t.strong.includes(r) ? ' class="best"' : ''}>${row.map((cell, i) => `<td class="${t.align[i]}">${escapeHtml(cell)}</td>`).join('')}</tr>`,
     )
     .join('\n');
   return `<div class="scroll"><table><thead><tr>${head}</tr></thead><tbody>\n${rows}\n</tbody></table></div>`;
 }
 
-const STYLE = `
+/** The reports' stylesheet, shared with the standalone benches so they read alike. */
+export const REPORT_STYLE = `
 body{font:14px/1.45 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:0 auto;max-width:1200px;padding:16px 24px;color:#1d2330;background:#fff}
 h1{font-size:22px;margin:8px 0}h2{font-size:18px;margin:28px 0 8px;border-bottom:1px solid #dde2ea;padding-bottom:4px}
 p.meta{color:#4a5468}.scroll{overflow-x:auto}table{border-collapse:collapse;margin:8px 0;font-variant-numeric:tabular-nums}
@@ -114,55 +118,55 @@ if (data.classic && data.classic.status === 'ran' && el('classic')) {
 
 export function htmlReport(result: BenchResult): string {
   const sections = result.scenarios.map((scenario, i) => {
-    const what = `<code>${escape(`${scenario.request.method} ${scenario.request.path}`)}</code>, ${scenario.connections} connections${scenario.idleConnections ? `, ${scenario.idleConnections} idle connections held` : ''}${scenario.timeoutS ? `; requests time out after ${scenario.timeoutS} s` : ''}${scenario.warmupS !== undefined ? `; ${scenario.warmupS} s of warm-up before each run` : ''}`;
+    const what = `<code>${escapeHtml(`${scenario.request.method} ${scenario.request.path}`)}</code>, ${scenario.connections} connections${scenario.idleConnections ? `, ${scenario.idleConnections} idle connections held` : ''}${scenario.timeoutS ? `; requests time out after ${scenario.timeoutS} s` : ''}${scenario.warmupS !== undefined ? `; ${scenario.warmupS} s of warm-up before each run` : ''}`;
     const pairs = pairsTable(scenario);
-    return `<h2 id="s-${escape(scenario.name)}">${escape(scenario.name)}: ${escape(scenario.title)}</h2>
-<p class="note">${escape(scenario.description)} Load: ${what}.</p>
+    return `<h2 id="s-${escapeHtml(scenario.name)}">${escapeHtml(scenario.name)}: ${escapeHtml(scenario.title)}</h2>
+<p class="note">${escapeHtml(scenario.description)} Load: ${what}.</p>
 <div class="charts"><div class="chart"><canvas id="rps-${i}"></canvas></div><div class="chart"><canvas id="p99-${i}"></canvas></div></div>
-${table(scenarioTable(scenario))}
-${pairs ? table(pairs) : ''}
+${htmlTable(scenarioTable(scenario))}
+${pairs ? htmlTable(pairs) : ''}
 ${scenarioNotes(scenario, result.generator.name)
-  .map((note) => `<p class="note">${escape(note)}</p>`)
+  .map((note) => `<p class="note">${escapeHtml(note)}</p>`)
   .join('')}`;
   });
   const idle = result.scenarios
     .filter((s) => s.kind === 'idle')
-    .map((s, i) => `<h2>Memory against idle connections: ${escape(s.name)}</h2><div class="chart wide"><canvas id="idle-${i}"></canvas></div>`);
+    .map((s, i) => `<h2>Memory against idle connections: ${escapeHtml(s.name)}</h2><div class="chart wide"><canvas id="idle-${i}"></canvas></div>`);
   let classic = '';
   if (result.classic) {
     const c = result.classic;
     classic =
       c.status === 'ran'
-        ? `<h2>Classic: <code>${escape(c.command)}</code></h2><p class="note">${escape(c.version ?? '')}, no keep-alive.</p>
-<div class="chart wide"><canvas id="classic"></canvas></div>${table(classicTable(c))}${classicExplanation(result)
-            .map((p) => `<p>${escape(p)}</p>`)
+        ? `<h2>Classic: <code>${escapeHtml(c.command)}</code></h2><p class="note">${escapeHtml(c.version ?? '')}, no keep-alive.</p>
+<div class="chart wide"><canvas id="classic"></canvas></div>${htmlTable(classicTable(c))}${classicExplanation(result)
+            .map((p) => `<p>${escapeHtml(p)}</p>`)
             .join('')}`
-        : `<h2>Classic: <code>${escape(c.command)}</code></h2><p>${escape(c.reason ?? 'skipped')}.</p>`;
+        : `<h2>Classic: <code>${escapeHtml(c.command)}</code></h2><p>${escapeHtml(c.reason ?? 'skipped')}.</p>`;
   }
   const json = JSON.stringify(result).replace(/</g, '\\u003c');
   const models = lineup(result)
-    .map((m) => `<li><code>${escape(m)}</code>: ${escape(contenderNote(result, m))}</li>`)
+    .map((m) => `<li><code>${escapeHtml(m)}</code>: ${escapeHtml(contenderNote(result, m))}</li>`)
     .join('');
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">
-<title>${escape(reportTitle(result))} ${escape(result.started)}</title><style>${STYLE}</style></head>
+<title>${escapeHtml(reportTitle(result))} ${escapeHtml(result.started)}</title><style>${REPORT_STYLE}</style></head>
 <body>
-<h1>${escape(reportTitle(result))}, ${escape(result.started)}</h1>
-<p class="meta">${escape(describeRun(result))}</p>
+<h1>${escapeHtml(reportTitle(result))}, ${escapeHtml(result.started)}</h1>
+<p class="meta">${escapeHtml(describeRun(result))}</p>
 ${result.settings.runs < 3 ? `<p><strong>Only ${result.settings.runs} run(s) per model: this checks the pipeline; it is not a measurement.</strong></p>` : ''}
 <h2>Summary</h2>
 <p class="note">req/s divided by the baseline's in the same round (median over rounds); ★ best: most req/s with at most 1% failed requests; ! more than 1% failed.</p>
-${table(summaryTable(result))}
+${htmlTable(summaryTable(result))}
 <ul>${models}</ul>
 <div class="chart wide"><canvas id="chart-ratios"></canvas></div>
 <h2>Throughput</h2>
 <p class="note">req/s, median over rounds: this machine at this moment, for scale; the ratios above are what compare.</p>
-${table(throughputTable(result))}
-${isolationSection(result, escape, table)}
+${htmlTable(throughputTable(result))}
+${isolationSection(result, escapeHtml, htmlTable)}
 ${sections.join('\n')}
 ${idle.join('\n')}
 ${classic}
-${result.warnings.length ? `<h2>Warnings</h2><ul>${result.warnings.map((w) => `<li>${escape(w)}</li>`).join('')}</ul>` : ''}
+${result.warnings.length ? `<h2>Warnings</h2><ul>${result.warnings.map((w) => `<li>${escapeHtml(w)}</li>`).join('')}</ul>` : ''}
 <script id="bench-data" type="application/json">${json}</script>
 <script>${chartJsSource()}</script>
 <script>${CLIENT}${isolationClient(result)}</script>
