@@ -112,6 +112,16 @@ export function defineWebSocketSuite(options: ConformanceOptions): void {
       expect((await pong).toString()).toBe('are you there');
     });
 
+    it('negotiates permessage-deflate only when the app turns it on', async () => {
+      const { socket: plain } = await open(server(), 'plain');
+      expect(plain.ws.extensions).toBe('');
+      const deflating = await start({ app: websocketAppUrl({ deflate: '1' }) });
+      const { socket } = await open(deflating, 'deflated');
+      expect(socket.ws.extensions).toContain('permessage-deflate');
+      const text = 'compressible '.repeat(10_000);
+      expect(await socket.ask(text, (m) => m === text)).toBe(text);
+    });
+
     it('passes close codes and reasons both ways', async () => {
       const watch = await watcher(server());
       const { socket: leaving } = await open(server(), 'leaving');
