@@ -60,6 +60,8 @@ export interface StatsRequest {
 export interface DrainMessage {
   type: 'drain';
   graceMs: number;
+  /** Another process takes this one's place (a reload, recycling): its WebSockets close with 1012, not 1001. */
+  restart?: boolean;
 }
 
 /** Why the server is not ready (null when it is), as the primary sees it; sent whenever it changes. */

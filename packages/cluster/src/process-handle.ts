@@ -144,12 +144,13 @@ export class ProcessHandle {
   /**
    * Asks the process to finish its in-flight requests within `graceMs` and
    * exit; kills it if it is still there `killAfterMs` later than that.
+   * `restart`: another process takes its place (a reload, recycling).
    */
-  drain(graceMs: number, killAfterMs: number): Promise<ExitInfo> {
+  drain(graceMs: number, killAfterMs: number, restart = false): Promise<ExitInfo> {
     if (this.alive && this.state !== 'draining') {
       this.state = 'draining';
       // Before its hello the process serves nothing and has no handler for the message.
-      if (!this.send({ type: 'drain', graceMs })) this.kill('SIGTERM');
+      if (!this.send({ type: 'drain', graceMs, restart })) this.kill('SIGTERM');
       this.#killTimer = setTimeout(() => this.kill('SIGKILL'), graceMs + killAfterMs);
     }
     return this.exited;

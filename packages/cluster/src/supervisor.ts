@@ -238,7 +238,7 @@ export class Supervisor {
     const { balancer } = this.#options;
     balancer.add(fresh);
     balancer.remove(old);
-    await old.drain(this.#options.graceMs, KILL_AFTER_MS);
+    await old.drain(this.#options.graceMs, KILL_AFTER_MS, true);
   }
 
   #recycle(handle: ProcessHandle, why: string): void {

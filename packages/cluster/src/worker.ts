@@ -10,7 +10,7 @@ import type { Socket } from 'node:net';
 import { deserialize, serialize } from 'node:v8';
 import { ChannelHub, type Logger, type RunningServer } from '@switchyard/core';
 import { METRICS_INTERVAL_MS, type RunnerOps, type Scrape } from '@switchyard/core/node';
-import { serve } from '@switchyard/reactor/node';
+import { RESTART, serve } from '@switchyard/reactor/node';
 import { INIT_ENV, type ToPrimary, type ToWorker, type WorkerInit } from './messages.js';
 import { encodeArg, encodeError } from './wire.js';
 
@@ -88,10 +88,11 @@ async function attach(http: Server): Promise<{ port: number; url: string }> {
  * next request (that request would be reset): each gets `Connection: close`
  * on its next response instead, or closes at `keepAliveTimeout`.
  */
-function drain(graceMs: number): Promise<void> {
+function drain(graceMs: number, restart: boolean): Promise<void> {
   draining ??= (async () => {
     const deadline = Date.now() + graceMs;
-    shutdown.abort();
+    // The reason tells the reactor whether a replacement follows (its WebSockets then close with 1012).
+    shutdown.abort(restart ? RESTART : undefined);
     for (const socket of sockets) {
       const res = socket[kResponse];
       if (res && !res.headersSent) res.shouldKeepAlive = false;
@@ -131,10 +132,10 @@ async function scrapeAtPrimary(openMetrics: boolean): Promise<Scrape> {
 }
 
 let exiting = false;
-function drainAndExit(graceMs: number): void {
+function drainAndExit(graceMs: number, restart = false): void {
   if (exiting) return;
   exiting = true;
-  void drain(graceMs)
+  void drain(graceMs, restart)
     .then(() => reportMetrics())
     .catch(() => {})
     .then(() => {
@@ -170,7 +171,7 @@ process.on('message', (message: ToWorker, handle?: Socket) => {
       );
       break;
     case 'drain':
-      if (running) drainAndExit(message.graceMs);
+      if (running) drainAndExit(message.graceMs, message.restart === true);
       else pendingDrain = message.graceMs;
       break;
     case 'readiness':

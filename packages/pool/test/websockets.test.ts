@@ -1,4 +1,4 @@
-import { openSocket, TestSocket } from '@switchyard/core/conformance';
+import { TestSocket } from '@switchyard/core/conformance';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPool, waitFor } from './helpers.js';
 
@@ -32,16 +32,5 @@ describe('pool: WebSockets bound to a thread', () => {
     expect(await count()).toBe(32);
     other.ws.send('/release');
     await waitFor(async () => (await count()) === total, 10_000, 'every message to be handled');
-  });
-
-  it('closes the sockets of a thread replaced by a reload with 1012', async () => {
-    server = await startPool({ app: new URL('../../core/fixtures/websocket-app.mjs', import.meta.url), workers: 1 });
-    const { socket } = await openSocket(server.url, '/ws?name=reloaded');
-    sockets.push(socket);
-    await server.reload();
-    expect((await socket.closed).code).toBe(1012);
-    const { socket: fresh } = await openSocket(server.url, '/ws?name=fresh');
-    sockets.push(fresh);
-    expect(await fresh.ask('after reload', (m) => m === 'after reload')).toBe('after reload');
   });
 });

@@ -5,4 +5,4 @@
  * The reference above makes a project that has @types/node load it here, and
  * one that lacks it fail with "Cannot find type definition file for 'node'".
  */
-export { serve, type ReactorContext } from './server.js';
+export { RESTART, serve, type ReactorContext } from './server.js';

@@ -49,7 +49,8 @@ export interface ReactorContext {
   /**
    * Aborts when the caller begins a shutdown of its own (the cluster backend
    * drains connections before it calls `close`): the app's `setup` signal
-   * aborts with it.
+   * aborts with it, and WebSockets close: with 1012 when it aborts with
+   * `RESTART` (another process takes this one's place), else 1001.
    */
   shutdown?: AbortSignal;
   /** Why the whole server is not ready though this process is (the cluster primary's view). */
@@ -61,6 +62,9 @@ export interface ReactorContext {
   /** Receives this process's metrics, for a primary to merge. */
   onOps?: (ops: RunnerOps) => void;
 }
+
+/** The `shutdown` abort reason that says a replacement follows. */
+export const RESTART = 'restart';
 
 /**
  * Runs the app on this thread's event loop with `node:http`. Everything the
@@ -137,7 +141,8 @@ async function serveApp(
     'abort',
     () => {
       setupContext.abort(serverShuttingDown());
-      socketsClosed ??= host?.shutdown(options.graceMs);
+      const restart = context.shutdown?.reason === RESTART;
+      socketsClosed ??= restart ? host?.shutdown(options.graceMs, 1012, 'server restarting') : host?.shutdown(options.graceMs);
     },
     { once: true },
   );

@@ -233,6 +233,17 @@ export function defineWebSocketSuite(options: ConformanceOptions): void {
     });
 
     if (contexts > 1) {
+      it('closes the sockets of a context replaced by a reload with 1012, and serves new ones', async () => {
+        const own = await start();
+        const reload = (own as RunningServer & { reload?: () => Promise<void> }).reload;
+        expect(typeof reload).toBe('function');
+        const { socket } = await open(own, 'reloaded');
+        await reload!.call(own);
+        expect((await socket.closed).code).toBe(1012);
+        const { socket: fresh } = await open(own, 'fresh');
+        expect(await fresh.ask('after reload', (m) => m === 'after reload')).toBe('after reload');
+      });
+
       it('closes the sockets of a thread or process that dies with 1011, and only those', async () => {
         const own = await start();
         const [first, second] = [...(await spread(own, 2)).values()] as [TestSocket, TestSocket];

@@ -172,16 +172,17 @@ export class SocketHost implements SocketOwner {
   }
 
   /**
-   * Shutdown: no more upgrades, every socket gets a close frame (1001) at
-   * once, and those whose client has not answered by `graceMs` are cut.
+   * Shutdown: no more upgrades, every socket gets a close frame (1001, or
+   * `code` when another server takes over) at once, and those whose client
+   * has not answered by `graceMs` are cut.
    */
-  shutdown(graceMs: number): Promise<void> {
+  shutdown(graceMs: number, code = 1001, reason = 'server shutting down'): Promise<void> {
     this.#closing ??= (async () => {
       process.off('exit', this.#onExit);
       this.#unsubscribeHub();
       if (this.#sockets.size > 0) {
         const emptied = new Promise<void>((resolve) => (this.#emptied = resolve));
-        this.closeAll(1001, 'server shutting down');
+        this.closeAll(code, reason);
         let timer: NodeJS.Timeout | undefined;
         const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), graceMs)));
         if (await Promise.race([emptied.then(() => false), late])) {
