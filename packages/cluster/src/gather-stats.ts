@@ -1,10 +1,21 @@
 import type { LoopMonitor } from '@switchyard/core';
-import type { Balancer } from './balancer.js';
 import type { ClusterStats, ClusterWorkerStats } from './stats.js';
 import type { Supervisor } from './supervisor.js';
 
-/** Asks every live process for its figures over IPC, and adds them up. */
-export async function gatherStats(supervisor: Supervisor, balancer: Balancer, monitor: LoopMonitor, timeoutMs: number): Promise<ClusterStats> {
+/** What the primary itself holds: connections waiting for a process, and those it refused. */
+export interface PrimaryFigures {
+  readonly queued: number;
+  readonly rejected: number;
+}
+
+/** Asks every live process (or thread) for its figures over its channel, and adds them up. */
+export async function gatherStats(
+  supervisor: Supervisor,
+  backend: 'cluster' | 'threads',
+  primary: PrimaryFigures,
+  monitor: LoopMonitor,
+  timeoutMs: number,
+): Promise<ClusterStats> {
   const handles = supervisor.processes();
   // A process still starting has nothing to report yet, and would only make everyone wait.
   const replies = await Promise.all(handles.map((handle) => (handle.state === 'starting' ? undefined : handle.requestStats(timeoutMs))));
@@ -33,14 +44,15 @@ export async function gatherStats(supervisor: Supervisor, balancer: Balancer, mo
   const sum = (pick: (row: ClusterWorkerStats) => number) => workers.reduce((total, row) => total + pick(row), 0);
   const primaryRss = process.memoryUsage.rss();
   return {
-    backend: 'cluster',
+    backend,
     requests: supervisor.retiredRequests + sum((row) => row.requests),
     inFlight: sum((row) => row.inFlight),
-    queued: balancer.queued,
-    rejected: balancer.rejected + sum((row) => row.rejected),
+    queued: primary.queued,
+    rejected: primary.rejected + sum((row) => row.rejected),
     eventLoop: monitor.read(),
     workers,
-    rssBytes: primaryRss + sum((row) => row.rssBytes),
+    // Threads share the primary's process: its RSS is all of theirs.
+    rssBytes: backend === 'threads' ? primaryRss : primaryRss + sum((row) => row.rssBytes),
     restarts: supervisor.restarts,
     ...(workers.some((row) => row.websockets !== undefined) && { websockets: sum((row) => row.websockets ?? 0) }),
     primary: { pid: process.pid, rssBytes: primaryRss },

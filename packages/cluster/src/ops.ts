@@ -1,12 +1,11 @@
 /**
- * Readiness and `/metrics` for a cluster, held by the primary: processes
+ * Readiness and `/metrics` for a cluster (or threads), held by the primary: processes
  * push their figures every METRICS_INTERVAL_MS (a scrape never waits on
  * one), the primary tells them whenever readiness changes, and a process
  * asked for `/metrics` on the server's port gets the primary's merge.
  */
 import type { ChannelBridge, ResolvedOptions } from '@switchyard/core';
-import { channelMetrics, counter, gauge, RunnerOps, withLabels } from '@switchyard/core/node';
-import type { Balancer } from './balancer.js';
+import { channelMetrics, type MetricJson, RunnerOps, withLabels } from '@switchyard/core/node';
 import type { ToPrimary } from './messages.js';
 import type { ProcessHandle } from './process-handle.js';
 import type { Supervisor } from './supervisor.js';
@@ -15,7 +14,7 @@ import type { Supervisor } from './supervisor.js';
 const READINESS_POLL_MS = 250;
 
 function source(handle: ProcessHandle): string {
-  return `pid-${handle.pid}`;
+  return handle.label.replace(' ', '-');
 }
 
 export class ClusterOps {
@@ -23,26 +22,17 @@ export class ClusterOps {
   readonly #supervisor: Supervisor;
   #published: string | null | undefined;
   readonly #poll: NodeJS.Timeout;
+  readonly #backend: 'cluster' | 'threads';
 
-  constructor(options: ResolvedOptions, supervisor: Supervisor, balancer: Balancer, bridge: ChannelBridge | undefined) {
+  /** `gauges`: the primary's own figures (the cluster's balancer). */
+  constructor(options: ResolvedOptions, supervisor: Supervisor, backend: 'cluster' | 'threads', gauges: () => MetricJson[], bridge: ChannelBridge | undefined) {
     this.#supervisor = supervisor;
-    const primary = { backend: 'cluster', worker: '0' };
+    this.#backend = backend;
     this.#ops = new RunnerOps(options, {
-      backend: 'cluster',
+      backend,
       worker: 0,
       notReady: () => this.#supervisor.notReady(),
-      gauges: () => [
-        ...this.#supervisor.restartCounts.toJson('cluster'),
-        ...channelMetrics(bridge, 'cluster'),
-        gauge('switchyard_requests_queued', 'Connections the primary holds for a process: waiting for one, or handed over and not yet taken.', [
-          { value: balancer.queued, labels: primary },
-        ]),
-        counter(
-          'switchyard_connections_rejected_total',
-          'Connections the primary answered with 503 because no process could take them (its queue full, or closing).',
-          [{ value: balancer.rejected, labels: primary }],
-        ),
-      ],
+      gauges: () => [...this.#supervisor.restartCounts.toJson(backend), ...channelMetrics(bridge, backend), ...gauges()],
     });
     this.#poll = setInterval(() => this.publishReadiness(), READINESS_POLL_MS);
     this.#poll.unref();
@@ -56,7 +46,7 @@ export class ClusterOps {
   /** Takes the messages that are about readiness or metrics; false for any other. */
   handle(from: ProcessHandle, message: ToPrimary): boolean {
     if (message.type === 'metrics') {
-      this.#ops.board?.report(source(from), withLabels(message.metrics, { backend: 'cluster', worker: String(from.slot) }));
+      this.#ops.board?.report(source(from), withLabels(message.metrics, { backend: this.#backend, worker: String(from.slot) }));
       return true;
     }
     if (message.type === 'scrape') {

@@ -1,9 +1,10 @@
 /**
- * The primary's handle on one process: its state, its last heartbeat, the
- * sockets handed to it and not yet acknowledged, and request/reply over IPC.
+ * The primary's handle on one process (or thread, under @switchyard/threads):
+ * its state, its last heartbeat, the sockets handed to it and not yet
+ * acknowledged, and request/reply over its channel.
  */
-import type { Worker } from 'node:cluster';
 import type { Socket } from 'node:net';
+import type { Child } from './child.js';
 import type { ProcessFigures, ToPrimary, ToWorker } from './messages.js';
 import type { ProcessState } from './stats.js';
 import { decodeError } from './wire.js';
@@ -18,8 +19,10 @@ export type MessageSink = (handle: ProcessHandle, message: ToPrimary) => void;
 
 export class ProcessHandle {
   readonly slot: number;
-  readonly worker: Worker;
+  readonly child: Child;
   readonly pid: number;
+  /** `pid 123` or `thread 4`, for logs and metrics sources. */
+  readonly label: string;
   readonly startedAt = Date.now();
   /** Requests after which this process is recycled; 0 for never. */
   readonly maxRequests: number;
@@ -45,10 +48,11 @@ export class ProcessHandle {
   #seq = 0;
   #killTimer: NodeJS.Timeout | undefined;
 
-  constructor(slot: number, worker: Worker, maxRequests: number, sink: MessageSink) {
+  constructor(slot: number, child: Child, maxRequests: number, sink: MessageSink) {
     this.slot = slot;
-    this.worker = worker;
-    this.pid = worker.process.pid ?? 0;
+    this.child = child;
+    this.pid = child.pid;
+    this.label = child.label;
     this.maxRequests = maxRequests;
     let ready!: () => void;
     let notReady!: (error: Error) => void;
@@ -59,17 +63,17 @@ export class ProcessHandle {
     // Callers that never wait on readiness must not see an unhandled rejection.
     this.ready.catch(() => {});
     this.exited = new Promise<ExitInfo>((resolve) => {
-      worker.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
+      child.onExit((code: number | null, signal: NodeJS.Signals | null) => {
         const wasStarting = this.state === 'starting';
         this.state = 'exited';
         clearTimeout(this.#killTimer);
         for (const reply of this.#replies.values()) reply(undefined);
         this.#replies.clear();
-        if (wasStarting) notReady(this.failure ?? new Error(`process ${this.pid} exited (${describeExit({ code, signal })}) before it was ready`));
+        if (wasStarting) notReady(this.failure ?? new Error(`${this.label} exited (${describeExit({ code, signal })}) before it was ready`));
         resolve({ code, signal });
       });
     });
-    worker.on('message', (message: ToPrimary) => {
+    child.onMessage((message: ToPrimary) => {
       switch (message.type) {
         case 'hello':
           this.hello = true;
@@ -98,8 +102,6 @@ export class ProcessHandle {
       }
       sink(this, message);
     });
-    // A broken channel shows up as 'exit' too; the error itself adds nothing.
-    worker.on('error', () => {});
   }
 
   get alive(): boolean {
@@ -116,9 +118,9 @@ export class ProcessHandle {
    * at a time and holds the rest until the process acknowledges it.)
    */
   send(message: ToWorker, socket?: Socket, done?: (error: Error | null) => void): boolean {
-    if (!this.hello || !this.alive || !this.worker.isConnected()) return false;
+    if (!this.hello || !this.alive || !this.child.connected) return false;
     try {
-      this.worker.send(message, socket, { keepOpen: true }, done);
+      this.child.send(message, socket, done);
       return true;
     } catch {
       return false;
@@ -160,7 +162,7 @@ export class ProcessHandle {
     if (!this.alive) return;
     if (signal === 'SIGKILL') this.killed = true;
     try {
-      this.worker.process.kill(signal);
+      this.child.kill(signal);
     } catch {
       // Already gone: 'exit' follows.
     }

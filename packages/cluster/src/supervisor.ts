@@ -4,11 +4,10 @@
  * replaces processes one at a time (rolling restart, recycling) so each new
  * process is ready before the old one drains, and drains them all on stop.
  */
-import cluster from 'node:cluster';
 import { RestartPolicy, SwitchyardError, type Logger } from '@switchyard/core';
 import { RestartCounts, type RestartCause } from '@switchyard/core/node';
-import type { Balancer } from './balancer.js';
-import { INIT_ENV, type ToPrimary, type WorkerInit } from './messages.js';
+import type { Spawn } from './child.js';
+import type { ToPrimary, WorkerInit } from './messages.js';
 import { requestLimit, type ResolvedClusterOptions } from './options.js';
 import { describeExit, ProcessHandle, type ExitInfo, type MessageSink } from './process-handle.js';
 
@@ -16,7 +15,22 @@ import { describeExit, ProcessHandle, type ExitInfo, type MessageSink } from './
 export const KILL_AFTER_MS = 5_000;
 
 /** Startup failures that no retry can fix: fail `serve()` at once. */
-const FATAL = new Set(['ERR_APP_NOT_FOUND', 'ERR_APP_INVALID', 'ERR_INVALID_OPTION']);
+const FATAL = new Set(['ERR_APP_NOT_FOUND', 'ERR_APP_INVALID', 'ERR_INVALID_OPTION', 'ERR_PORT_IN_USE', 'ERR_LISTEN']);
+
+/** Who gets connections: the cluster's balancer; with a shared port (threads), nobody here. */
+export interface Router {
+  add(handle: ProcessHandle): void;
+  remove(handle: ProcessHandle): void;
+  acknowledged(handle: ProcessHandle, id: number): void;
+  exited(handle: ProcessHandle): void;
+}
+
+/** How messages name what is supervised: `cluster` processes or `threads` threads, and the option group. */
+export interface Naming {
+  backend: 'cluster' | 'threads';
+  /** `process` or `thread`. */
+  noun: string;
+}
 
 export interface SupervisorOptions {
   workers: number;
@@ -24,9 +38,10 @@ export interface SupervisorOptions {
   cluster: ResolvedClusterOptions;
   /** What every process gets, less its slot and request limit. */
   init: Omit<WorkerInit, 'workerId' | 'maxRequests'>;
-  /** The built worker entry point. */
-  exec: string;
-  balancer: Balancer;
+  /** Starts one process or thread. */
+  spawn: Spawn;
+  router: Router;
+  naming: Naming;
   logger: Logger;
   /** Channel and log messages, for the primary to relay. */
   onMessage: MessageSink;
@@ -64,6 +79,16 @@ export class Supervisor {
   readonly #hung = new WeakSet<ProcessHandle>();
   /** Replacements by slot and cause, for `/metrics`. */
   readonly restartCounts = new RestartCounts();
+
+  /** `process` or `thread`, for messages. */
+  get #noun(): string {
+    return this.#options.naming.noun;
+  }
+
+  /** The backend, which is also the option group named in messages (`cluster.heartbeatTimeoutMs`). */
+  get #group(): string {
+    return this.#options.naming.backend;
+  }
 
   constructor(options: SupervisorOptions) {
     this.#options = options;
@@ -141,8 +166,8 @@ export class Supervisor {
     const { minUptimeMs } = this.#options.cluster;
     for (const slot of this.#slots) {
       const current = slot.current;
-      if (current?.state !== 'ready') return `process ${slot.id} is not ready`;
-      if (slot.policy.failures > 0 && current.uptimeMs < minUptimeMs) return `process ${slot.id} failed quickly before: a crash loop is suspected`;
+      if (current?.state !== 'ready') return `${this.#noun} ${slot.id} is not ready`;
+      if (slot.policy.failures > 0 && current.uptimeMs < minUptimeMs) return `${this.#noun} ${slot.id} failed quickly before: a crash loop is suspected`;
     }
     return undefined;
   }
@@ -153,7 +178,7 @@ export class Supervisor {
     this.#options.onStateChange?.();
     for (const slot of this.#slots) clearTimeout(slot.respawn);
     const exits = [...this.#live].map((handle) => {
-      this.#options.balancer.remove(handle);
+      this.#options.router.remove(handle);
       return handle.drain(graceMs, KILL_AFTER_MS);
     });
     await Promise.all(exits);
@@ -167,17 +192,13 @@ export class Supervisor {
   }
 
   #fork(slot: Slot): ProcessHandle {
-    const { cluster: clusterOptions, exec } = this.#options;
-    // Settings are global to node:cluster; set them before each fork so two servers in one process agree.
-    // JSON, not 'advanced': with handles in flight, Node 20's advanced IPC stalls (nodejs/node#55834).
-    cluster.setupPrimary({ exec, args: [], execArgv: clusterOptions.execArgv, serialization: 'json' });
+    const { cluster: clusterOptions } = this.#options;
     const init: WorkerInit = { ...this.#options.init, workerId: slot.id, maxRequests: requestLimit(clusterOptions) };
-    const worker = cluster.fork({ [INIT_ENV]: JSON.stringify(init) });
-    const handle = new ProcessHandle(slot.id, worker, init.maxRequests, (h, message) => this.#onMessage(h, message));
+    const handle = new ProcessHandle(slot.id, this.#options.spawn(init), init.maxRequests, (h, message) => this.#onMessage(h, message));
     this.#live.add(handle);
     const readyTimer = setTimeout(() => {
       if (handle.state !== 'starting') return;
-      handle.failure ??= new Error(`it was not ready within ${clusterOptions.readyTimeoutMs} ms (cluster.readyTimeoutMs)`);
+      handle.failure ??= new Error(`it was not ready within ${clusterOptions.readyTimeoutMs} ms (${this.#group}.readyTimeoutMs)`);
       handle.kill();
     }, clusterOptions.readyTimeoutMs);
     const clear = () => clearTimeout(readyTimer);
@@ -202,7 +223,7 @@ export class Supervisor {
     handle.ready.then(
       () => {
         if (slot.current !== handle || handle.state !== 'ready') return;
-        this.#options.balancer.add(handle);
+        this.#options.router.add(handle);
         if (this.#startup && this.#slots.every((s) => s.current?.state === 'ready')) {
           this.#startup.resolve();
           this.#startup = undefined;
@@ -220,7 +241,7 @@ export class Supervisor {
     } catch (error) {
       throw new SwitchyardError(
         'ERR_RELOAD_FAILED',
-        `Could not replace process ${slot.id} (pid ${old.pid}): its replacement did not become ready (${(error as Error).message}). The old processes keep serving.`,
+        `Could not replace ${this.#noun} ${slot.id} (${old.label}): its replacement did not become ready (${(error as Error).message}). The old ${this.#noun === 'process' ? 'processes' : `${this.#noun}s`} keep serving.`,
         { cause: error },
       );
     }
@@ -235,9 +256,9 @@ export class Supervisor {
     slot.restarts++;
     this.restartCounts.add(slot.id, cause);
     slot.policy.reset();
-    const { balancer } = this.#options;
-    balancer.add(fresh);
-    balancer.remove(old);
+    const { router } = this.#options;
+    router.add(fresh);
+    router.remove(old);
     await old.drain(this.#options.graceMs, KILL_AFTER_MS, true);
   }
 
@@ -245,7 +266,7 @@ export class Supervisor {
     const slot = this.#slots[handle.slot - 1]!;
     if (this.#stopping || this.#recycling.has(handle) || slot.current !== handle || handle.state !== 'ready') return;
     this.#recycling.add(handle);
-    this.#options.logger.info(`[switchyard] cluster: recycling process ${slot.id} (pid ${handle.pid}): ${why}`);
+    this.#options.logger.info(`[switchyard] ${this.#group}: recycling ${this.#noun} ${slot.id} (${handle.label}): ${why}`);
     this.#enqueue(async () => {
       if (slot.current === handle && handle.state === 'ready') await this.#replace(slot, handle, 'recycle');
     }).catch((error: Error) => {
@@ -256,16 +277,16 @@ export class Supervisor {
   }
 
   #onMessage(handle: ProcessHandle, message: ToPrimary): void {
-    const { balancer, cluster: clusterOptions } = this.#options;
+    const { router, cluster: clusterOptions } = this.#options;
     switch (message.type) {
       case 'ack':
-        balancer.acknowledged(handle, message.id);
+        router.acknowledged(handle, message.id);
         return;
       case 'heartbeat':
         if (handle.maxRequests > 0 && handle.requests >= handle.maxRequests) {
-          this.#recycle(handle, `it served ${handle.requests} requests (cluster.maxRequests)`);
+          this.#recycle(handle, `it served ${handle.requests} requests (${this.#group}.maxRequests)`);
         } else if (clusterOptions.maxRssBytes > 0 && handle.rssBytes > clusterOptions.maxRssBytes) {
-          this.#recycle(handle, `its RSS of ${handle.rssBytes} bytes passed cluster.maxRssBytes (${clusterOptions.maxRssBytes})`);
+          this.#recycle(handle, `its RSS of ${handle.rssBytes} bytes passed ${this.#group}.maxRssBytes (${clusterOptions.maxRssBytes})`);
         }
         return;
       default:
@@ -277,7 +298,7 @@ export class Supervisor {
     this.#live.delete(handle);
     this.#recycling.delete(handle);
     this.#retiredRequests += handle.requests;
-    this.#options.balancer.exited(handle);
+    this.#options.router.exited(handle);
     // Drained on purpose, replaced, or a replacement that never took over.
     if (this.#stopping || slot.current !== handle) return;
     slot.current = undefined;
@@ -289,11 +310,11 @@ export class Supervisor {
     }
     const quick = !started || handle.uptimeMs < clusterOptions.minUptimeMs;
     const decision = slot.policy.died(quick);
-    const what = `Process ${slot.id} (pid ${handle.pid}) ${started ? 'exited' : 'failed to start'} (${failure ? failure.message : describeExit(info)})`;
+    const what = `${this.#noun === 'process' ? 'Process' : 'Thread'} ${slot.id} (${handle.label}) ${started ? 'exited' : 'failed to start'} (${failure ? failure.message : describeExit(info)})`;
     if (decision.crashLoop) {
       const error = new SwitchyardError(
         'ERR_CRASH_LOOP',
-        `Crash loop: process ${slot.id} failed ${decision.failures} times in a row, each before it was ready or within ${clusterOptions.minUptimeMs} ms of starting (cluster.crashLoopLimit is ${clusterOptions.crashLoopLimit}), so the server stops instead of restarting it again. Last failure: ${what}.`,
+        `Crash loop: ${this.#noun} ${slot.id} failed ${decision.failures} times in a row, each before it was ready or within ${clusterOptions.minUptimeMs} ms of starting (${this.#group}.crashLoopLimit is ${clusterOptions.crashLoopLimit}), so the server stops instead of restarting it again. Last failure: ${what}.`,
         { cause: failure },
       );
       return this.#fail(error);
@@ -321,10 +342,10 @@ export class Supervisor {
       const silentMs = now - handle.lastBeat;
       // Before its hello a process is still booting Node, not running app code: readyTimeoutMs covers it.
       if (!handle.hello || silentMs <= heartbeatTimeoutMs || handle.killed) continue;
-      handle.failure ??= new Error(`no heartbeat for ${silentMs} ms (cluster.heartbeatTimeoutMs)`);
+      handle.failure ??= new Error(`no heartbeat for ${silentMs} ms (${this.#group}.heartbeatTimeoutMs)`);
       this.#options.logger.error(
-        `[switchyard] cluster: process ${handle.slot} (pid ${handle.pid}) sent no heartbeat for ${silentMs} ms ` +
-          `(cluster.heartbeatTimeoutMs is ${heartbeatTimeoutMs}): its event loop is stuck. Killing it; the clients it was serving lose their connections.`,
+        `[switchyard] ${this.#group}: ${this.#noun} ${handle.slot} (${handle.label}) sent no heartbeat for ${silentMs} ms ` +
+          `(${this.#group}.heartbeatTimeoutMs is ${heartbeatTimeoutMs}): its event loop is stuck. Killing it; the clients it was serving lose their connections.`,
       );
       this.#hung.add(handle);
       handle.kill('SIGKILL');

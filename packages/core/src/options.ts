@@ -5,7 +5,7 @@ import { createPino, isPino, pinoLogger } from './ops/pino-logger.js';
 import { resolveChannel } from './channel-bridge.js';
 import type { BackendName, ChannelBridge, Limits, Logger, ServeByNameOptions, ServeOptions, UnhandledErrors } from './types.js';
 
-export const BACKENDS: readonly BackendName[] = ['reactor', 'pool', 'cluster'];
+export const BACKENDS: readonly BackendName[] = ['reactor', 'pool', 'cluster', 'threads'];
 
 /** Every limit filled in. */
 export type ResolvedLimits = Required<Limits>;
@@ -35,6 +35,7 @@ export interface ResolvedOptions {
   channel: string | ChannelBridge | undefined;
   pool: Record<string, unknown>;
   cluster: Record<string, unknown>;
+  threads: Record<string, unknown>;
 }
 
 export const kDefaultLimits: ResolvedLimits = {
@@ -201,5 +202,6 @@ export function resolveOptions(input: ServeOptions | ServeByNameOptions, env: En
     channel: resolveChannel(input.channel, env),
     pool: resolveSection('pool', input.pool),
     cluster: resolveSection('cluster', input.cluster),
+    threads: resolveSection('threads', input.threads),
   };
 }

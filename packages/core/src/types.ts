@@ -25,7 +25,7 @@ type FetchTypesRequired = typeof globalThis extends { Request: unknown; Response
 type AsyncDisposableWhereKnown = SymbolConstructor extends { readonly asyncDispose: infer Key extends symbol } ? { [K in Key]: () => Promise<void> } : {};
 
 /** The concurrency models Switchyard ships, one npm package each. */
-export type BackendName = 'reactor' | 'pool' | 'cluster';
+export type BackendName = 'reactor' | 'pool' | 'cluster' | 'threads';
 
 /** Publish/subscribe that reaches every context (process or thread) of a server. */
 export interface Channel<T = unknown> {
@@ -296,6 +296,8 @@ export interface ServeOptions extends FetchTypesRequired {
   pool?: Record<string, unknown>;
   /** Options for `@switchyard/cluster`. */
   cluster?: Record<string, unknown>;
+  /** Options for `@switchyard/threads` (the cluster's supervision settings, for threads). */
+  threads?: Record<string, unknown>;
 }
 
 /** See `ServeOptions.unhandledErrors`. */
