@@ -89,34 +89,34 @@ const KEYS = [...Object.keys(RANGES), 'maxRequestsJitter', 'execArgv'];
 function integer(name: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const range = max === MAX ? `an integer >= ${min}` : `an integer from ${min} to ${max}`;
-    throw invalidOption(`cluster.${name}`, range, value);
+    throw invalidOption(name, range, value);
   }
   return value;
 }
 
-/** Validates `ServeOptions.cluster`, naming the option that is wrong. */
-export function resolveClusterOptions(section: Record<string, unknown>): ResolvedClusterOptions {
+/** Validates `ServeOptions.cluster` (or `threads`: `group`), naming the option that is wrong. */
+export function resolveClusterOptions(section: Record<string, unknown>, group: 'cluster' | 'threads' = 'cluster'): ResolvedClusterOptions {
   const resolved = { ...kDefaultClusterOptions };
   for (const [key, value] of Object.entries(section)) {
-    if (!KEYS.includes(key)) throw invalidOption(`cluster.${key}`, `one of ${KEYS.join(', ')} (an unknown option)`, key);
+    if (!KEYS.includes(key)) throw invalidOption(`${group}.${key}`, `one of ${KEYS.join(', ')} (an unknown option)`, key);
     if (value === undefined || key === 'maxRequestsJitter' || key === 'execArgv') continue;
     const name = key as keyof typeof RANGES;
-    resolved[name] = integer(name, value, ...RANGES[name]);
+    resolved[name] = integer(`${group}.${name}`, value, ...RANGES[name]);
   }
   if (resolved.heartbeatTimeoutMs <= resolved.heartbeatIntervalMs) {
-    throw invalidOption('cluster.heartbeatTimeoutMs', `more than cluster.heartbeatIntervalMs (${resolved.heartbeatIntervalMs})`, resolved.heartbeatTimeoutMs);
+    throw invalidOption(`${group}.heartbeatTimeoutMs`, `more than ${group}.heartbeatIntervalMs (${resolved.heartbeatIntervalMs})`, resolved.heartbeatTimeoutMs);
   }
   if (resolved.maxRestartDelayMs < resolved.restartDelayMs) {
-    throw invalidOption('cluster.maxRestartDelayMs', `at least cluster.restartDelayMs (${resolved.restartDelayMs})`, resolved.maxRestartDelayMs);
+    throw invalidOption(`${group}.maxRestartDelayMs`, `at least ${group}.restartDelayMs (${resolved.restartDelayMs})`, resolved.maxRestartDelayMs);
   }
   const jitter = section.maxRequestsJitter;
   const execArgv = section.execArgv ?? process.execArgv;
   if (!Array.isArray(execArgv) || !execArgv.every((arg) => typeof arg === 'string')) {
-    throw invalidOption('cluster.execArgv', 'an array of strings', execArgv);
+    throw invalidOption(`${group}.execArgv`, 'an array of strings', execArgv);
   }
   return {
     ...resolved,
-    maxRequestsJitter: jitter === undefined ? Math.floor(resolved.maxRequests / 10) : integer('maxRequestsJitter', jitter, 0, MAX),
+    maxRequestsJitter: jitter === undefined ? Math.floor(resolved.maxRequests / 10) : integer(`${group}.maxRequestsJitter`, jitter, 0, MAX),
     execArgv: [...execArgv],
   };
 }

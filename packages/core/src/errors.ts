@@ -12,7 +12,8 @@ export type SwitchyardErrorCode =
   | 'ERR_BODY_TOO_LARGE'
   | 'ERR_CRASH_LOOP'
   | 'ERR_RELOAD_FAILED'
-  | 'ERR_CHANNEL_CONNECT';
+  | 'ERR_CHANNEL_CONNECT'
+  | 'ERR_REUSEPORT_UNSUPPORTED';
 
 export class SwitchyardError extends Error {
   override readonly name = 'SwitchyardError';

@@ -22,6 +22,12 @@ export interface Capabilities {
    * connection close instead of a 503/504: no other process holds its socket.
    */
   syncLoopCutsConnection?: boolean;
+  /**
+   * Contexts listen on one shared port (reusePort), so the kernel keeps
+   * handing new connections to a stuck context until it is replaced, and
+   * spreads connections by a hash rather than in turn: the threads backend.
+   */
+  sharedPort?: boolean;
   /** Threads or processes the server runs when given `workers` (1 for the reactor). */
   contexts: number;
 }

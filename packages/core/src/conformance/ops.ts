@@ -134,8 +134,8 @@ export function opsTests(env: SuiteEnv): void {
       await hanging;
     });
 
-    if (backend !== 'cluster') {
-      // Cluster processes write their own lines to the shared stdout: the cluster package tests them through the CLI.
+    if (backend !== 'cluster' && backend !== 'threads') {
+      // Cluster processes and threads write their own lines to the shared stdout: their packages test them through the CLI.
       it('writes one JSON access line per request through pino, with its request id echoed', async () => {
         const sink = new PassThrough();
         let out = '';
