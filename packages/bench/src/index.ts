@@ -6,6 +6,7 @@
  */
 export type {
   AppModelName,
+  AttachedServer,
   BenchAppOptions,
   BenchAppResult,
   BenchOptions,
@@ -23,6 +24,9 @@ export type {
   IsolationCell,
   IsolationRatios,
   LoadResult,
+  LiveOptions,
+  LiveServerStats,
+  LiveTick,
   LoadScenario,
   ModelName,
   ModelResult,
@@ -68,8 +72,10 @@ export { idleShare, waitForQuiet } from './run/quiet.js';
 export { MODELS, MODEL_NOTES, contenderNote } from './models.js';
 export { MAX_ERROR_RATE, MIN_IDLE_HELD } from './run/summarize.js';
 export { checkAnswer, answerProblems, fetchOnce, type Answer } from './check.js';
-export { createGenerator, findAb, parseAb, parseWrk, which, type Ab, type Generator, type LoadSettings } from './load/index.js';
+export { createGenerator, findAb, parseAb, parseWrk, which, type Ab, type Generator, type LoadCounts, type LoadSettings } from './load/index.js';
 export { startModel, serverSpec, contenderSpec, type ModelProcess, type LaunchOptions } from './server/launch.js';
+export type { ServerSpec } from './server/spec.js';
+export { LIVE_EVERY_MS, worstLoopDelay } from './run/live.js';
 export { planPinning, pinProcess, cpuList, type Pinning } from './proc/pin.js';
 export { startIdleClient, type IdleClient, type IdleCounts } from './load/idle.js';
 export { treeUsage, processTree, procAvailable } from './proc/tree.js';

@@ -141,11 +141,19 @@ export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
     for (const model of input.models) if (!MODELS.includes(model)) throw invalidOption('models', someOf(MODELS), model);
     if (input.models.includes('raw') && input.rawHandler === undefined)
       throw invalidOption('rawHandler', 'a handler module path (the "raw" model needs one)', undefined);
-    const app = input.models.find((model) => model !== 'raw');
+    // An attached server is already running its app.
+    const app = input.models.find((model) => model !== 'raw' && input.attach?.[model] === undefined);
     if (app && input.app === undefined) throw invalidOption('app', `an app module path (the "${app}" model needs one)`, undefined);
     models = MODELS.filter((model) => input.models!.includes(model));
   }
   const lineup: ContenderName[] = [...models, ...Object.keys(contenders)];
+  resolveAttach(input.attach, lineup);
+  if (input.together !== undefined && typeof input.together !== 'boolean') throw invalidOption('together', 'a boolean', input.together);
+  if (input.live !== undefined) {
+    if (input.live === null || typeof input.live !== 'object' || typeof input.live.onTick !== 'function')
+      throw invalidOption('live', 'an object with an onTick(tick) function', input.live);
+    number('live.everyMs', input.live.everyMs, 1, { min: 1 });
+  }
   if (lineup.length === 0) throw invalidOption('app', 'an app module path, or rawHandler (nothing to run)', undefined);
 
   const generator = input.generator ?? kDefaultBenchOptions.generator;
@@ -219,6 +227,20 @@ export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
     quiet,
     log,
   };
+}
+
+/** Each attached server is one of the run's models or contenders, with a URL and a process id. */
+function resolveAttach(attach: BenchOptions['attach'], lineup: ContenderName[]): void {
+  if (attach === undefined) return;
+  if (attach === null || typeof attach !== 'object' || Array.isArray(attach)) throw invalidOption('attach', 'an object of model name → { url, pid }', attach);
+  for (const [name, server] of Object.entries(attach)) {
+    if (server === undefined) continue;
+    if (!lineup.includes(name)) throw invalidOption('attach', `names of the models and contenders that run (${quoted(lineup)})`, name);
+    if (server === null || typeof server !== 'object' || typeof server.url !== 'string' || !/^https?:\/\//.test(server.url))
+      throw invalidOption(`attach.${name}.url`, 'an http:// URL', server?.url);
+    number(`attach.${name}.pid`, server.pid, 1, { min: 1, integer: true });
+    if (server.pid === undefined) throw invalidOption(`attach.${name}.pid`, 'the process id of the server', undefined);
+  }
 }
 
 /** Each pair names two different models or contenders of the run. */

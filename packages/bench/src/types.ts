@@ -333,12 +333,81 @@ export interface BenchOptions extends ModelTarget {
    */
   pairs?: PairSpec[];
   /**
+   * Servers already running, by model or contender name: measured where
+   * they are instead of started (from `startModel`, say, or any server
+   * whose process id is known). The run never stops them; one that has
+   * exited fails its runs. Default: none, every server is started.
+   */
+  attach?: Partial<Record<ContenderName, AttachedServer>>;
+  /**
+   * Figures while each timed run goes, every `everyMs`: for a page or a
+   * terminal that fills as the run goes. Default: none.
+   */
+  live?: LiveOptions;
+  /**
+   * Run the models of a scenario at the same time in each round, rather
+   * than one after another. They then compete for the cores and the
+   * generator's process, so their figures are for watching side by side,
+   * not for a verdict to trust. Default false.
+   */
+  together?: boolean;
+  /**
    * Before each timed run, wait until the machine is idle, so a
    * neighbour's burst does not land inside a measurement. `true`: at
    * least 90% of every CPU idle over 2 s, waiting at most 600 s.
    * Default false.
    */
   quiet?: boolean | QuietOptions;
+}
+
+/** A server a run measures where it is (`BenchOptions.attach`). */
+export interface AttachedServer {
+  /** Where it serves, e.g. `http://127.0.0.1:3001`. */
+  url: string;
+  /** Its process: CPU and memory are read from its process tree (/proc) unless it has `usage()`. */
+  pid: number;
+  /** CPU and memory of its process tree; `startModel`'s processes have it. Default: read from /proc. */
+  usage?(): Promise<TreeUsage>;
+  /** Its `stats()` (`@switchyard/core`'s `ServerStats`), for the event-loop delay of live figures; `startModel`'s processes have it. */
+  stats?(timeoutMs?: number): Promise<LiveServerStats | undefined>;
+}
+
+/** The part of a server's `stats()` that live figures read. */
+export interface LiveServerStats {
+  eventLoop?: { delayP99Ms: number };
+  workers?: { eventLoop?: { delayP99Ms: number } }[];
+}
+
+export interface LiveOptions {
+  /** Called with each tick, and once more with the run's sample when it ends. */
+  onTick(tick: LiveTick): void;
+  /** Milliseconds between ticks. Default 1000. */
+  everyMs?: number;
+}
+
+/** One model's figures so far in a timed run (`BenchOptions.live`). */
+export interface LiveTick {
+  scenario: string;
+  model: ContenderName;
+  round: number;
+  /** `timed`: during the timed run; `done`: the run ended and `sample` is what the result records. */
+  phase: 'timed' | 'done';
+  /** Seconds since the timed run began. */
+  elapsedS: number;
+  /** Responses so far in the timed run (autocannon only; wrk reports at the end). */
+  requests: number;
+  /** Responses per second since the previous tick; NaN where the generator cannot count as it goes (wrk). */
+  rps: number;
+  /** Socket errors, non-2xx answers and timeouts so far. */
+  errors: number;
+  /** The server's summed RSS now; in the `done` tick, the run's peak. */
+  rssBytes: number;
+  /** The worst event-loop delay p99 of the server's loops since the previous tick, where the server reports `stats()`. */
+  loopDelayP99Ms?: number;
+  /** The probe's figures so far, when the scenario has one. */
+  probe?: ProbeSample;
+  /** With `phase: 'done'`. */
+  sample?: Sample;
 }
 
 /** One ratio of `model` over `over`, reported in each scenario where both ran. */
@@ -607,6 +676,10 @@ export interface BenchResult {
     meta?: Record<string, unknown>;
     pairs?: PairSpec[];
     quiet?: Required<QuietOptions>;
+    /** The models of each scenario ran at the same time (`together`). */
+    together?: boolean;
+    /** The models and contenders measured where they already ran (`attach`). */
+    attached?: ContenderName[];
   };
   /** Model order per scenario and round, as run. */
   order: { scenario: string; round: number; models: ContenderName[] }[];

@@ -18,7 +18,12 @@ interface AutocannonResult {
   requests: { total: number };
   latency: { p50: number; p99: number; max: number };
 }
-type Autocannon = (options: Record<string, unknown>, callback: (error: Error | null, result: AutocannonResult) => void) => unknown;
+/** The instance autocannon returns: it emits `response` for each answer and `reqError` for each failure (timeouts included). */
+interface Instance {
+  on(event: 'response', listener: (client: unknown, statusCode: number) => void): void;
+  on(event: 'reqError', listener: () => void): void;
+}
+type Autocannon = (options: Record<string, unknown>, callback: (error: Error | null, result: AutocannonResult) => void) => Instance;
 
 export function autocannonGenerator(): Generator {
   const autocannon = require('autocannon') as Autocannon;
@@ -27,9 +32,9 @@ export function autocannonGenerator(): Generator {
     name: 'autocannon',
     version: `autocannon ${version}`,
     describe: ({ connections, timeout }) => `autocannon -c ${connections ?? '<per scenario>'} -t ${timeout} (programmatic, in the runner process, keep-alive)`,
-    run(url: string, request: RequestSpec, { duration, connections, timeout }: LoadSettings): Promise<LoadResult> {
+    run(url: string, request: RequestSpec, { duration, connections, timeout, counts }: LoadSettings): Promise<LoadResult> {
       return new Promise((resolve, reject) => {
-        autocannon(
+        const instance = autocannon(
           {
             url: `${url}${request.path}`,
             method: request.method ?? 'GET',
@@ -61,6 +66,14 @@ export function autocannonGenerator(): Generator {
             });
           },
         );
+        // Only when asked: a listener per response costs the generator a little.
+        if (counts) {
+          instance.on('response', (_client, statusCode) => {
+            counts.requests++;
+            if (statusCode < 200 || statusCode >= 300) counts.errors++;
+          });
+          instance.on('reqError', () => void counts.errors++);
+        }
       });
     },
   };

@@ -20,7 +20,7 @@ export function createGenerator(name: GeneratorName): Generator {
   throw invalidOption('generator', 'one of "autocannon", "wrk"', name);
 }
 
-export type { Generator, LoadSettings } from './types.js';
+export type { Generator, LoadCounts, LoadSettings } from './types.js';
 export { which } from './which.js';
 export { parseWrk } from './wrk.js';
 export { findAb, parseAb, type Ab } from './ab.js';

@@ -6,6 +6,7 @@
  * would add the runner's own delays to every latency. Commands arrive over
  * IPC:
  *   { type: 'start' }  start probing, answer 'started'
+ *   { type: 'peek' }   answer 'peeked' with the figures so far, going on
  *   { type: 'stop' }   stop, answer 'result' with the figures and the sorted latencies
  *   { type: 'close' }  exit
  */
@@ -57,6 +58,10 @@ process.on('message', async (message: { type?: string }) => {
     if (config.openLoop) await sender.warm(OPEN_LOOP_WARM);
     loop = config.openLoop ? openLoop(sender, config.everyMs) : closedLoop(sender, config.everyMs);
     process.send?.({ type: 'started' });
+  } else if (message?.type === 'peek') {
+    const recorded = loop?.peek() ?? { latencies: [], errors: 0, sent: 0, unanswered: 0, oldestUnanswered: 0 };
+    const sorted = [...recorded.latencies].sort((a, b) => a - b);
+    process.send?.({ type: 'peeked', ...JSON.parse(JSON.stringify(result(recorded, sorted))) });
   } else if (message?.type === 'stop') {
     const recorded = loop ? await loop.stop() : { latencies: [], errors: 0, sent: 0, unanswered: 0, oldestUnanswered: 0 };
     const sorted = [...recorded.latencies].sort((a, b) => a - b);

@@ -20,6 +20,8 @@ export interface Recorded {
 
 export interface Loop {
   stop(): Promise<Recorded>;
+  /** What was recorded so far, going on (open loop: without the requests still waiting). */
+  peek(): Recorded;
 }
 
 const ok = (status: number) => status >= 200 && status < 300;
@@ -47,6 +49,7 @@ export function closedLoop(sender: Sender, everyMs: number): Loop {
       await loop;
       return recorded;
     },
+    peek: () => recorded,
   };
 }
 
@@ -92,5 +95,6 @@ export function openLoop(sender: Sender, everyMs: number): Loop {
       pending.clear();
       return recorded;
     },
+    peek: () => recorded,
   };
 }

@@ -10,6 +10,8 @@ export const PROBE_EVERY_MS = 10;
 export interface Probe {
   /** Stops probing and returns what it saw. */
   stop(): Promise<ProbeSample>;
+  /** What it saw so far, while it goes on (open loop: without the requests still waiting). */
+  peek(): Promise<ProbeSample>;
   /** Every latency the last `stop()` summarised, in milliseconds, sorted (open loop: with the ages of unanswered requests). */
   latencies(): number[];
   /** Ends the probe's process (after `stop`, or to abandon it). */
@@ -43,21 +45,25 @@ export async function startProbe(url: string, request: RequestSpec, everyMs: num
     });
   await ask('start', 'started');
   let latencies: number[] = [];
+  const sampleOf = (reply: Record<string, unknown>): ProbeSample => {
+    const sample: ProbeSample = {
+      requests: figure(reply.requests),
+      errors: figure(reply.errors),
+      p50Ms: figure(reply.p50Ms),
+      p99Ms: figure(reply.p99Ms),
+      maxMs: figure(reply.maxMs),
+    };
+    if (openLoop)
+      Object.assign(sample, { sent: figure(reply.sent), unanswered: figure(reply.unanswered), oldestUnansweredMs: figure(reply.oldestUnansweredMs) });
+    return sample;
+  };
   return {
     async stop() {
       const reply = await ask<Record<string, unknown>>('stop', 'result');
       latencies = Array.isArray(reply.latencies) ? (reply.latencies as number[]) : [];
-      const sample: ProbeSample = {
-        requests: figure(reply.requests),
-        errors: figure(reply.errors),
-        p50Ms: figure(reply.p50Ms),
-        p99Ms: figure(reply.p99Ms),
-        maxMs: figure(reply.maxMs),
-      };
-      if (openLoop)
-        Object.assign(sample, { sent: figure(reply.sent), unanswered: figure(reply.unanswered), oldestUnansweredMs: figure(reply.oldestUnansweredMs) });
-      return sample;
+      return sampleOf(reply);
     },
+    peek: async () => sampleOf(await ask<Record<string, unknown>>('peek', 'peeked')),
     latencies: () => latencies,
     close: () => stopChild(handle, 3_000),
     kill: () => void handle.child.kill('SIGKILL'),

@@ -6,6 +6,14 @@ export interface LoadSettings {
   connections: number;
   /** Seconds before a request counts as timed out. */
   timeout: number;
+  /** Counted up as responses and failures arrive, for live figures; generators that report only at the end (wrk) leave it alone. */
+  counts?: LoadCounts;
+}
+
+/** Responses and failures (socket errors, non-2xx, timeouts) so far in one generator run. */
+export interface LoadCounts {
+  requests: number;
+  errors: number;
 }
 
 /** A load generator behind one interface. */

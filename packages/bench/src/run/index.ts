@@ -48,6 +48,11 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
   // The generator runs in this process or in children it starts (wrk, ab, the probe, the idle client): pinning this process pins them all.
   const { pinning, note } = options.pin ? planPinning(options.pin) : {};
   if (note) warnings.push(note);
+  if (options.together) {
+    warnings.push(
+      "The models of each scenario ran at the same time (together), sharing the machine's cores and the generator: their figures show how they compare side by side, not what each does with the machine to itself.",
+    );
+  }
 
   const ab: Ab | undefined = options.classic ? findAb() : undefined;
   const classic = emptyClassic(options, ab?.version);
@@ -85,28 +90,37 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
       `${pinning ? `; servers on CPU ${pinning.server}, generator on CPU ${pinning.generator}` : ''}`,
   );
   for (const warning of warnings) progress.log(`warning: ${warning}`);
-  progress.plan(estimates(options, plan.tasks));
+  // Together, a scenario's models of a round make one step, run at once; otherwise each task is a step.
+  const steps = options.together ? together(plan.tasks) : plan.tasks.map((task) => [task]);
+  const seconds = estimates(options, plan.tasks);
+  progress.plan(steps.map((step) => Math.max(...step.map((task) => seconds[plan.tasks.indexOf(task)]!))));
 
-  const label = (task: Task) =>
+  const label = (step: Task[]) => {
+    const task = step[0]!;
+    const models = step.map((each) => each.model).join(' + ');
+    return task.kind === 'classic'
+      ? `ab · ${models} · run ${task.round}/${options.runs}`
+      : `${scenarioLabel(task.scenario)} · ${models} · run ${task.round}/${options.runs}`;
+  };
+  const runTask = (task: Task) =>
     task.kind === 'classic'
-      ? `ab · ${task.model} · run ${task.round}/${options.runs}`
-      : `${scenarioLabel(task.scenario)} · ${task.model} · run ${task.round}/${options.runs}`;
+      ? runClassicTask(ctx, servers, ab!, classic!, task.model, task.round)
+      : runLoadTask(ctx, servers, scenarios.find((s) => s.name === task.scenario.name)!, task);
 
   const servers = new ServerSet(ctx);
   let round = 0;
   const unpin = pinning ? pinProcess(pinning.taskset, pinning.generator) : undefined;
   try {
-    for (const task of plan.tasks) {
+    for (const step of steps) {
       // A new round starts every model afresh.
-      if (task.round !== round) {
+      if (step[0]!.round !== round) {
         await servers.stopAll();
-        round = task.round;
+        round = step[0]!.round;
       }
       if (options.quiet) await quietMachine(ctx);
-      progress.start(label(task));
+      progress.start(label(step));
       try {
-        if (task.kind === 'classic') await runClassicTask(ctx, servers, ab!, classic!, task.model, task.round);
-        else await runLoadTask(ctx, servers, scenarios.find((s) => s.name === task.scenario.name)!, task);
+        await Promise.all(step.map(runTask));
       } finally {
         progress.done();
       }
@@ -154,12 +168,25 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
       ...(options.meta !== undefined && { meta: options.meta }),
       ...(options.pairs.length && { pairs: options.pairs }),
       ...(options.quiet && { quiet: options.quiet }),
+      ...(options.together && { together: true }),
+      ...(options.attach && { attached: options.models.filter((model) => options.attach![model] !== undefined) }),
     },
     order: plan.order,
     scenarios,
     ...(classic && { classic }),
     warnings,
   };
+}
+
+/** Consecutive load tasks of one scenario and round, grouped to run at once; the Apache Bench runs stay one at a time. */
+function together(tasks: Task[]): Task[][] {
+  const steps: Task[][] = [];
+  for (const task of tasks) {
+    const last = steps.at(-1)?.[0];
+    if (task.kind === 'load' && last?.kind === 'load' && last.round === task.round && last.scenario === task.scenario) steps.at(-1)!.push(task);
+    else steps.push([task]);
+  }
+  return steps;
 }
 
 /** Waits for an idle machine (`quiet`), and says so when that took a while or never came. */

@@ -11,6 +11,7 @@ import type { IdleSample, ProbeSample, Sample, Scenario } from '../types.js';
 import { sleep, type RunContext } from './context.js';
 import { drain } from './drain.js';
 import { WrongAnswer } from './errors.js';
+import { startLive, type LiveTicker } from './live.js';
 import { scenarioLabel } from './label.js';
 
 /** Steps in which idle connections are added, with memory read after each: the memory curve. */
@@ -117,6 +118,7 @@ export async function measure(ctx: RunContext, proc: ModelProcess, scenario: Sce
   const load = { connections: scenario.connections ?? 100, timeout: timeoutOf(ctx, scenario) };
   let client: IdleClient | undefined;
   let probe: Probe | undefined;
+  let ticker: LiveTicker | undefined;
   const tracker = { kill: () => void client?.close() };
   const probeTracker = { kill: () => probe?.kill() };
   try {
@@ -142,7 +144,9 @@ export async function measure(ctx: RunContext, proc: ModelProcess, scenario: Sce
     progress.phase('timed run', options.duration);
     const before = await proc.usage();
     const sampler = samplePeakRss(proc, before.rssBytes);
-    const result = await generator.run(proc.url, scenario.request, { ...load, duration: options.duration });
+    const counts = { requests: 0, errors: 0 };
+    ticker = startLive(ctx, proc, { scenario: scenario.name, round }, counts, probe);
+    const result = await generator.run(proc.url, scenario.request, { ...load, duration: options.duration, ...(ticker && { counts }) });
     const after = await proc.usage();
     const probed: ProbeSample | undefined = await probe?.stop();
     const peakRssBytes = Math.max(await sampler.stop(), after.rssBytes);
@@ -150,7 +154,7 @@ export async function measure(ctx: RunContext, proc: ModelProcess, scenario: Sce
     const heldAfter = client ? (await client.status()).held : 0;
     await settle(ctx, proc, scenario, 'timed run');
     const cpuMs = after.cpuMs - before.cpuMs;
-    return {
+    const sample: Sample = {
       round,
       pid: proc.pid,
       ...result,
@@ -162,7 +166,11 @@ export async function measure(ctx: RunContext, proc: ModelProcess, scenario: Sce
       ...(idle && { idle: { ...idle, heldAfter } }),
       ...(probed && { probe: probed }),
     };
+    await ticker?.done(sample);
+    ticker = undefined;
+    return sample;
   } finally {
+    ticker?.stop();
     if (probe) {
       await probe.close();
       ctx.live.delete(probeTracker);

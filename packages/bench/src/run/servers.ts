@@ -3,11 +3,44 @@
  * gets one fresh process per round that serves every scenario of that
  * round, so the models of a scenario run seconds apart and start-up costs
  * little; with `fresh: 'run'` every timed run gets a process of its own. A
- * process that died is replaced on its next use.
+ * process that died is replaced on its next use. Servers the run was given
+ * (`attach`) are measured where they are, and never started or stopped.
  */
+import { procAvailable, treeUsage } from '../proc/tree.js';
 import { contenderSpec, serverSpec, startModel, type ModelProcess } from '../server/launch.js';
-import type { ContenderName, ModelName } from '../types.js';
+import type { AttachedServer, ContenderName, ModelName } from '../types.js';
 import type { RunContext } from './context.js';
+
+/** Whether process `pid` exists. */
+function running(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists, owned by someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** An attached server as the run's other servers look: its own usage() where it has one (startModel's), else its tree from /proc. */
+export function attachedProcess(model: ContenderName, server: AttachedServer): ModelProcess {
+  return {
+    model,
+    url: server.url.replace(/\/+$/, ''),
+    pid: server.pid,
+    fdLimit: undefined,
+    alive: () => running(server.pid),
+    usage: () =>
+      server.usage
+        ? server.usage()
+        : procAvailable()
+          ? Promise.resolve(treeUsage(server.pid))
+          : Promise.reject(new Error(`${model}: an attached server's memory and CPU need /proc (Linux), or a usage() of its own`)),
+    stats: async (timeoutMs) => (await server.stats?.(timeoutMs)) ?? undefined,
+    stop: async () => {},
+    kill: () => {},
+  };
+}
 
 export class ServerSet {
   readonly #ctx: RunContext;
@@ -19,6 +52,12 @@ export class ServerSet {
 
   /** The model's process, started if it is not running. */
   async get(model: ContenderName): Promise<ModelProcess> {
+    const attached = this.#ctx.options.attach?.[model];
+    if (attached) {
+      const proc = attachedProcess(model, attached);
+      if (!proc.alive()) throw new Error(`the attached server at ${proc.url} (pid ${proc.pid}) is not running`);
+      return proc;
+    }
     const existing = this.#running.get(model);
     if (existing?.alive()) return existing;
     if (existing) this.#forget(existing);

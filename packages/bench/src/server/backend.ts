@@ -20,8 +20,8 @@ export async function startBackend(spec: ServerSpec & { model: BackendName }): P
   const { serve } = await backendFrom(spec.model, spec.resolveFrom);
   const server = await serve({
     app: spec.app!,
-    port: 0,
-    host: '127.0.0.1',
+    port: spec.port ?? 0,
+    host: spec.host ?? '127.0.0.1',
     signals: false,
     logger,
     ...(spec.workers !== undefined && { workers: spec.workers }),
@@ -29,5 +29,5 @@ export async function startBackend(spec: ServerSpec & { model: BackendName }): P
     ...(spec.serve?.pool && { pool: spec.serve.pool }),
     ...(spec.serve?.cluster && { cluster: spec.serve.cluster }),
   });
-  return { url: server.url, close: () => server.close({ graceMs: 200 }) };
+  return { url: server.url, close: () => server.close({ graceMs: 200 }), stats: () => server.stats() };
 }

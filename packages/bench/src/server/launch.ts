@@ -6,7 +6,7 @@ import { dirname } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { spawnNode, stopChild, type NodeChild } from '../proc/spawn.js';
 import { processTree, procAvailable, treeUsage } from '../proc/tree.js';
-import type { ContenderName, ContenderSpec, ModelName, ModelTarget, SequentialOptions, TreeUsage } from '../types.js';
+import type { ContenderName, ContenderSpec, LiveServerStats, ModelName, ModelTarget, SequentialOptions, TreeUsage } from '../types.js';
 import { SPEC_ENV, type ServerSpec } from './spec.js';
 
 const ENTRY = fileURLToPath(new URL('./main.js', import.meta.url));
@@ -24,6 +24,11 @@ export interface ModelProcess {
   usage(): Promise<TreeUsage>;
   /** Whether the process is still running. */
   alive(): boolean;
+  /**
+   * The server's `stats()` as it answered (`ServerStats` of `@switchyard/core`, typed here by what live
+   * figures read); undefined for servers without one, or when no answer came within `timeoutMs` (default 1000).
+   */
+  stats(timeoutMs?: number): Promise<LiveServerStats | undefined>;
   stop(): Promise<void>;
   kill(): void;
 }
@@ -96,10 +101,18 @@ export async function startModel(spec: ServerSpec, env: Record<string, string> =
 
   let nextId = 0;
   const pending = new Map<number, (usage: TreeUsage) => void>();
-  child.on('message', (message: { type?: string; id?: number; cpuMs: number; rssBytes: number; peakRssBytes: number }) => {
-    const resolve = message?.id === undefined ? undefined : pending.get(message.id);
+  const pendingStats = new Map<number, (stats: LiveServerStats | undefined) => void>();
+  child.on('message', (message: { type?: string; id?: number; cpuMs: number; rssBytes: number; peakRssBytes: number; stats?: LiveServerStats | null }) => {
+    if (message?.id === undefined) return;
+    if (message.type === 'stats') {
+      const answer = pendingStats.get(message.id);
+      pendingStats.delete(message.id);
+      answer?.(message.stats ?? undefined);
+      return;
+    }
+    const resolve = pending.get(message.id);
     if (!resolve) return;
-    pending.delete(message.id!);
+    pending.delete(message.id);
     resolve({ cpuMs: message.cpuMs, rssBytes: message.rssBytes, peakRssBytes: message.peakRssBytes, processes: 1, source: 'self' });
   });
   const alive = () => child.exitCode === null && child.signalCode === null;
@@ -117,6 +130,27 @@ export async function startModel(spec: ServerSpec, env: Record<string, string> =
       return new Promise((resolve, reject) => {
         pending.set(id, resolve);
         child.send({ type: 'usage', id }, (error) => error && reject(error));
+      });
+    },
+    stats(timeoutMs = 1_000) {
+      if (!alive() || !child.connected) return Promise.resolve(undefined);
+      const id = ++nextId;
+      return new Promise((resolve) => {
+        // A server whose loop is held (a reactor under CPU load) answers late or never: the caller gets nothing rather than waiting.
+        const timer = setTimeout(() => {
+          pendingStats.delete(id);
+          resolve(undefined);
+        }, timeoutMs);
+        pendingStats.set(id, (stats) => {
+          clearTimeout(timer);
+          resolve(stats);
+        });
+        child.send({ type: 'stats', id }, (error) => {
+          if (!error) return;
+          clearTimeout(timer);
+          pendingStats.delete(id);
+          resolve(undefined);
+        });
       });
     },
     stop: () => stopChild(handle),

@@ -1,8 +1,9 @@
 /**
  * One model's (or contender's) server, run as its own child process. It reads what to run
- * from SWITCHYARD_BENCH_SERVER, listens on 127.0.0.1 port 0, prints one
+ * from SWITCHYARD_BENCH_SERVER, listens on 127.0.0.1 port 0 (or the spec's), prints one
  * JSON line `{ url, pid, fdLimit }`, answers `usage` over IPC with its own
- * CPU time and memory (used where /proc is missing), and exits on `close`,
+ * CPU time and memory (used where /proc is missing) and `stats` with the
+ * server's `stats()` (null where it has none), and exits on `close`,
  * SIGTERM, or when the runner goes away.
  */
 import { fdLimit } from '../proc/tree.js';
@@ -55,6 +56,10 @@ process.on('message', (message: { type?: string; id?: number }) => {
       // maxRSS is in KiB: the peak since the process started.
       peakRssBytes: process.resourceUsage().maxRSS * 1024,
     });
+  } else if (message?.type === 'stats') {
+    const reply = (stats: unknown) => process.send?.({ type: 'stats', id: message.id, stats });
+    if (!server.stats) reply(null);
+    else server.stats().then(reply, () => reply(null));
   } else if (message?.type === 'close') {
     void exit();
   }

@@ -18,6 +18,10 @@ export interface ServerSpec {
   sequential: Required<SequentialOptions>;
   /** Directories to resolve `@switchyard/<backend>` from, in order. */
   resolveFrom: string[];
+  /** Port to listen on (reactor, pool, cluster). Default 0: any free port. */
+  port?: number;
+  /** Address to listen on (reactor, pool, cluster). Default `127.0.0.1`. */
+  host?: string;
 }
 
 export const SPEC_ENV = 'SWITCHYARD_BENCH_SERVER';
@@ -26,6 +30,8 @@ export const SPEC_ENV = 'SWITCHYARD_BENCH_SERVER';
 export interface StartedServer {
   url: string;
   close(): Promise<void>;
+  /** The server's `stats()`, where it has one (reactor, pool, cluster). */
+  stats?(): Promise<unknown>;
 }
 
 /** Server log lines go to standard error, where the runner collects them. */
