@@ -14,7 +14,7 @@ const $ = (id) => document.getElementById(id);
 function workerLabel(worker) {
   if (backend === 'reactor') return 'the event loop';
   if (worker.expressLane) return `express lane (thread ${worker.workerId})`;
-  if (backend === 'pool') return `thread ${worker.workerId}`;
+  if (backend === 'pool' || backend === 'threads') return `thread ${worker.workerId}`;
   return `process ${worker.workerId} (pid ${worker.pid})`;
 }
 
@@ -22,7 +22,7 @@ function workerLabel(worker) {
 function describeWorkers(workers) {
   if (backend === 'reactor') return 'one event loop, no workers.';
   const count = workers.filter((worker) => !worker.expressLane).length;
-  const [one, many] = backend === 'pool' ? ['thread', 'threads'] : ['process', 'processes'];
+  const [one, many] = backend === 'pool' || backend === 'threads' ? ['thread', 'threads'] : ['process', 'processes'];
   const lane = workers.some((worker) => worker.expressLane) ? ' + express lane' : '';
   return `${count} ${count === 1 ? one : many}${lane} run the handler.`;
 }

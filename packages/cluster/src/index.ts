@@ -1,3 +1,3 @@
 export { serve, type ClusterServer } from './primary.js';
 export type { ClusterOptions } from './options.js';
-export type { ClusterStats, ClusterWorkerStats } from './stats.js';
+export type { ClusterStats, ClusterWorkerStats, SupervisedServer } from './stats.js';

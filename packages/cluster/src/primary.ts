@@ -10,7 +10,8 @@ import { counter, gauge } from '@switchyard/core/node';
 import { Balancer } from './balancer.js';
 import { processSpawner } from './child.js';
 import { resolveClusterOptions } from './options.js';
-import { serveSupervised, type SupervisedServer } from './supervised.js';
+import type { SupervisedServer } from './stats.js';
+import { serveSupervised } from './supervised.js';
 
 export type ClusterServer = SupervisedServer;
 

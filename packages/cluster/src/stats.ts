@@ -3,7 +3,7 @@
  * published, and the primary's machinery (gather-stats.ts) would make them
  * need @types/node.
  */
-import type { LoopStats, ServerStats, WorkerStats } from '@switchyard/core';
+import type { LoopStats, RunningServer, ServerStats, WorkerStats } from '@switchyard/core';
 
 /** A process's state, as its handle in the primary tracks it (process-handle.ts). */
 export type ProcessState = 'starting' | 'ready' | 'draining' | 'exited';
@@ -42,4 +42,15 @@ export interface ClusterStats extends ServerStats {
   restarts: number;
   /** The primary, which accepts connections and supervises; `eventLoop` is its loop. */
   primary: { pid: number; rssBytes: number };
+}
+
+/** What the cluster's (and the threads backend's) `serve()` resolves to. */
+export interface SupervisedServer extends RunningServer {
+  stats(): Promise<ClusterStats>;
+  /**
+   * Rolling restart, as on SIGHUP: one context at a time, each new one ready
+   * before the old one drains. Rejects with `ERR_RELOAD_FAILED` (the old
+   * ones keep serving) if a new one does not become ready.
+   */
+  reload(): Promise<void>;
 }

@@ -5,16 +5,7 @@
  * their log lines to the caller's logger (which cannot cross to them), and
  * answers stats, `/metrics`, readiness, reloads and shutdown.
  */
-import {
-  appUrl,
-  LoopMonitor,
-  onReloadSignal,
-  onShutdownSignals,
-  type CloseOptions,
-  type ResolvedOptions,
-  type RunningServer,
-  type SwitchyardError,
-} from '@switchyard/core';
+import { appUrl, LoopMonitor, onReloadSignal, onShutdownSignals, type CloseOptions, type ResolvedOptions, type SwitchyardError } from '@switchyard/core';
 import { type MetricJson, openChannelBridge } from '@switchyard/core/node';
 import type { Spawn } from './child.js';
 import { gatherStats, type PrimaryFigures } from './gather-stats.js';
@@ -22,19 +13,11 @@ import type { ToPrimary } from './messages.js';
 import { ClusterOps } from './ops.js';
 import type { ResolvedClusterOptions } from './options.js';
 import type { ProcessHandle } from './process-handle.js';
-import type { ClusterStats } from './stats.js';
+import type { SupervisedServer } from './stats.js';
 import { type Naming, type Router, Supervisor } from './supervisor.js';
 import { decodeArg } from './wire.js';
 
-export interface SupervisedServer extends RunningServer {
-  stats(): Promise<ClusterStats>;
-  /**
-   * Rolling restart, as on SIGHUP: one context at a time, each new one ready
-   * before the old one drains. Rejects with `ERR_RELOAD_FAILED` (the old
-   * ones keep serving) if a new one does not become ready.
-   */
-  reload(): Promise<void>;
-}
+export type { SupervisedServer };
 
 /** What differs between supervising processes and threads. */
 export interface SupervisedMode {

@@ -9,7 +9,8 @@ import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { invalidOption, resolveOptions, type ServeOptions } from '@switchyard/core';
 import { listen } from '@switchyard/core/node';
-import { type ClusterStats, resolveClusterOptions, type SupervisedServer, serveSupervised } from '@switchyard/cluster/supervision';
+import type { ClusterStats, SupervisedServer } from '@switchyard/cluster';
+import { resolveClusterOptions, serveSupervised } from '@switchyard/cluster/supervision';
 import { reusePortMissing, reusePortUnsupported } from './support.js';
 import { threadSpawner } from './thread-child.js';
 

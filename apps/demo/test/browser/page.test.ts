@@ -71,7 +71,7 @@ describe.each(backends)('the page under %s', (backend) => {
     expect(await page.title()).toBe(`Switchyard demo (${backend})`);
     expect(await page.textContent('#backend')).toBe(backend);
     // The pool's third thread is its express lane, not a third serving thread.
-    const workers = { reactor: /^one event loop/, pool: /^2 threads \+ express lane run/, cluster: /^2 processes run/ }[backend];
+    const workers = { reactor: /^one event loop/, pool: /^2 threads \+ express lane run/, cluster: /^2 processes run/, threads: /^2 threads run/ }[backend];
     await page.waitForFunction((source) => new RegExp(source).test(document.getElementById('workers')!.textContent ?? ''), workers.source, {
       timeout: WAIT_MS,
     });
@@ -79,6 +79,7 @@ describe.each(backends)('the page under %s', (backend) => {
       reactor: [/^the event loop$/],
       pool: [/^thread 1$/, /^thread 2$/, /^express lane \(thread 3\)$/],
       cluster: [/^process 1 \(pid \d+\)$/, /^process 2 \(pid \d+\)$/],
+      threads: [/^thread 1$/, /^thread 2$/],
     }[backend];
     await page.waitForFunction((count) => Chart.getChart('load-chart')!.data.labels!.length === count, labels.length, { timeout: WAIT_MS });
     const shown = await page.evaluate(() => Chart.getChart('load-chart')!.data.labels as string[]);

@@ -1,8 +1,25 @@
 import WebSocket from 'ws';
 
+/**
+ * What tests use of the `ws` client, named here so the published types do
+ * not need @types/ws.
+ */
+export interface ClientSocket {
+  readonly readyState: number;
+  /** The extensions the server agreed to, e.g. `permessage-deflate`. */
+  readonly extensions: string;
+  send(data: string | Uint8Array, options?: { fin?: boolean; binary?: boolean }): void;
+  close(code?: number, reason?: string): void;
+  ping(data?: string | Uint8Array): void;
+  /** Stops reading from the server, and starts again. */
+  pause(): void;
+  resume(): void;
+  once(event: 'pong', listener: (data: Buffer) => void): unknown;
+}
+
 /** A `ws` client for tests: messages kept in arrival order, awaited with bounded waits. */
 export class TestSocket {
-  readonly ws: WebSocket;
+  readonly ws: ClientSocket;
   readonly messages: Array<string | Buffer> = [];
   /** Resolves with the close code and reason the client saw. */
   readonly closed: Promise<{ code: number; reason: string }>;
@@ -12,22 +29,24 @@ export class TestSocket {
   pings = 0;
   #waiters: Array<() => void> = [];
 
-  constructor(url: string, options: WebSocket.ClientOptions = {}) {
-    this.ws = new WebSocket(url, options);
-    this.ws.on('upgrade', (res) => (this.headers = res.headers));
-    this.ws.on('ping', () => this.pings++);
-    this.ws.on('message', (data: Buffer, isBinary: boolean) => {
+  /** `options` are the `ws` client's. */
+  constructor(url: string, options: Record<string, unknown> = {}) {
+    const ws = new WebSocket(url, options);
+    this.ws = ws;
+    ws.on('upgrade', (res) => (this.headers = res.headers));
+    ws.on('ping', () => this.pings++);
+    ws.on('message', (data: Buffer, isBinary: boolean) => {
       this.messages.push(isBinary ? data : data.toString());
       for (const wake of this.#waiters.splice(0)) wake();
     });
-    this.ws.on('error', () => {});
+    ws.on('error', () => {});
     this.opened = new Promise((resolve, reject) => {
-      this.ws.once('open', () => resolve());
-      this.ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`unexpected response ${res.statusCode}`), { status: res.statusCode })));
-      this.ws.once('error', reject);
+      ws.once('open', () => resolve());
+      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`unexpected response ${res.statusCode}`), { status: res.statusCode })));
+      ws.once('error', reject);
     });
     this.opened.catch(() => {});
-    this.closed = new Promise((resolve) => this.ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
+    this.closed = new Promise((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: reason.toString() })));
   }
 
   /** The first message from index `from` on that `match` accepts, waiting up to `timeoutMs`. */
@@ -69,7 +88,7 @@ export class TestSocket {
 }
 
 /** Opens a socket and waits for its `hello` (the worker that took it). */
-export async function openSocket(base: string, path = '/ws', options?: WebSocket.ClientOptions): Promise<{ socket: TestSocket; worker: number }> {
+export async function openSocket(base: string, path = '/ws', options?: Record<string, unknown>): Promise<{ socket: TestSocket; worker: number }> {
   const socket = new TestSocket(base.replace(/^http/, 'ws') + path, options);
   await socket.opened;
   const hello = JSON.parse(String(await socket.next((m) => typeof m === 'string' && m.startsWith('{"hello"')))) as { hello: number };

@@ -1,5 +1,4 @@
 import type { Duplex } from 'node:stream';
-import type { WebSocket } from 'ws';
 import type { ServerWebSocket, WebSocketData, WebSocketReadyState } from '../../types.js';
 import type { SocketOptions } from './options.js';
 import { addTopic, checkTopic, hasTopic, removeTopic, type TopicList, topicsOf } from './topic-list.js';
@@ -30,24 +29,42 @@ export function byteLength(data: WebSocketData): number {
   return typeof data === 'string' ? Buffer.byteLength(data) : data.byteLength;
 }
 
+/**
+ * What this module uses of a `ws` WebSocket, named here so the published
+ * types do not need @types/ws.
+ */
+export interface WsSocket {
+  readonly readyState: number;
+  readonly bufferedAmount: number;
+  send(data: WebSocketData, options: { binary: boolean; compress: boolean }): void;
+  close(code?: number, reason?: string): void;
+  terminate(): void;
+  ping(data?: WebSocketData): void;
+  pong(data?: WebSocketData): void;
+  pause(): void;
+  resume(): void;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  once(event: string, listener: (...args: never[]) => void): unknown;
+}
+
 let nextId = 1;
 
 /** The socket a `ws` WebSocket or its TCP socket belongs to: listeners are shared functions, not closures per connection. */
 const kSocket = Symbol('switchyard.socket');
 type Owned = { [kSocket]: HostedSocket };
 
-function onMessage(this: WebSocket, message: Buffer, isBinary: boolean): void {
+function onMessage(this: WsSocket, message: Buffer, isBinary: boolean): void {
   const socket = (this as unknown as Owned)[kSocket];
   socket.seen = true;
   // Bytes in a Buffer of their own: apps read `message.buffer` (Hono's Bun helper does), and ws may hand a view into a larger chunk.
   socket.events.message(socket, isBinary ? (message.byteLength === message.buffer.byteLength ? message : Buffer.from(message)) : message.toString());
 }
 
-function onHeard(this: WebSocket): void {
+function onHeard(this: WsSocket): void {
   (this as unknown as Owned)[kSocket].seen = true;
 }
 
-function onClose(this: WebSocket, code: number, reason: Buffer): void {
+function onClose(this: WsSocket, code: number, reason: Buffer): void {
   (this as unknown as Owned)[kSocket].closed(code, reason.toString());
 }
 
@@ -70,14 +87,14 @@ export class HostedSocket<T = unknown> implements ServerWebSocket<T> {
   /** Set by the host's sweep: whether anything came since the last sweep, and whether a ping is out. */
   seen = true;
   pinged = false;
-  readonly #ws: WebSocket;
+  readonly #ws: WsSocket;
   readonly #raw: Duplex;
   readonly #owner: SocketOwner;
   readonly #events: SocketEvents;
   #topics: TopicList;
   #needDrain = false;
 
-  constructor(ws: WebSocket, raw: Duplex, owner: SocketOwner, events: SocketEvents, data: T) {
+  constructor(ws: WsSocket, raw: Duplex, owner: SocketOwner, events: SocketEvents, data: T) {
     this.#ws = ws;
     this.#raw = raw;
     this.#owner = owner;
