@@ -1,7 +1,7 @@
 import type { BenchResult, ContenderName, ModelName } from './types.js';
 
 /** Every model, in the order reports list them. */
-export const MODELS: readonly ModelName[] = ['raw', 'sequential', 'reactor', 'pool', 'cluster'];
+export const MODELS: readonly ModelName[] = ['raw', 'sequential', 'reactor', 'pool', 'cluster', 'threads'];
 
 /** One line per model, for reports. */
 export const MODEL_NOTES: Record<ModelName, string> = {
@@ -10,6 +10,7 @@ export const MODEL_NOTES: Record<ModelName, string> = {
   reactor: 'the app on one event loop (@switchyard/reactor)',
   pool: 'the app on worker threads, I/O on the event loop (@switchyard/pool)',
   cluster: 'the app in N processes, each an event loop (@switchyard/cluster)',
+  threads: 'the app in N threads of one process, each an event loop on a shared port (@switchyard/threads, Node >= 22.12)',
 };
 
 /** Models that run the app module (all but the raw reference). */

@@ -9,7 +9,7 @@
  * - `sequential`: the app, served one connection at a time, like a synchronous socket server.
  * - `reactor`, `pool`, `cluster`: the app under `@switchyard/<name>`.
  */
-export type ModelName = 'raw' | 'sequential' | 'reactor' | 'pool' | 'cluster';
+export type ModelName = 'raw' | 'sequential' | 'reactor' | 'pool' | 'cluster' | 'threads';
 
 /**
  * A server a run measures: one of the models, or the name of one of the
@@ -190,11 +190,12 @@ export interface ModelTarget {
   env?: Record<string, string>;
   /** Threads (pool) or processes (cluster). Default: the backend's own default. */
   workers?: number;
-  /** Passed to `serve()` for reactor, pool and cluster (and the app under `sequential`). */
+  /** Passed to `serve()` for reactor, pool, cluster and threads (and the app under `sequential`). */
   serve?: {
     limits?: Record<string, number>;
     pool?: Record<string, unknown>;
     cluster?: Record<string, unknown>;
+    threads?: Record<string, unknown>;
   };
   sequential?: SequentialOptions;
   /** Directory that backends are resolved from. Default: the app's directory, then the working directory. */

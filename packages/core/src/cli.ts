@@ -27,10 +27,10 @@ bench  runs <app> under reactor, pool and cluster with the same load on each
        lists its options.
 
 Options of serve:
-  --backend <name>  reactor, pool or cluster   env SWITCHYARD_BACKEND, default reactor
+  --backend <name>  reactor, pool, cluster, threads  env SWITCHYARD_BACKEND, default reactor
   --port <n>        port, 0 for any free port  env PORT, default 3000
   --host <address>  address to listen on       env HOST, default 127.0.0.1
-  --workers <n>     threads (pool) or processes (cluster)
+  --workers <n>     threads (pool, threads) or processes (cluster)
                                                env WEB_CONCURRENCY, default: CPU count
   --no-fast-globals keep the platform's global Request and Response
                     (by default the app sees core's faster ones)

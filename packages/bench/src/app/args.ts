@@ -7,7 +7,7 @@ import { GENERATORS } from '../options.js';
 import type { AppModelName, BenchAppOptions, GeneratorName } from '../types.js';
 import { parseRoute } from './routes.js';
 
-export const APP_MODELS: readonly AppModelName[] = ['reactor', 'pool', 'cluster', 'sequential'];
+export const APP_MODELS: readonly AppModelName[] = ['reactor', 'pool', 'cluster', 'threads', 'sequential'];
 
 /** A mistake in the command line: exit 2, as POSIX tools do. */
 export class UsageError extends Error {

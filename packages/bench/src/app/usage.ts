@@ -11,7 +11,7 @@ Options:
   -r, --route <route>     a route to load: "/path?query" (GET) or "METHOD /path"; repeat for more
   --probe <route>|none    timed beside every other route's load, one request
                           every 10 ms on one connection     default: the first --route
-  --models <list>         reactor (the reference), pool, cluster, sequential
+  --models <list>         reactor (the reference), pool, cluster, threads (Node >= 22.12), sequential
                                                             default reactor,pool,cluster
   --quick                 1 round of 1.5 s after 0.5 s warm-up: about a minute for two routes
   --runs <n>              rounds; each runs every route under every model   default 3

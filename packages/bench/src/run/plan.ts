@@ -17,7 +17,7 @@ export interface Plan {
 }
 
 /** Rough seconds to start each model's server, for the time estimate; a contender's own server is counted as a reactor. */
-const START_S: Record<ModelName, number> = { raw: 0.3, sequential: 0.7, reactor: 0.7, pool: 1.2, cluster: 1.3 };
+const START_S: Record<ModelName, number> = { raw: 0.3, sequential: 0.7, reactor: 0.7, pool: 1.2, cluster: 1.3, threads: 1.0 };
 
 /** The model a name runs: itself, a contender's model, or undefined for a contender's own server. */
 function modelOf(options: ResolvedBenchOptions, name: ContenderName): ModelName | undefined {

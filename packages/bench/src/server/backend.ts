@@ -15,7 +15,7 @@ export async function backendFrom(name: BackendName, dirs: string[]): Promise<Ba
   throw last;
 }
 
-/** The app under reactor, pool or cluster, exactly as a user would serve it. */
+/** The app under reactor, pool, cluster or threads, exactly as a user would serve it. */
 export async function startBackend(spec: ServerSpec & { model: BackendName }): Promise<StartedServer> {
   const { serve } = await backendFrom(spec.model, spec.resolveFrom);
   const server = await serve({
@@ -28,6 +28,7 @@ export async function startBackend(spec: ServerSpec & { model: BackendName }): P
     ...(spec.serve?.limits && { limits: spec.serve.limits }),
     ...(spec.serve?.pool && { pool: spec.serve.pool }),
     ...(spec.serve?.cluster && { cluster: spec.serve.cluster }),
+    ...(spec.serve?.threads && { threads: spec.serve.threads }),
   });
   return { url: server.url, close: () => server.close({ graceMs: 200 }), stats: () => server.stats() };
 }

@@ -21,7 +21,8 @@ try {
   if (spec.model === 'raw') server = await startRaw(spec.rawHandler!);
   else if (spec.model === 'sequential') server = await startSequential(spec);
   else if (spec.model === 'server') server = await startServerModule(spec.server!, spec.options);
-  else if (spec.model === 'reactor' || spec.model === 'pool' || spec.model === 'cluster') server = await startBackend({ ...spec, model: spec.model });
+  else if (spec.model === 'reactor' || spec.model === 'pool' || spec.model === 'cluster' || spec.model === 'threads')
+    server = await startBackend({ ...spec, model: spec.model });
   else throw new TypeError(`unknown model ${JSON.stringify(spec.model)}`);
 } catch (error) {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);

@@ -14,7 +14,7 @@ export interface ServerSpec {
   server?: string;
   options?: Record<string, unknown>;
   workers?: number;
-  serve?: { limits?: Record<string, number>; pool?: Record<string, unknown>; cluster?: Record<string, unknown> };
+  serve?: { limits?: Record<string, number>; pool?: Record<string, unknown>; cluster?: Record<string, unknown>; threads?: Record<string, unknown> };
   sequential: Required<SequentialOptions>;
   /** Directories to resolve `@switchyard/<backend>` from, in order. */
   resolveFrom: string[];
