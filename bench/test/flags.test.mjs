@@ -39,8 +39,8 @@ describe('pnpm bench flags', () => {
     expect(() => parseFlags(['--scenarios', 'hello,db'])).toThrow(
       '--scenarios must be a comma-separated list of hello, cpu, io-100, io-1000, upstream, file, upload, idle, isolation-<js|native>-<1|5|20|100>ms-c<16|256>, overload, io, isolation (got "db")',
     );
-    expect(() => parseFlags(['--models', 'threads'])).toThrow(
-      '--models must be a comma-separated list of raw, sequential, reactor, pool, cluster (got "threads")',
+    expect(() => parseFlags(['--models', 'fibers'])).toThrow(
+      '--models must be a comma-separated list of raw, sequential, reactor, pool, cluster, threads (got "fibers")',
     );
     expect(() => parseFlags(['--generator', 'wrk', '--quick'])).toThrow('--duration must be whole seconds with --generator wrk (got 0.5)');
     expect(() => parseFlags(['--fresh', 'never'])).toThrow('--fresh must be round or run (got "never")');

@@ -1,5 +1,9 @@
 /** The CLI's flags: parsed, checked, and turned into engine options. Errors name the flag and what it accepts. */
 import { GENERATORS, MODELS } from '@switchyard/bench';
+import { reusePortMissing } from '@switchyard/threads';
+
+/** Every model this Node can run: threads only where it shares a port among listeners (22.12 and later). */
+const RUNNABLE = MODELS.filter((model) => model !== 'threads' || !reusePortMissing());
 import { fail, list, number, parseRunFlags } from '../cli-kit.mjs';
 import { ISOLATION_NAMES } from './isolation.mjs';
 import { PROFILES } from './profiles.mjs';
@@ -49,7 +53,7 @@ export function parseFlags(argv) {
   return {
     ...flags,
     scenarios: list('scenarios', values.scenarios, SCENARIO_NAMES, SCENARIO_GROUPS, SCENARIOS_SHOWN) ?? base.scenarios,
-    models: list('models', values.models, MODELS) ?? [...MODELS],
+    models: list('models', values.models, MODELS) ?? [...RUNNABLE],
     generator,
     idle: number('idle', values.idle, { integer: true, min: 1 }) ?? base.idle,
     fresh: values.fresh ?? 'round',

@@ -132,7 +132,8 @@ export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
     validateScenario(scenario, index, names, [...MODELS, ...Object.keys(contenders)]);
   });
 
-  const available = MODELS.filter((model) => (model === 'raw' ? input.rawHandler !== undefined : input.app !== undefined));
+  // Threads run only when listed: they need Node 22.12 or later.
+  const available = MODELS.filter((model) => model !== 'threads' && (model === 'raw' ? input.rawHandler !== undefined : input.app !== undefined));
   let models: ModelName[];
   // Contenders name what they run; the models then run only when listed.
   if (input.models === undefined) models = Object.keys(contenders).length ? [] : available;

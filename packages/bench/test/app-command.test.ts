@@ -75,7 +75,7 @@ describe('switchyard bench flags', () => {
     [[APP, '--route', 'hello'], 'Invalid --route "hello": expected a path starting with "/", or "METHOD /path"'],
     [[APP, '--route', '/a', '--models', 'raw'], 'Invalid --models "raw": raw needs a plain node:http handler'],
     [[APP, '--route', '/a', '--models', 'pool,cluster'], 'that includes reactor, the reference'],
-    [[APP, '--route', '/a', '--models', 'fibers'], 'Invalid --models "fibers": expected a comma-separated list of reactor, pool, cluster, sequential'],
+    [[APP, '--route', '/a', '--models', 'fibers'], 'Invalid --models "fibers": expected a comma-separated list of reactor, pool, cluster, threads, sequential'],
     [[APP, '--route', '/a', '--runs', '0'], 'Invalid --runs "0": expected an integer >= 1.'],
     [[APP, '--route', '/a', '--duration', 'soon'], 'Invalid --duration "soon": expected a number > 0.'],
     [[APP, '--route', '/a', '--generator', 'ab'], 'Invalid --generator "ab": expected one of autocannon, wrk.'],

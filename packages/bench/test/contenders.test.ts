@@ -95,7 +95,7 @@ describe('contenders', () => {
     expect(fails({ reactor: { server: SERVER } })).toThrow('Invalid option "contenders": expected names other than the models');
     expect(fails({ Own: { server: SERVER } })).toThrow('Invalid option "contenders": expected names of lower-case letters');
     expect(fails({ own: {} })).toThrow('Invalid option "contenders.own": expected either "model" or "server", not both');
-    expect(fails({ own: { model: 'threads' } })).toThrow('Invalid option "contenders.own.model"');
+    expect(fails({ own: { model: 'fibers' } })).toThrow('Invalid option "contenders.own.model"');
     expect(fails({ own: { model: 'pool' } })).toThrow('Invalid option "contenders.own.app"');
     expect(() =>
       resolveBenchOptions({ ...base, contenders: { own: { server: SERVER } }, scenarios: [{ name: 'a', request: { path: '/' }, models: ['other'] }] }),

@@ -32,8 +32,8 @@ describe('resolveBenchOptions', () => {
     expect(fails({ runs: 0 })).toThrow('Invalid option "runs": expected an integer >= 1, got 0.');
     expect(fails({ duration: 0 })).toThrow('Invalid option "duration": expected a number > 0, got 0.');
     expect(fails({ generator: 'ab' as never })).toThrow('Invalid option "generator": expected one of "autocannon", "wrk", got "ab".');
-    expect(fails({ models: ['reactor', 'threads' as never] })).toThrow(
-      'Invalid option "models": expected some of "raw", "sequential", "reactor", "pool", "cluster", got "threads".',
+    expect(fails({ models: ['reactor', 'fibers' as never] })).toThrow(
+      'Invalid option "models": expected some of "raw", "sequential", "reactor", "pool", "cluster", "threads", got "fibers".',
     );
     expect(fails({ progress: 'fancy' as never })).toThrow('Invalid option "progress": expected one of "auto", "bar", "lines", "none"');
     expect(fails({ fresh: 'never' as never })).toThrow('Invalid option "fresh": expected one of "round", "run"');
