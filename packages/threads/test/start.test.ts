@@ -1,8 +1,10 @@
+import { collectingLogger } from '@switchyard/core/conformance';
 import { reusePortMissing, serve } from '@switchyard/threads';
 import { describe, expect, it } from 'vitest';
 import { missing } from './conformance-options.js';
 
 const app = new URL('../../core/fixtures/conformance-app.mjs', import.meta.url);
+const failingSetup = new URL('../../cluster/test/fixtures/failing-setup.mjs', import.meta.url);
 
 describe('threads: where the shared port comes from', () => {
   it('knows which Node versions and platforms share a port among listeners', () => {
@@ -39,6 +41,38 @@ describe('threads: where the shared port comes from', () => {
         const stats = await server.stats();
         expect(stats.backend).toBe('threads');
         expect(stats.workers.map((w) => w.pid)).toEqual([process.pid, process.pid]);
+      } finally {
+        await server.close();
+      }
+    });
+
+    // The supervision is the cluster's (tested there in full); these check it runs threads the same way.
+    it('stops on a crash loop instead of spinning: serve() rejects naming the thread and the failure', async () => {
+      const failing = serve({
+        app: failingSetup,
+        port: 0,
+        workers: 2,
+        signals: false,
+        logger: collectingLogger(),
+        threads: { restartDelayMs: 10, crashLoopLimit: 3 },
+      });
+      await expect(failing).rejects.toMatchObject({
+        code: 'ERR_CRASH_LOOP',
+        message: expect.stringMatching(/^Crash loop: thread \d failed 3 times in a row.*\(threads\.crashLoopLimit is 3\).*database unreachable/),
+      });
+    });
+
+    it('replaces every thread on reload, and serves on', async () => {
+      const server = await serve({ app, port: 0, workers: 2, signals: false, logger: collectingLogger() });
+      try {
+        await server.reload();
+        const stats = await server.stats();
+        expect(stats.restarts).toBe(2);
+        expect(stats.workers.map((w) => [w.id, w.state])).toEqual([
+          [1, 'ready'],
+          [2, 'ready'],
+        ]);
+        expect((await fetch(`${server.url}/text`)).status).toBe(200);
       } finally {
         await server.close();
       }
