@@ -15,13 +15,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { kDefaultSequential, type ModelName, serverSpec, startModel } from '@switchyard/bench';
+import { reusePortMissing } from '@switchyard/threads';
 import type { Backend } from './runs.js';
 import { Runs } from './runs.js';
 import { createCompareServer } from './server.js';
 
 const demoDir = fileURLToPath(new URL('../..', import.meta.url));
 const app = fileURLToPath(new URL('../app.js', import.meta.url));
-const CANDIDATES: ModelName[] = ['reactor', 'pool', 'cluster'];
+// Threads only where this Node shares a port among listeners (22.12 and later).
+const CANDIDATES: ModelName[] = reusePortMissing() ? ['reactor', 'pool', 'cluster'] : ['reactor', 'pool', 'cluster', 'threads'];
 
 function seconds(name: string, fallback: number): number {
   const raw = process.env[name];

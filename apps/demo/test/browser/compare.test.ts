@@ -14,14 +14,15 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { reusePortMissing } from '@switchyard/threads';
 import { chromiumPath, installPackages } from '../support/system-packages.js';
 
 const demoDir = fileURLToPath(new URL('../../', import.meta.url));
 const screenshotDir = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
-/** The longest a page wait may take; a run of three backends takes seconds, this is a bound, not a speed. */
+/** The longest a page wait may take; a run of every backend takes seconds, this is a bound, not a speed. */
 const RUN_MS = 120_000;
-/** The backends the compare mode starts, in its order: every backend the bench engine can run (threads is not one yet). */
-const backends = ['reactor', 'pool', 'cluster'] as const;
+/** The backends the compare mode starts, in its order: every installed backend this Node runs (threads from Node 22.12). */
+const backends = reusePortMissing() ? (['reactor', 'pool', 'cluster'] as const) : (['reactor', 'pool', 'cluster', 'threads'] as const);
 const WAIT_MS = 20_000;
 
 /** Whether `port` can be listened on now. */
@@ -33,14 +34,14 @@ function free(port: number): Promise<boolean> {
   });
 }
 
-/** A port with the next three free too, for the page and its backends. */
+/** A port with the next one per backend free too, for the page and its backends. */
 async function freeBase(): Promise<number> {
   for (let attempt = 0; attempt < 20; attempt++) {
     const base = 20_000 + Math.floor(Math.random() * 40_000);
-    const ports = [base, base + 1, base + 2, base + 3];
+    const ports = Array.from({ length: backends.length + 1 }, (_, i) => base + i);
     if ((await Promise.all(ports.map(free))).every(Boolean)) return base;
   }
-  throw new Error('no four consecutive free ports');
+  throw new Error(`no ${backends.length + 1} consecutive free ports`);
 }
 
 /** Starts the compare server as `pnpm compare` does, and reads the URL it prints. */
