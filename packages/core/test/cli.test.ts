@@ -139,7 +139,7 @@ describe('switchyard CLI', () => {
     for (const run of [cli(['serve', 'fixtures/hello.mjs', '--backend', 'fibers']), cli(['serve', 'fixtures/hello.mjs'], { SWITCHYARD_BACKEND: 'fibers' })]) {
       const { code, stderr } = await run;
       expect(code).toBe(1);
-      expect(stderr).toBe('switchyard: Invalid option "backend": expected one of "reactor", "pool", "cluster", got "fibers".\n');
+      expect(stderr).toBe('switchyard: Invalid option "backend": expected one of "reactor", "pool", "cluster", "threads", got "fibers".\n');
     }
   });
 

@@ -20,7 +20,7 @@ describe('resolveBackend', () => {
   it('names the option and every accepted backend', () => {
     const error = failure(() => resolveBackend('fibers', {}));
     expect(error.code).toBe('ERR_INVALID_OPTION');
-    expect(error.message).toBe('Invalid option "backend": expected one of "reactor", "pool", "cluster", got "fibers".');
+    expect(error.message).toBe('Invalid option "backend": expected one of "reactor", "pool", "cluster", "threads", got "fibers".');
   });
 
   it('defaults to reactor, falls back to SWITCHYARD_BACKEND, and lets the option win', () => {
@@ -31,7 +31,7 @@ describe('resolveBackend', () => {
   });
 
   it('rejects a bad SWITCHYARD_BACKEND the same way', () => {
-    expect(failure(() => resolveBackend(undefined, { SWITCHYARD_BACKEND: 'threads' })).message).toContain('"backend"');
+    expect(failure(() => resolveBackend(undefined, { SWITCHYARD_BACKEND: 'fibers' })).message).toContain('"backend"');
   });
 });
 

@@ -46,7 +46,8 @@ export interface RunningPool extends RunningServer {
   reload(): Promise<void>;
 }
 
-const WORKER_FILE = fileURLToPath(new URL('./worker.js', import.meta.url));
+// A CommonJS entry that imports worker.js inside the task (see thread-entry.cjs for why).
+const WORKER_FILE = fileURLToPath(new URL('../thread-entry.cjs', import.meta.url));
 
 /**
  * Runs the app on piscina worker threads. The main thread accepts

@@ -16,6 +16,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { reusePortMissing } from '@switchyard/threads';
 import { chromiumPath, installPackages } from '../support/system-packages.js';
+import { openWatchedPage, type WatchedPage } from '../support/watched-page.js';
 
 const demoDir = fileURLToPath(new URL('../../', import.meta.url));
 const screenshotDir = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
@@ -108,7 +109,7 @@ describe('the compare page', () => {
   let compare: Awaited<ReturnType<typeof startCompare>>;
   let base: number;
   let out: string;
-  const opened: { page: Page; problems: string[] }[] = [];
+  const opened: WatchedPage[] = [];
 
   beforeAll(async () => {
     if (!existsSync(chromiumPath)) installPackages(['chromium']);
@@ -129,16 +130,7 @@ describe('the compare page', () => {
   });
 
   async function openPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-    context.setDefaultTimeout(WAIT_MS);
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    opened.push({ page, problems });
-    await page.goto(compare.url);
+    const page = await openWatchedPage(browser, compare.url, opened, WAIT_MS);
     await page.waitForSelector('#scenarios button');
     return page;
   }

@@ -6,6 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { backends, contextIds, startDemo } from '../support/start-demo.js';
 import { chromiumPath, installPackages } from '../support/system-packages.js';
+import { openWatchedPage, type WatchedPage } from '../support/watched-page.js';
 
 const screenshotDir = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 /** How a page's chat connects: the page offers both. */
@@ -29,21 +30,11 @@ describe.each(backends)('the page under %s', (backend) => {
   let server: RunningServer;
 
   /** Pages opened by the running test, with what went wrong in each (page errors, failed loads, CSP refusals). */
-  const opened: { page: Page; problems: string[] }[] = [];
+  const opened: WatchedPage[] = [];
 
   /** A page in its own browser context: two pages must not share connections, as two visitors would not. */
   async function openPage(): Promise<Page> {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 1000 } });
-    context.setDefaultTimeout(WAIT_MS);
-    const page = await context.newPage();
-    const problems: string[] = [];
-    page.on('pageerror', (error) => problems.push(error.message));
-    page.on('console', (message) => {
-      if (message.type() === 'error') problems.push(message.text());
-    });
-    opened.push({ page, problems });
-    await page.goto(server.url);
-    return page;
+    return openWatchedPage(browser, server.url, opened, WAIT_MS);
   }
 
   async function shoot(page: Page, name: string): Promise<void> {
