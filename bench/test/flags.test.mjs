@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
+import { reusePortMissing } from '@switchyard/threads';
 import { parseFlags } from '../src/matrix/flags.mjs';
+
+/** Every model this Node runs: threads from Node 22.12. */
+const MODELS = ['raw', 'sequential', 'reactor', 'pool', 'cluster', ...(reusePortMissing() ? [] : ['threads'])];
 
 describe('pnpm bench flags', () => {
   it('defaults to the full matrix, and --quick to the short profile', () => {
     expect(parseFlags([])).toMatchObject({ profile: 'default', runs: 3, duration: 3, warmup: 1, idle: 10_000, generator: 'autocannon', classic: true });
-    expect(parseFlags(['--quick'])).toMatchObject({ profile: 'quick', runs: 1, idle: 1_000, models: ['raw', 'sequential', 'reactor', 'pool', 'cluster'] });
+    expect(parseFlags(['--quick'])).toMatchObject({ profile: 'quick', runs: 1, idle: 1_000, models: MODELS });
     expect(parseFlags(['--quick', '--runs', '3'])).toMatchObject({ profile: 'quick', runs: 3 });
   });
 
