@@ -32,8 +32,8 @@ export const SETTLE_AFTER_OUTAGE_MS = MAX_RETRY_DELAY_MS + 500;
  * start with `ERR_CHANNEL_CONNECT`. After that, a lost connection is made
  * again with back-off (100 ms doubling to 2 s), and what is published
  * meanwhile waits in a bounded buffer, sent in order 2.5 s after
- * reconnection (SETTLE_AFTER_OUTAGE_MS), when other instances are back too;
- * past the bound, messages are dropped and counted, with one log line per
+ * reconnection (SETTLE_AFTER_OUTAGE_MS), when other instances are back too
+ * (or kept on, should Redis go again before then); past the bound, messages are dropped and counted, with one log line per
  * outage. A message in flight when the connection drops is dropped too:
  * Redis may or may not have sent it on, and sending it again could deliver
  * it twice. Redis pub/sub keeps nothing for a subscriber that is away, so
@@ -64,10 +64,14 @@ export async function createRedisBridge(url: string, options: RedisBridgeOptions
   }
   const subscriber = publisher.duplicate();
 
+  let settling: NodeJS.Timeout | undefined;
   const lost = (error: Error) => {
     if (!started || closing || down) return;
     down = true;
-    droppedAtOutage = outbox.dropped;
+    if (settling === undefined) droppedAtOutage = outbox.dropped;
+    // Gone again before the kept messages went out: they wait for the next return, not a dead connection.
+    clearTimeout(settling);
+    settling = undefined;
     logger.warn(`[switchyard] channel: lost Redis at ${shown} (${error.message}); reconnecting, keeping up to ${outbox.capacity} messages meanwhile`);
   };
   publisher.on('error', lost);
@@ -79,7 +83,6 @@ export async function createRedisBridge(url: string, options: RedisBridgeOptions
       () => counts.failed++,
     );
   };
-  let settling: NodeJS.Timeout | undefined;
   const flush = () => {
     settling = undefined;
     const waiting = outbox.take();

@@ -1,1 +1,1 @@
-export { createRedisBridge, parseChannelUrl, DEFAULT_REDIS_CHANNEL, type RedisBridgeOptions } from './bridge.js';
+export { createRedisBridge, parseChannelUrl, DEFAULT_REDIS_CHANNEL, SETTLE_AFTER_OUTAGE_MS, type RedisBridgeOptions } from './bridge.js';

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { SwitchyardError, type ChannelBridge, type Logger } from '@switchyard/core';
 import { decodeMessage, encodeMessage } from '@switchyard/core/node';
-import { createRedisBridge, parseChannelUrl } from '@switchyard/redis';
+import { createRedisBridge, parseChannelUrl, SETTLE_AFTER_OUTAGE_MS } from '@switchyard/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRedisServer, RedisServer } from '../../../test-support/redis-server.mjs';
 
@@ -86,6 +86,34 @@ describe('the Redis channel bridge', () => {
       await Promise.all([a.close(), b.close()]);
     }
   }, 30_000);
+
+  it('keeps what it holds when Redis goes away again before the kept messages went out', async () => {
+    const logger = recordingLogger();
+    const a = await createRedisBridge(redis.url, { logger });
+    const b = await createRedisBridge(redis.url, { logger: recordingLogger() });
+    try {
+      const gotB = inbox(b);
+      await redis.stop();
+      await until(() => !a.stats().connected, 5_000, 'a sees Redis gone');
+      for (let i = 0; i < 5; i++) a.publish('outage', encodeMessage(i));
+      await redis.resume();
+      await until(() => a.stats().connected, 10_000, 'a reconnects');
+      // Within the 2.5 s a waits before sending what it kept, Redis goes again.
+      expect(a.stats()).toMatchObject({ buffered: 5 });
+      await redis.stop();
+      await until(() => !a.stats().connected, 5_000, 'a sees Redis gone again');
+      for (let i = 5; i < 8; i++) a.publish('outage', encodeMessage(i));
+      // Down past the moment the first return would have sent them.
+      await new Promise((resolve) => setTimeout(resolve, SETTLE_AFTER_OUTAGE_MS + 200));
+      expect(a.stats()).toMatchObject({ connected: false, buffered: 8, dropped: 0 });
+      await redis.resume();
+      await until(() => gotB.length === 8, 15_000, 'b receives all 8 kept');
+      expect(gotB.map(({ message }) => message)).toEqual([...Array(8).keys()]);
+      expect(a.stats()).toMatchObject({ connected: true, buffered: 0, dropped: 0, reconnects: 2 });
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  }, 40_000);
 
   it('recovers when only its subscribing connection is lost, and tells so once', async () => {
     const logger = recordingLogger();
