@@ -38,7 +38,11 @@ export interface ClusterOptions {
    * server stops with `ERR_CRASH_LOOP` instead of respawning forever. Default 5.
    */
   crashLoopLimit?: number;
-  /** Node flags for each process. Default: the primary's `process.execArgv`. */
+  /**
+   * Node flags for each process. Default: the primary's `process.execArgv`;
+   * for threads, plus the `--import`/`--require` preloads of NODE_OPTIONS,
+   * which Node runs on the main thread only.
+   */
   execArgv?: string[];
 }
 

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { appCommonJs, appInvalid, appNotFound, appTypeScript } from './errors.js';
+import { registerTsxAfter } from './tsx-in-thread.js';
 import type { App } from './types.js';
 
 /** Turns the `app` option into a file URL, resolving relative paths from the working directory. */
@@ -19,9 +20,23 @@ const TYPESCRIPT_FAILURES = new Set(['ERR_UNKNOWN_FILE_EXTENSION', 'ERR_UNSUPPOR
  * context (main thread, worker thread, child process) that serves traffic.
  * A CommonJS module works: `module.exports = { fetch }` is its default
  * export, and so is the `exports.default` that tsc emits for CommonJS.
+ * In a worker thread preloading tsx where Node kept tsx's hooks to the
+ * main thread, it registers tsx in the thread and tries again.
  */
 export async function loadApp(spec: string | URL): Promise<App> {
-  const url = appUrl(spec);
+  try {
+    return await importApp(spec, appUrl(spec));
+  } catch (error) {
+    if (!(await registerTsxAfter(error))) throw error;
+    // The module map keeps the first failure under the plain URL. The app still
+    // runs once: the first try failed before evaluating it.
+    const retry = new URL(appUrl(spec));
+    retry.searchParams.set('tsx', '');
+    return importApp(spec, retry);
+  }
+}
+
+async function importApp(spec: string | URL, url: URL): Promise<App> {
   const where = url.protocol === 'file:' ? fileURLToPath(url) : url.href;
   if (url.protocol === 'file:' && !existsSync(where)) throw appNotFound(String(spec), where);
   let mod: Record<string, unknown>;

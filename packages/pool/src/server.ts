@@ -11,13 +11,13 @@ import {
   requestHasBody,
   RunnerOps,
   ServerLifecycle,
+  threadExecArgv,
   type MetricJson,
 } from '@switchyard/core/node';
 import { Dispatcher } from './dispatch.js';
 import { poolGauges } from './ops.js';
 import { resolvePoolOptions } from './options.js';
 import type { PoolWorkerStats } from './stats.js';
-import { threadExecArgv } from './thread-flags.js';
 
 /** `stats()` of the pool: the common figures, each thread's, and the pool's own. */
 export interface PoolStats extends ServerStats {

@@ -11,6 +11,7 @@ import { threadId, type MessagePort } from 'node:worker_threads';
 import {
   ChannelHub,
   clientGone,
+  loadApp,
   createSetupContext,
   useFastGlobals,
   RequestContext,
@@ -21,7 +22,6 @@ import {
 } from '@switchyard/core';
 import { appMetricsJson, LoopGauges, resolveSocketOptions } from '@switchyard/core/node';
 import { toErrorData } from './errors.js';
-import { loadAppInThread } from './tsx-in-thread.js';
 import {
   ABORT,
   ACTIVATE,
@@ -129,7 +129,7 @@ class Session {
     try {
       // Before the app loads: a module may keep the global Response it sees at import. The thread never gives them back.
       if (this.#task.fastGlobals) useFastGlobals();
-      this.#app = await loadAppInThread(this.#task.app);
+      this.#app = await loadApp(this.#task.app);
       const socketOptions = resolveSocketOptions(this.#app.websocket, this.#task.maxBodySize);
       if (socketOptions) this.#sockets = new ThreadSockets(this.#app.websocket!, socketOptions, this.#out);
       let workerId = this.#task.workerId;

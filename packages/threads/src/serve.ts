@@ -8,7 +8,7 @@
 import { createServer } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { invalidOption, resolveOptions, type ServeOptions } from '@switchyard/core';
-import { listen } from '@switchyard/core/node';
+import { listen, threadExecArgv } from '@switchyard/core/node';
 import type { ClusterStats, SupervisedServer } from '@switchyard/cluster';
 import { resolveClusterOptions, serveSupervised } from '@switchyard/cluster/supervision';
 import { reusePortMissing, reusePortUnsupported } from './support.js';
@@ -58,8 +58,8 @@ export async function serve(input: ServeOptions): Promise<ThreadsServer> {
     stopAccepting: async () => {},
     rejectWaiting: () => {},
     gauges: () => [],
-    // Threads inherit this process's flags unless told otherwise (`threads.execArgv`).
-    spawn: threadSpawner(ENTRY, options.threads.execArgv === undefined ? undefined : supervision.execArgv),
+    // This process's flags and NODE_OPTIONS' preloads (`--import tsx`), unless told otherwise (`threads.execArgv`).
+    spawn: threadSpawner(ENTRY, options.threads.execArgv === undefined ? threadExecArgv() : supervision.execArgv),
     unlisten: async () => {},
   });
 }

@@ -14,6 +14,7 @@ export { Admission, healthProbe, SHED_RETRY_AFTER_S, type AdmissionOptions } fro
 export { readBody, requestHasBody } from './body.js';
 export { ServerLifecycle, type CloseSteps } from './lifecycle.js';
 export { Deadlines } from './deadlines.js';
+export { threadExecArgv, splitNodeOptions } from './thread-flags.js';
 export { catchUnhandled, runAsRequest, tracingRequests, type RequestLabel } from './unhandled.js';
 export * from '../ops/index.js';
 export { writeHead, tagResponse, accessTag, type AccessTag } from './head.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { threadExecArgv, splitNodeOptions } from '../src/thread-flags.js';
+import { splitNodeOptions, threadExecArgv } from '../src/node/thread-flags.js';
 import { tsxPreloaded } from '../src/tsx-in-thread.js';
 
-describe('pool thread flags', () => {
+describe('worker thread flags', () => {
   it('splits NODE_OPTIONS as Node does: spaces, double quotes, escapes inside quotes', () => {
     expect(splitNodeOptions('  --import tsx   --max-old-space-size=512 ')).toEqual(['--import', 'tsx', '--max-old-space-size=512']);
     expect(splitNodeOptions('--require "./my dir/pre.cjs" --title="a \\"b\\""')).toEqual(['--require', './my dir/pre.cjs', '--title=a "b"']);

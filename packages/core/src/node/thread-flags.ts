@@ -1,9 +1,10 @@
 /**
- * The Node flags each pool thread starts with. A thread inherits the main
- * thread's `process.execArgv`, but not what NODE_OPTIONS preloaded: Node
- * runs `--import` and `--require` from NODE_OPTIONS on the main thread
- * only, so `NODE_OPTIONS="--import tsx"` would leave the threads unable
- * to load a TypeScript app. Those preloads are handed to each thread here.
+ * The Node flags a worker thread (a pool thread, a threads backend's thread)
+ * starts with. A thread inherits the main thread's `process.execArgv`, but
+ * not what NODE_OPTIONS preloaded: Node runs `--import` and `--require` from
+ * NODE_OPTIONS on the main thread only, so `NODE_OPTIONS="--import tsx"`
+ * would leave the threads unable to load a TypeScript app. Those preloads
+ * are handed to each thread here.
  */
 const PRELOADS = new Set(['--import', '--require', '-r', '--loader', '--experimental-loader']);
 
