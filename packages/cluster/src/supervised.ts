@@ -42,7 +42,7 @@ export async function serveSupervised(options: ResolvedOptions, mode: Supervised
   const { logger } = options;
   const { backend, noun } = mode.naming;
   // The instance's one link to other instances, held here and relayed to every context.
-  const bridge = await openChannelBridge(options.channel, logger);
+  const bridge = await openChannelBridge(options.channel, logger, backend);
   let address: { port: number; url: string };
   try {
     address = await mode.listen();

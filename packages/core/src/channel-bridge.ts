@@ -13,7 +13,7 @@
 import { deserialize, serialize } from 'node:v8';
 import { invalidOption, packageNotInstalled } from './errors.js';
 import { importInstalled } from './resolve-package.js';
-import type { ChannelBridge, Logger } from './types.js';
+import type { BackendName, ChannelBridge, Logger } from './types.js';
 
 export const REDIS_PACKAGE = '@switchyard/redis';
 
@@ -40,15 +40,22 @@ function isBridge(value: unknown): value is ChannelBridge {
 }
 
 interface RedisModule {
-  createRedisBridge(url: string, options: { logger: Logger }): Promise<ChannelBridge>;
+  createRedisBridge(url: string, options: { logger: Logger; clientName?: string }): Promise<ChannelBridge>;
 }
 
-/** Connects the bridge `channel` names: a URL loads @switchyard/redis, which connects before this resolves. */
-export async function openChannelBridge(channel: string | ChannelBridge | undefined, logger: Logger): Promise<ChannelBridge | undefined> {
+/**
+ * Connects the bridge `channel` names: a URL loads @switchyard/redis, which
+ * connects before this resolves, naming its connections after `backend`.
+ */
+export async function openChannelBridge(
+  channel: string | ChannelBridge | undefined,
+  logger: Logger,
+  backend?: BackendName,
+): Promise<ChannelBridge | undefined> {
   if (channel === undefined || typeof channel !== 'string') return channel;
   const module = await importInstalled<RedisModule>(REDIS_PACKAGE, [new URL(import.meta.url), process.cwd()]);
   if (!module) throw packageNotInstalled(REDIS_PACKAGE, 'The "channel" option with a redis:// URL');
-  return module.createRedisBridge(channel, { logger });
+  return module.createRedisBridge(channel, { logger, clientName: backend ? `switchyard:${backend}` : 'switchyard' });
 }
 
 export function encodeMessage(message: unknown): Uint8Array {

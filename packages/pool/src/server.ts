@@ -61,7 +61,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
   const { limits, logger } = options;
 
   // The instance's one link to other instances, held here and relayed to every thread.
-  const bridge = await openChannelBridge(options.channel, logger);
+  const bridge = await openChannelBridge(options.channel, logger, 'pool');
 
   // The serving threads, the express lane if on, and the standby that takes over a lost thread (threads.ts).
   const threads = options.workers + (poolOptions.expressLane ? 1 : 0) + 1;

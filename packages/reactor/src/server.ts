@@ -91,7 +91,7 @@ export async function serve(input: ServeOptions, context: ReactorContext = {}): 
 async function start(options: ResolvedOptions, context: ReactorContext, release: () => void): Promise<RunningServer> {
   const app = await loadApp(options.app);
   // A cluster process gets its hub from the primary, which holds the instance's bridge; a reactor of its own holds it here.
-  const bridge = context.hub ? undefined : await openChannelBridge(options.channel, options.logger);
+  const bridge = context.hub ? undefined : await openChannelBridge(options.channel, options.logger, 'reactor');
   try {
     return await startWith(app, bridge, options, context, release);
   } catch (error) {

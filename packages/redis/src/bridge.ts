@@ -12,6 +12,12 @@ export interface RedisBridgeOptions {
   maxBufferedBytes?: number;
   /** How long the first connection may take before the server fails to start. Default 5,000 ms. */
   connectTimeoutMs?: number;
+  /**
+   * The connections' names in Redis (CLIENT SETNAME), with `:pub` and `:sub`
+   * after it, so that `CLIENT LIST` tells whose they are. Default
+   * `switchyard`; `serve()` passes `switchyard:<backend>`.
+   */
+  clientName?: string;
 }
 
 /** The Redis channel an app's messages travel on, unless the URL's `channel` parameter names another. */
@@ -33,14 +39,15 @@ export const SETTLE_AFTER_OUTAGE_MS = MAX_RETRY_DELAY_MS + 500;
  * again with back-off (100 ms doubling to 2 s), and what is published
  * meanwhile waits in a bounded buffer, sent in order 2.5 s after
  * reconnection (SETTLE_AFTER_OUTAGE_MS), when other instances are back too
- * (or kept on, should Redis go again before then); past the bound, messages are dropped and counted, with one log line per
- * outage. A message in flight when the connection drops is dropped too:
- * Redis may or may not have sent it on, and sending it again could deliver
- * it twice. Redis pub/sub keeps nothing for a subscriber that is away, so
- * messages published elsewhere during an outage do not arrive.
+ * (or kept on, should Redis go again before then); past the bound,
+ * messages are dropped and counted, with one log line per outage. A
+ * message in flight when the connection drops is dropped too: Redis may or
+ * may not have sent it on, and sending it again could deliver it twice.
+ * Redis pub/sub keeps nothing for a subscriber that is away, so messages
+ * published elsewhere during an outage do not arrive.
  */
 export async function createRedisBridge(url: string, options: RedisBridgeOptions): Promise<ChannelBridge> {
-  const { logger } = options;
+  const { logger, clientName: name = 'switchyard' } = options;
   const { redisUrl, channel, shown } = parseChannelUrl(url);
   const instance = randomBytes(16);
   const outbox = new Outbox(options.maxBuffered ?? 10_000, options.maxBufferedBytes ?? 8 * 1024 * 1024);
@@ -58,11 +65,16 @@ export async function createRedisBridge(url: string, options: RedisBridgeOptions
   };
   let publisher: ReturnType<typeof createClient>;
   try {
-    publisher = createClient({ url: redisUrl, disableOfflineQueue: true, socket: { reconnectStrategy, connectTimeout: options.connectTimeoutMs ?? 5_000 } });
+    publisher = createClient({
+      url: redisUrl,
+      name: `${name}:pub`,
+      disableOfflineQueue: true,
+      socket: { reconnectStrategy, connectTimeout: options.connectTimeoutMs ?? 5_000 },
+    });
   } catch (error) {
     throw connectFailed(shown, error);
   }
-  const subscriber = publisher.duplicate();
+  const subscriber = publisher.duplicate({ name: `${name}:sub` });
 
   let settling: NodeJS.Timeout | undefined;
   const lost = (error: Error) => {
