@@ -4,6 +4,7 @@ import { decodeMessage, encodeMessage } from '@switchyard/core/node';
 import { createRedisBridge, parseChannelUrl, SETTLE_AFTER_OUTAGE_MS } from '@switchyard/redis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRedisServer, RedisServer } from '../../../test-support/redis-server.mjs';
+import { Relay } from './support/relay.js';
 
 let redis: RedisServer;
 beforeAll(async () => {
@@ -114,6 +115,28 @@ describe('the Redis channel bridge', () => {
       await Promise.all([a.close(), b.close()]);
     }
   }, 40_000);
+
+  it('holds what it publishes right after Redis returns until an instance that reconnects later has subscribed again', async () => {
+    const relay = await Relay.start(redis.port);
+    const a = await createRedisBridge(redis.url, { logger: recordingLogger() });
+    const b = await createRedisBridge(relay.url, { logger: recordingLogger() });
+    try {
+      const gotB = inbox(b);
+      await Promise.all([relay.cut(), redis.stop()]);
+      await until(() => !a.stats().connected && !b.stats().connected, 5_000, 'both see Redis gone');
+      await redis.resume();
+      await until(() => a.stats().connected, 10_000, 'a reconnects');
+      // b's way to Redis opens only now: b reconnects at its next retry, up to 2 s later.
+      await relay.open();
+      a.publish('after', encodeMessage('right after the return'));
+      await until(() => gotB.length === 1, 10_000, 'b receives what a published before b was back');
+      expect(gotB).toEqual([{ name: 'after', message: 'right after the return' }]);
+      expect(a.stats()).toMatchObject({ published: 1, dropped: 0 });
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await relay.cut();
+    }
+  }, 30_000);
 
   it('recovers when only its subscribing connection is lost, and tells so once', async () => {
     const logger = recordingLogger();
