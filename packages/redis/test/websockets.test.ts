@@ -1,13 +1,16 @@
-import { serve, type RunningServer } from '@switchyard/core';
+import { type BackendName, serve, type RunningServer } from '@switchyard/core';
 import { openSocket, type TestSocket, websocketAppUrl } from '@switchyard/core/conformance';
+import { reusePortMissing } from '@switchyard/threads';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureRedisServer, RedisServer } from '../../../test-support/redis-server.mjs';
 
 /**
- * WebSocket topics across instances: three instances of the WebSocket
- * conformance app, one per backend, sharing a real redis-server through
- * `channel`. A publish on any of them reaches the subscribed sockets of all.
+ * WebSocket topics across instances: an instance of the WebSocket
+ * conformance app per backend (threads where Node shares a port), sharing a
+ * real redis-server through `channel`. A publish on any of them reaches the
+ * subscribed sockets of all.
  */
+const BACKENDS: BackendName[] = reusePortMissing() ? ['reactor', 'pool', 'cluster'] : ['reactor', 'pool', 'cluster', 'threads'];
 let redis: RedisServer;
 const servers: RunningServer[] = [];
 const sockets: TestSocket[] = [];
@@ -15,7 +18,7 @@ const sockets: TestSocket[] = [];
 beforeAll(async () => {
   ensureRedisServer();
   redis = await RedisServer.start();
-  for (const backend of ['reactor', 'pool', 'cluster'] as const) {
+  for (const backend of BACKENDS) {
     servers.push(await serve({ app: websocketAppUrl(), backend, port: 0, host: '127.0.0.1', workers: 2, signals: false, channel: redis.url }));
   }
 }, 120_000);
