@@ -12,11 +12,12 @@ import { cleanEnv, execOptions, packAll, run } from './support/packed.js';
  * app, a TypeScript app under every backend, `--watch` under every backend,
  * and stopping a server by the PID of the npx or pnpm that started it.
  */
-const BACKENDS = ['reactor', 'pool', 'cluster'] as const;
 const stripsTypes = Boolean((process.features as { typescript?: unknown }).typescript);
 
 let root: string;
 let project: string;
+/** Every backend this Node runs: threads where it shares a port (Node 22.12 and later), as the packed @switchyard/threads says. */
+let backends: string[];
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'switchyard-first-hour-'));
   project = join(root, 'hello');
@@ -24,6 +25,9 @@ beforeAll(async () => {
   const tarballs = await packAll(join(root, 'tarballs'));
   await run('npm', ['init', '-y'], { ...execOptions, cwd: project });
   await run('npm', ['install', ...tarballs, 'tsx@4', '--no-audit', '--no-fund'], { ...execOptions, cwd: project });
+  const threads = `const { reusePortMissing } = await import('@switchyard/threads'); process.stdout.write(reusePortMissing() ? '' : 'threads');`;
+  const { stdout } = await run(process.execPath, ['--input-type=module', '-e', threads], { ...execOptions, cwd: project });
+  backends = ['reactor', 'pool', 'cluster', ...(stdout === 'threads' ? ['threads'] : [])];
 }, 240_000);
 
 afterAll(async () => {
@@ -80,8 +84,11 @@ async function text(url: string): Promise<string> {
   return (await fetch(url, { headers: { connection: 'close' } })).text();
 }
 
-/** Polls until `check` holds; fails after `ms`. A check that throws (a refused connection while the reactor restarts) has not held yet. */
-async function eventually(check: () => Promise<boolean> | boolean, ms: number, what: string): Promise<void> {
+/**
+ * Polls until `check` holds; fails after `ms`, with the server's output when given. A check that
+ * throws (a refused connection while the reactor restarts) has not held yet.
+ */
+async function eventually(check: () => Promise<boolean> | boolean, ms: number, what: string, output?: () => string): Promise<void> {
   for (const deadline = Date.now() + ms; ; ) {
     if (
       await Promise.resolve()
@@ -89,15 +96,45 @@ async function eventually(check: () => Promise<boolean> | boolean, ms: number, w
         .catch(() => false)
     )
       return;
-    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}`);
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms: ${what}${output ? `\n${output()}` : ''}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
 }
 
-/** Reloads finished so far: a new "serving" line under reactor, whose supervisor restarts the server. */
-function reloadsDone(output: string): number {
-  const banners = output.match(/^switchyard: reactor serving /gm)?.length ?? 0;
-  return (output.match(/reload done|rolling restart done/g)?.length ?? 0) + Math.max(0, banners - 1);
+/**
+ * What each backend prints as a reload starts, ends and stops short: pool
+ * reloads its threads, cluster and threads roll theirs, and the reactor's
+ * supervisor restarts the server (its new "serving" line ends the reload).
+ */
+const RELOADS: Record<string, { starts: RegExp; done: RegExp; stopped: RegExp }> = {
+  reactor: {
+    starts: /^\[switchyard\] SIGHUP: reloading: checking that the app loads, then restarting the server$/gm,
+    done: /^switchyard: reactor serving /gm,
+    stopped: /^\[switchyard\] reload stopped: the app does not load/m,
+  },
+  pool: {
+    starts: /^\[switchyard\] SIGHUP: reloading the app in 2 threads \+ express lane$/gm,
+    done: /^\[switchyard\] reload done$/gm,
+    stopped: /^\[switchyard\] reload stopped: /m,
+  },
+  cluster: {
+    starts: /^\[switchyard\] SIGHUP: rolling restart of 2 processes$/gm,
+    done: /^\[switchyard\] rolling restart done$/gm,
+    stopped: /^\[switchyard\] rolling restart stopped: /m,
+  },
+  threads: {
+    starts: /^\[switchyard\] SIGHUP: rolling restart of 2 threads$/gm,
+    done: /^\[switchyard\] rolling restart done$/gm,
+    stopped: /^\[switchyard\] rolling restart stopped: /m,
+  },
+};
+
+const count = (output: string, pattern: RegExp) => output.match(pattern)?.length ?? 0;
+
+/** Reloads `backend` began and finished so far, by its own messages (the reactor's first "serving" line is its start). */
+function reloads(backend: string, output: string): { started: number; done: number } {
+  const { starts, done } = RELOADS[backend]!;
+  return { started: count(output, starts), done: count(output, done) - (backend === 'reactor' ? 1 : 0) };
 }
 
 /** Runs the CLI to its end: for apps that must not load. */
@@ -125,13 +162,15 @@ describe('the first hour, from packed tarballs in an `npm init -y` folder', { ti
     expect(output).toContain('Rename it to .mjs');
   });
 
-  it('serves a CommonJS app, module.exports = { fetch }, on pool threads', async () => {
+  it('serves a CommonJS app, module.exports = { fetch }, in worker threads (pool, and threads where Node runs it)', async () => {
     await writeFile(join(project, 'common.js'), `module.exports = { fetch: () => new Response('commonjs') };\n`);
-    const server = serve(['common.js', '--backend', 'pool']);
-    try {
-      expect(await text(await server.url)).toBe('commonjs');
-    } finally {
-      await stop(server);
+    for (const backend of backends.filter((name) => name === 'pool' || name === 'threads')) {
+      const server = serve(['common.js', '--backend', backend]);
+      try {
+        expect(await text(await server.url), backend).toBe('commonjs');
+      } finally {
+        await stop(server);
+      }
     }
   });
 
@@ -140,7 +179,7 @@ describe('the first hour, from packed tarballs in an `npm init -y` folder', { ti
       join(project, 'app.ts'),
       `const greeting: string = 'typed';\nexport default { fetch: (request: Request): Response => new Response(greeting + ' ' + new URL(request.url).pathname) };\n`,
     );
-    for (const backend of BACKENDS) {
+    for (const backend of backends) {
       const server = serve(['app.ts', '--backend', backend], { NODE_OPTIONS: '--import tsx' });
       try {
         const url = await server.url;
@@ -154,7 +193,7 @@ describe('the first hour, from packed tarballs in an `npm init -y` folder', { ti
       join(project, 'app.mts'),
       `const greeting: string = 'typed';\nexport default { fetch: (request: Request): Response => new Response(greeting + ' ' + new URL(request.url).pathname) };\n`,
     );
-    for (const backend of BACKENDS) {
+    for (const backend of backends) {
       if (stripsTypes) {
         const server = serve(['app.mts', '--backend', backend]);
         try {
@@ -182,7 +221,7 @@ describe('the first hour, from packed tarballs in an `npm init -y` folder', { ti
     await mkdir(dir, { recursive: true });
     const app = join(dir, 'app.mjs');
     const version = (v: string) => writeFile(app, `export default { fetch: () => new Response('${v}') };\n`);
-    for (const backend of BACKENDS) {
+    for (const backend of backends) {
       await version('v1');
       const server = serve(['watched/app.mjs', '--backend', backend, '--watch']);
       try {
@@ -190,14 +229,16 @@ describe('the first hour, from packed tarballs in an `npm init -y` folder', { ti
         expect(await text(url)).toBe('v1');
         await version('v2');
         // A reload goes one thread or process at a time: wait for it to end before the next save.
-        await eventually(() => reloadsDone(server.output()) === 1, 20_000, `${backend} reloads`);
+        await eventually(() => reloads(backend, server.output()).done === 1, 20_000, `${backend} reloads`, server.output);
+        expect(reloads(backend, server.output()), backend).toEqual({ started: 1, done: 1 });
         for (let i = 0; i < 4; i++) expect(await text(url), backend).toBe('v2');
         await writeFile(app, 'export default { fetch( => };\n');
-        await eventually(() => /reload stopped|restart stopped/.test(server.output()), 20_000, `${backend} reports the failed reload`);
+        await eventually(() => RELOADS[backend]!.stopped.test(server.output()), 20_000, `${backend} reports the failed reload`, server.output);
         expect(server.output()).toContain('Unexpected token');
         for (let i = 0; i < 4; i++) expect(await text(url), backend).toBe('v2');
         await version('v3');
-        await eventually(() => reloadsDone(server.output()) === 2, 20_000, `${backend} reloads again`);
+        await eventually(() => reloads(backend, server.output()).done === 2, 20_000, `${backend} reloads again`, server.output);
+        expect(reloads(backend, server.output()), backend).toEqual({ started: 3, done: 2 });
         for (let i = 0; i < 4; i++) expect(await text(url), backend).toBe('v3');
       } finally {
         await stop(server);
