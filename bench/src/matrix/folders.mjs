@@ -19,6 +19,6 @@ export function newestResultFolder() {
         .filter((name) => /^\d{4}-\d\d-\d\dT/.test(name) && statSync(join(RESULTS, name)).isDirectory())
         .sort()
     : [];
-  if (!runs.length) throw new TypeError(`no results under ${RESULTS} yet: run \`pnpm bench\` first, or name a folder`);
+  if (!runs.length) throw new TypeError(`no results under ${RESULTS} yet: run \`npx -y pnpm@10.34.8 bench\` first, or name a folder`);
   return join(RESULTS, runs.at(-1));
 }

@@ -18,6 +18,6 @@ export function userPath(path) {
 export function requireDemo() {
   for (const file of [DEMO_APP, resolve(DEMO_DIST, 'work/cpu.js'), resolve(DEMO_DIST, 'upstream/main.js')]) {
     if (!existsSync(file))
-      throw new Error(`${file} is missing: build first (npx -y pnpm@10.34.8 build, or run the bench through \`pnpm bench\`, which builds)`);
+      throw new Error(`${file} is missing: build first (npx -y pnpm@10.34.8 build, or run the bench through \`npx -y pnpm@10.34.8 bench\`, which builds)`);
   }
 }
