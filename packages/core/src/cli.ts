@@ -68,9 +68,9 @@ Options of serve:
   --no-supervisor   reactor: run the server in this process, with no
                     supervisor to restart it if it exits or gets stuck
   --watch           reload when a source file in the app's folder changes,
-                    as on SIGHUP: rolling (cluster), new threads (pool), or
-                    a restart (reactor); an app that does not load leaves
-                    the old one serving
+                    as on SIGHUP: rolling (cluster, threads), new threads
+                    (pool), or a restart (reactor); an app that does not
+                    load leaves the old one serving
   -h, --help        print this help
   -v, --version     print the version
 
@@ -78,8 +78,8 @@ Flags override the environment. SIGTERM or SIGINT stop the server gracefully;
 SIGHUP reloads the app. Started by npx, npm or pnpm, the server also stops
 when that process exits.
 The reactor runs in a child process that a supervisor restarts when it
-exits or its event loop is stuck (pool threads and cluster processes are
-restarted by their own backends).
+exits or its event loop is stuck (the pool, threads and cluster backends
+restart their own threads and processes).
 `;
 
 const COMMANDS = ['serve', 'bench'];

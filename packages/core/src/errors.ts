@@ -77,7 +77,7 @@ export function appTypeScript(path: string, cause: unknown): SwitchyardError {
       : `Node ${process.version} cannot load TypeScript by itself`;
   return new SwitchyardError(
     'ERR_APP_TYPESCRIPT',
-    `Cannot load the TypeScript app ${path}: ${reason}. Either run it on Node >= 22.18 (which strips types itself; 22.6 to 22.17 need --experimental-strip-types), or load it through tsx: npm install -D tsx, then NODE_OPTIONS="--import tsx" switchyard serve ${path}. Or serve the JavaScript that tsc builds.`,
+    `Cannot load the TypeScript app ${path}: ${reason}. Either run it on Node >= 22.18 (which strips types itself; 22.6 to 22.17 need --experimental-strip-types), or load it through tsx: npm install -D tsx, then NODE_OPTIONS="--import tsx" npx switchyard serve ${path}. Or serve the JavaScript that tsc builds.`,
     { cause },
   );
 }
