@@ -292,12 +292,14 @@ export interface ServeOptions extends FetchTypesRequired {
    * threads and processes only).
    */
   channel?: string | ChannelBridge;
-  /** Options for `@switchyard/pool`. */
-  pool?: Record<string, unknown>;
-  /** Options for `@switchyard/cluster`. */
-  cluster?: Record<string, unknown>;
-  /** Options for `@switchyard/threads` (the cluster's supervision settings, for threads). */
-  threads?: Record<string, unknown>;
+  // `object`, not Record<string, unknown>: a value typed with the backend's
+  // interface (PoolOptions, ...) has no index signature, and would not fit.
+  /** Options for `@switchyard/pool` (its `PoolOptions`). */
+  pool?: object;
+  /** Options for `@switchyard/cluster` (its `ClusterOptions`). */
+  cluster?: object;
+  /** Options for `@switchyard/threads` (its `ThreadsOptions`: the cluster's supervision settings, for threads). */
+  threads?: object;
 }
 
 /** See `ServeOptions.unhandledErrors`. */

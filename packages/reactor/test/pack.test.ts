@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cleanEnv, execOptions, packAll, published, run, workspace } from './support/packed.js';
 
@@ -28,6 +28,8 @@ const COMPILERS = ['TypeScript 5', 'TypeScript 7'];
 
 let root: string;
 let project: string;
+/** The tarballs' file names, as npm installed them. */
+let packed: string[] = [];
 const compilers: Compiler[] = [];
 beforeAll(async () => {
   root = await mkdtemp(join(tmpdir(), 'switchyard-pack-'));
@@ -38,6 +40,7 @@ beforeAll(async () => {
   await Promise.all([mkdir(project), mkdir(ts7)]);
   const packAndInstall = async () => {
     const files = await packAll(tarballs);
+    packed = files.map((file) => basename(file));
     await writeFile(join(project, 'package.json'), JSON.stringify({ name: 'packed', private: true, type: 'module' }));
     await writeFile(
       join(project, 'app.mjs'),
@@ -63,12 +66,15 @@ afterAll(async () => {
   if (root) await rm(root, { recursive: true, force: true });
 });
 
-const servesApps = new Set(['@switchyard/core', '@switchyard/reactor', '@switchyard/pool', '@switchyard/cluster']);
+/** Every published package: a new one must be added here, and to the type checks below. */
+const PACKAGES = ['core', 'reactor', 'pool', 'cluster', 'threads', 'bench', 'redis'];
+const servesApps = new Set(['@switchyard/core', '@switchyard/reactor', '@switchyard/pool', '@switchyard/cluster', '@switchyard/threads']);
 
 // Each step spawns npm, node or tsc; a loaded 2-core CI machine needs the room.
 describe('packed tarballs in a fresh project', { timeout: 60_000 }, () => {
   it('installs every published package so that its entry point imports', async () => {
-    expect(published.map(({ manifest }) => manifest.name)).toEqual(expect.arrayContaining(['@switchyard/core', '@switchyard/reactor']));
+    expect(published.map(({ manifest }) => manifest.name).sort()).toEqual(PACKAGES.map((name) => `@switchyard/${name}`).sort());
+    expect(packed.map((file) => /^switchyard-([a-z]+)-\d/.exec(file)?.[1]).sort()).toEqual([...PACKAGES].sort());
     for (const { manifest } of published) {
       // Core and the backends export serve(); every other package at least one function.
       const script = `const m = await import(${JSON.stringify(manifest.name)});
@@ -127,14 +133,41 @@ await server.close();
     const { stdout } = await run(process.execPath, ['serve.mjs'], { ...options, cwd: project });
     expect(stdout.trim()).toBe('reactor packed /api');
   });
+
+  it('serves with the threads backend where Node shares a port, and says why not elsewhere', async () => {
+    // The threads load the package's own thread entry: a file the tarball must hold.
+    await writeFile(
+      join(project, 'threads.mjs'),
+      `import { serve } from '@switchyard/core';
+import { reusePortMissing } from '@switchyard/threads';
+try {
+  const server = await serve({ app: './app.mjs', backend: 'threads', workers: 2, port: 0, signals: false });
+  const response = await fetch(server.url + '/threads');
+  console.log(server.backend, await response.text());
+  await server.close();
+} catch (error) {
+  console.log(reusePortMissing() ? error.code : error);
+}
+`,
+    );
+    const { stdout: missing } = await run(
+      process.execPath,
+      ['--input-type=module', '-e', `const { reusePortMissing } = await import('@switchyard/threads'); process.stdout.write(reusePortMissing() ?? '');`],
+      { ...options, cwd: project },
+    );
+    const { stdout } = await run(process.execPath, ['threads.mjs'], { ...options, cwd: project });
+    expect(stdout.trim()).toBe(missing ? 'ERR_REUSEPORT_UNSUPPORTED' : 'threads packed /threads');
+  });
 });
 
 /** Uses the app-facing entry points; every project must compile it. */
-const CHECK_APP = `import { FastResponse, serve, type App, type RunningServer, type ServeOptions } from '@switchyard/core';
+const CHECK_APP = `import { FastResponse, serve, type App, type ChannelBridge, type RunningServer, type ServeOptions } from '@switchyard/core';
 import { FastResponse as FastResponseToo } from '@switchyard/core/response';
 import { serve as serveReactor } from '@switchyard/reactor';
 import { serve as servePool, type PoolOptions, type PoolStats } from '@switchyard/pool';
 import { serve as serveCluster, type ClusterOptions, type ClusterStats } from '@switchyard/cluster';
+import { reusePortMissing, serve as serveThreads, type ThreadsOptions, type ThreadsServer, type ThreadsStats } from '@switchyard/threads';
+import { createRedisBridge, DEFAULT_REDIS_CHANNEL, parseChannelUrl, type RedisBridgeOptions } from '@switchyard/redis';
 
 const app = { fetch: (request: Request) => new FastResponse(request.url) } satisfies App;
 const options: ServeOptions = { app: './app.mjs', port: 0, limits: { maxBodySize: 1024 } };
@@ -145,9 +178,25 @@ await Promise.all([server.close(), direct.close({ graceMs: 100 })]);
 
 const pool: PoolOptions = { concurrentTasksPerWorker: 4, resourceLimits: { maxOldGenerationSizeMb: 256 } };
 const cluster: ClusterOptions = { maxRequests: 1000 };
-const backends: Array<(options: ServeOptions) => Promise<RunningServer>> = [serveReactor, servePool, serveCluster];
+// Each backend's options, typed with its own interface, fit ServeOptions.
+await Promise.all([servePool({ ...options, pool }), serveCluster({ ...options, cluster }), serve({ ...options, backend: 'pool', pool })]);
+const backends: Array<(options: ServeOptions) => Promise<RunningServer>> = [serveReactor, servePool, serveCluster, serveThreads];
 const threads = (stats: PoolStats): number => stats.pool.threads;
 const rss = (stats: ClusterStats): number => stats.rssBytes;
+
+const threadsOptions: ThreadsOptions = { heartbeatTimeoutMs: 5000, crashLoopLimit: 3 };
+const sharesPort: boolean = reusePortMissing() === undefined;
+const threaded: ThreadsServer = await serveThreads({ ...options, workers: 2, threads: threadsOptions });
+const threadStats: ThreadsStats = await threaded.stats();
+const replaced: number = threadStats.restarts;
+await threaded.reload();
+await threaded.close();
+
+const logger = { error() {}, warn() {}, info() {} };
+const redisOptions: RedisBridgeOptions = { logger, maxBuffered: 100, connectTimeoutMs: 1000 };
+const { channel, shown }: { channel: string; shown: string } = parseChannelUrl(\`redis://localhost:6379?channel=\${DEFAULT_REDIS_CHANNEL}\`);
+const bridge: ChannelBridge = await createRedisBridge('redis://localhost:6379', redisOptions);
+await serve({ ...options, backend: 'threads', channel: bridge });
 
 // Proof that real types resolved: with \`any\` these would not be errors.
 // @ts-expect-error app is required
@@ -156,8 +205,13 @@ await serve({ port: 0 });
 await serve({ ...options, backend: 'fibers' });
 // @ts-expect-error fetch answers with a Response
 const wrong: App = { fetch: () => 'text' };
+// @ts-expect-error threads take the cluster's supervision settings, numbers
+const wrongThreads: ThreadsOptions = { crashLoopLimit: 'three' };
+// @ts-expect-error the Redis bridge logs through a logger
+await createRedisBridge('redis://localhost:6379', {});
 
 export { app, url, pool, cluster, backends, threads, rss, wrong, FastResponseToo };
+export { sharesPort, replaced, channel, shown, wrongThreads };
 `;
 
 /** Where the project's lib declares Symbol.asyncDispose, a server is AsyncDisposable. */
