@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { type Agent, request } from 'node:http';
+import { type Agent, type ClientRequest, request } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,9 +22,10 @@ export interface Reply {
 
 /**
  * One GET with node:http. `agent: false` opens a fresh connection that
- * closes after the response; a keep-alive Agent reuses one.
+ * closes after the response; a keep-alive Agent reuses one. `sending` sees
+ * the request before it is sent.
  */
-export function get(url: string, agent: Agent | false = false, timeoutMs = 10_000): Promise<Reply> {
+export function get(url: string, agent: Agent | false = false, timeoutMs = 10_000, sending?: (req: ClientRequest) => void): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const req = request(url, { agent }, (res) => {
       let body = '';
@@ -35,6 +36,7 @@ export function get(url: string, agent: Agent | false = false, timeoutMs = 10_00
     });
     req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('client timeout'), { code: 'ETIMEDOUT' })));
     req.on('error', reject);
+    sending?.(req);
     req.end();
   });
 }

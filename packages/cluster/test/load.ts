@@ -1,4 +1,5 @@
-import { Agent } from 'node:http';
+import { Agent, type ClientRequest } from 'node:http';
+import type { Socket } from 'node:net';
 import { get } from './helpers.js';
 
 export interface LoadResult {
@@ -7,6 +8,8 @@ export interface LoadResult {
   errors: Record<string, number>;
   /** The processes that answered. */
   pids: Set<string>;
+  /** Requests the keep-alive clients sent, and the connections they opened for them. */
+  keepAlive: { requests: number; connections: number };
 }
 
 /**
@@ -16,7 +19,8 @@ export interface LoadResult {
  * stopped or `maxPerClient` is reached.
  */
 export class Load {
-  readonly result: LoadResult = { ok: 0, errors: {}, pids: new Set() };
+  readonly result: LoadResult = { ok: 0, errors: {}, pids: new Set(), keepAlive: { requests: 0, connections: 0 } };
+  readonly #sockets = new WeakSet<Socket>();
   #stopped = false;
   readonly #loops: Promise<void>[];
   readonly #agents: Agent[] = [];
@@ -57,7 +61,7 @@ export class Load {
     for (let i = 0; i < max && !this.#stopped; i++) {
       const sleep = i % 10 === 0 ? 100 : i % 3;
       try {
-        const reply = await get(`${base}/pid?sleep=${sleep}`, agent);
+        const reply = await get(`${base}/pid?sleep=${sleep}`, agent, undefined, agent ? (req) => this.#countKeepAlive(req) : undefined);
         if (reply.status === 200 && /^\d+$/.test(reply.body)) {
           this.result.ok++;
           this.result.pids.add(reply.body);
@@ -66,6 +70,15 @@ export class Load {
         this.#count((error as NodeJS.ErrnoException).code ?? (error as Error).message);
       }
     }
+  }
+
+  #countKeepAlive(req: ClientRequest): void {
+    this.result.keepAlive.requests++;
+    req.once('socket', (socket) => {
+      if (this.#sockets.has(socket)) return;
+      this.#sockets.add(socket);
+      this.result.keepAlive.connections++;
+    });
   }
 
   #count(key: string): void {
