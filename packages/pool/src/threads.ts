@@ -43,6 +43,13 @@ export class Threads {
   #standbyReady = false;
   #sampler: NodeJS.Timeout | undefined;
   #closing = false;
+  /**
+   * A reload is replacing the threads. The pool has one piscina thread per
+   * session and one for the standby: a standby started meanwhile would take
+   * the thread the reload's next session waits for, and the reload would
+   * never end. The reload starts the standby when it is done.
+   */
+  #reloading = false;
   #reloads: Promise<void> = Promise.resolve();
 
   constructor(config: ThreadsConfig, events: ThreadEvents) {
@@ -116,6 +123,7 @@ export class Threads {
     this.#standby = undefined;
     this.#standbyReady = false;
     void stale?.settleThenTerminate(graceMs);
+    this.#reloading = true;
     try {
       for (const thread of this.list) {
         if (this.#closing) return;
@@ -138,6 +146,7 @@ export class Threads {
         );
       }
     } finally {
+      this.#reloading = false;
       this.#replenish();
     }
   }
@@ -156,7 +165,7 @@ export class Threads {
   }
 
   #replenish(): void {
-    if (this.#closing || this.#standby) return;
+    if (this.#closing || this.#reloading || this.#standby) return;
     const link = new SessionLink(this.#config, 0);
     this.#standby = link;
     // Why it failed to load, if it did: its end then only says it was terminated.

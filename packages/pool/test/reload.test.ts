@@ -2,7 +2,7 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startPool, tempDir } from './helpers.js';
+import { startPool, tempDir, waitFor } from './helpers.js';
 
 const dir = tempDir();
 const file = join(dir, 'app.mjs');
@@ -60,6 +60,26 @@ describe('pool reload', () => {
       writeApp('v3');
       await server.reload();
       expect(await versions(server.url)).toEqual(new Set(['v3']));
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+
+  it('finishes a reload that the standby, failing since the last reload, retries in the middle of', async () => {
+    writeApp('v1');
+    const server = await startPool({ app: pathToFileURL(file) });
+    try {
+      writeFileSync(file, 'export default { fetch( };\n');
+      await expect(server.reload()).rejects.toMatchObject({ code: 'ERR_RELOAD_FAILED' });
+      // The standby started after the failed reload cannot load the app either: it retries in 1 s.
+      await waitFor(() => server.logger.lines.some((line) => line.includes("the pool's standby thread ended")), 10_000, 'the standby to fail');
+      // Each thread of the next reload takes 1.5 s to load the app, so the retry comes while the first one loads.
+      writeFileSync(
+        file,
+        `await new Promise((resolve) => setTimeout(resolve, 1500));\nexport default { fetch: (request, ctx) => new Response('v2 ' + ctx.workerId) };\n`,
+      );
+      await server.reload();
+      expect(await versions(server.url)).toEqual(new Set(['v2']));
     } finally {
       await server.close();
     }
