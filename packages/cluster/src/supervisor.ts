@@ -270,7 +270,7 @@ export class Supervisor {
     this.#enqueue(async () => {
       if (slot.current === handle && handle.state === 'ready') await this.#replace(slot, handle, 'recycle');
     }).catch((error: Error) => {
-      this.#options.logger.error(`[switchyard] cluster: ${error.message}`);
+      this.#options.logger.error(`[switchyard] ${this.#group}: ${error.message}`);
       // Let the next heartbeat try again, after a pause.
       setTimeout(() => this.#recycling.delete(handle), this.#options.cluster.maxRestartDelayMs).unref();
     });
@@ -321,7 +321,7 @@ export class Supervisor {
     }
     slot.restarts++;
     this.restartCounts.add(slot.id, this.#hung.has(handle) ? 'watchdog' : 'crash');
-    logger.warn(`[switchyard] cluster: ${what}; starting a new one in ${decision.delayMs} ms`);
+    logger.warn(`[switchyard] ${this.#group}: ${what}; starting a new one in ${decision.delayMs} ms`);
     slot.respawn = setTimeout(() => this.#spawn(slot), decision.delayMs);
   }
 

@@ -48,18 +48,23 @@ describe('threads: where the shared port comes from', () => {
 
     // The supervision is the cluster's (tested there in full); these check it runs threads the same way.
     it('stops on a crash loop instead of spinning: serve() rejects naming the thread and the failure', async () => {
+      const logger = collectingLogger();
       const failing = serve({
         app: failingSetup,
         port: 0,
         workers: 2,
         signals: false,
-        logger: collectingLogger(),
+        logger,
         threads: { restartDelayMs: 10, crashLoopLimit: 3 },
       });
       await expect(failing).rejects.toMatchObject({
         code: 'ERR_CRASH_LOOP',
         message: expect.stringMatching(/^Crash loop: thread \d failed 3 times in a row.*\(threads\.crashLoopLimit is 3\).*database unreachable/),
       });
+      // Each restart on the way is logged under the backend's name.
+      const restarts = logger.lines.filter((line) => line.includes('starting a new one in'));
+      expect(restarts.length).toBeGreaterThanOrEqual(2);
+      for (const line of restarts) expect(line).toMatch(/^\[switchyard\] threads: Thread \d \(thread \d+\) failed to start \(.*database unreachable/);
     });
 
     it('replaces every thread on reload, and serves on', async () => {
