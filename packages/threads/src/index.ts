@@ -1,3 +1,4 @@
 export { serve, type ThreadsServer } from './serve.js';
 export { reusePortMissing } from './support.js';
-export type { ClusterOptions as ThreadsOptions, ClusterStats as ThreadsStats } from '@switchyard/cluster';
+export { DEFAULT_RESOURCE_LIMITS, type ThreadsOptions } from './options.js';
+export type { ClusterStats as ThreadsStats } from '@switchyard/cluster';

@@ -11,6 +11,7 @@ import { invalidOption, resolveOptions, type ServeOptions } from '@switchyard/co
 import { listen, threadExecArgv } from '@switchyard/core/node';
 import type { ClusterStats, SupervisedServer } from '@switchyard/cluster';
 import { resolveClusterOptions, serveSupervised } from '@switchyard/cluster/supervision';
+import { resolveThreadsOptions } from './options.js';
 import { reusePortMissing, reusePortUnsupported } from './support.js';
 import { threadSpawner } from './thread-child.js';
 
@@ -44,7 +45,8 @@ async function claimPort(port: number, host: string): Promise<{ port: number; ur
  */
 export async function serve(input: ServeOptions): Promise<ThreadsServer> {
   const options = resolveOptions(input);
-  const supervision = resolveClusterOptions(options.threads, 'threads');
+  const { supervision: section, resourceLimits } = resolveThreadsOptions(options.threads);
+  const supervision = resolveClusterOptions(section, 'threads');
   if (supervision.maxRssBytes > 0) {
     throw invalidOption('threads.maxRssBytes', '0 (threads share one process, so no thread has an RSS of its own)', supervision.maxRssBytes);
   }
@@ -59,7 +61,7 @@ export async function serve(input: ServeOptions): Promise<ThreadsServer> {
     rejectWaiting: () => {},
     gauges: () => [],
     // This process's flags and NODE_OPTIONS' preloads (`--import tsx`), unless told otherwise (`threads.execArgv`).
-    spawn: threadSpawner(ENTRY, options.threads.execArgv === undefined ? threadExecArgv() : supervision.execArgv),
+    spawn: threadSpawner(ENTRY, options.threads.execArgv === undefined ? threadExecArgv() : supervision.execArgv, resourceLimits),
     unlisten: async () => {},
   });
 }

@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { type ResourceLimits, Worker } from 'node:worker_threads';
 import type { Spawn } from '@switchyard/cluster/supervision';
 
 /**
@@ -7,9 +7,9 @@ import type { Spawn } from '@switchyard/cluster/supervision';
  * forked process: messages instead of IPC, `terminate()` instead of a
  * signal (it stops a thread even in a synchronous loop).
  */
-export function threadSpawner(entry: string, execArgv: string[]): Spawn {
+export function threadSpawner(entry: string, execArgv: string[], resourceLimits: ResourceLimits): Spawn {
   return (init) => {
-    const worker = new Worker(entry, { workerData: init, execArgv });
+    const worker = new Worker(entry, { workerData: init, execArgv, resourceLimits });
     let exited = false;
     // An error nobody caught ends the thread: 'exit' follows, and the supervisor replaces it.
     worker.on('error', () => {});
