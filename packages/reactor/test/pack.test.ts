@@ -1,10 +1,9 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServing } from '../../../test-support/serving-process.mjs';
 import { cleanEnv, execOptions, packAll, published, run, workspace } from './support/packed.js';
 
 /**
@@ -88,28 +87,17 @@ console.log(typeof m.serve, Object.values(m).some((value) => typeof value === 'f
 
   it('runs the switchyard bin', async () => {
     const bin = join(project, 'node_modules', '.bin', 'switchyard');
-    const child = spawn(bin, ['serve', 'app.mjs', '--port', '0'], { cwd: project, env });
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const server = await startServing(bin, ['serve', 'app.mjs', '--port', '0'], {
+      cwd: project,
+      env,
+      banner: /^switchyard: reactor serving app\.mjs at (http:\S+) \(1 worker\)$/m,
+    });
     try {
-      let output = '';
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => {
-          output += chunk;
-          const match = /^switchyard: reactor serving app\.mjs at (http:\S+) \(1 worker\)$/m.exec(output);
-          if (match) resolve(match[1]!);
-        });
-        child.stderr.on('data', (chunk: Buffer) => (output += chunk));
-        child.on('error', reject);
-        child.on('exit', (code) => reject(new Error(`switchyard exited with ${code}:\n${output}`)));
-      });
-      const response = await fetch(`${url}/bin`);
+      const response = await fetch(`${server.url}/bin`);
       expect(await response.text()).toBe('packed /bin');
-      child.kill('SIGTERM');
-      const [code] = (await once(child, 'exit')) as [number | null];
-      expect(code).toBe(0);
+      expect(await server.stop()).toBe(0);
     } finally {
-      clearTimeout(killer);
-      child.kill('SIGKILL');
+      await server.stop('SIGKILL');
     }
   });
 
@@ -184,7 +172,7 @@ const backends: Array<(options: ServeOptions) => Promise<RunningServer>> = [serv
 const threads = (stats: PoolStats): number => stats.pool.threads;
 const rss = (stats: ClusterStats): number => stats.rssBytes;
 
-const threadsOptions: ThreadsOptions = { heartbeatTimeoutMs: 5000, crashLoopLimit: 3 };
+const threadsOptions: ThreadsOptions = { heartbeatTimeoutMs: 5000, crashLoopLimit: 3, resourceLimits: { maxYoungGenerationSizeMb: 16 } };
 const sharesPort: boolean = reusePortMissing() === undefined;
 const threaded: ThreadsServer = await serveThreads({ ...options, workers: 2, threads: threadsOptions });
 const threadStats: ThreadsStats = await threaded.stats();

@@ -1,6 +1,13 @@
-import type { ResourceLimits } from 'node:worker_threads';
 import { invalidOption } from '@switchyard/core';
 import type { ClusterOptions } from '@switchyard/cluster';
+
+/** Node's `Worker` `resourceLimits`, in MiB; spelled out so that the published types need no @types/node. */
+export interface ResourceLimits {
+  maxYoungGenerationSizeMb?: number;
+  maxOldGenerationSizeMb?: number;
+  codeRangeSizeMb?: number;
+  stackSizeMb?: number;
+}
 
 /** `ServeOptions.threads`: the cluster's supervision settings, and each thread's heap limits. */
 export interface ThreadsOptions extends ClusterOptions {

@@ -1,5 +1,6 @@
-import { type ResourceLimits, Worker } from 'node:worker_threads';
+import { Worker } from 'node:worker_threads';
 import type { Spawn } from '@switchyard/cluster/supervision';
+import type { ResourceLimits } from './options.js';
 
 /**
  * Starts each context as a worker thread of this process, with what the
