@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
+import { startServing } from '../../../test-support/serving-process.mjs';
 import { json, startPool } from './helpers.js';
 
 const typed = new URL('./fixtures/typed/', import.meta.url);
@@ -59,30 +58,18 @@ describe('pool: an app written in TypeScript', () => {
     for (const key of ['SWITCHYARD_BACKEND', 'PORT', 'WEB_CONCURRENCY', 'NODE_PATH']) delete env[key];
     const args = [bin, 'serve', fileURLToPath(new URL('./app.ts', typed)), '--backend', 'pool', '--workers', '2', '--port', '0'];
     // From this package, where tsx is installed, as a user's project would have it.
-    const child = spawn(process.execPath, args, { cwd: fileURLToPath(new URL('..', import.meta.url)), env });
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const cwd = fileURLToPath(new URL('..', import.meta.url));
+    const server = await startServing(process.execPath, args, { cwd, env, banner: / at (http:\S+) \(2 threads \+ express lane\)$/m });
     try {
-      let output = '';
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => {
-          output += chunk;
-          const match = / at (http:\S+) \(2 threads \+ express lane\)$/m.exec(output);
-          if (match) resolve(match[1]!);
-        });
-        child.stderr.on('data', (chunk: Buffer) => (output += chunk));
-        child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-      });
       const workers = new Set<number>();
       for (let i = 0; i < 8; i++) {
-        const got = await json<{ path: string; workerId: number }>(fetch(`${url}/tsx`, { headers: { connection: 'close' } }));
+        const got = await json<{ path: string; workerId: number }>(fetch(`${server.url}/tsx`, { headers: { connection: 'close' } }));
         expect(got.path).toBe('/tsx');
         workers.add(got.workerId);
       }
       expect([...workers].every((id) => [1, 2, 3].includes(id))).toBe(true);
     } finally {
-      clearTimeout(killer);
-      child.kill('SIGTERM');
-      await once(child, 'exit');
+      await server.stop();
     }
   }, 40_000);
 });

@@ -1,8 +1,7 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@switchyard/threads';
 import { describe, expect, it } from 'vitest';
+import { startServing } from '../../../test-support/serving-process.mjs';
 import { missing } from './conformance-options.js';
 
 const fixture = (name: string) => fileURLToPath(new URL(`./fixtures/${name}`, import.meta.url));
@@ -45,30 +44,16 @@ describe.runIf(!missing)('threads: an app written in TypeScript', () => {
     for (const key of ['SWITCHYARD_BACKEND', 'PORT', 'WEB_CONCURRENCY', 'NODE_PATH']) delete env[key];
     const args = [bin, 'serve', fixture('enum-app.ts'), '--backend', 'threads', '--workers', '2', '--port', '0'];
     // From this package, where tsx is installed, as a user's project would have it.
-    const child = spawn(process.execPath, args, { cwd: fileURLToPath(new URL('..', import.meta.url)), env });
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    const cwd = fileURLToPath(new URL('..', import.meta.url));
+    const server = await startServing(process.execPath, args, { cwd, env, banner: / at (http:\S+) \(2 workers\)$/m });
     try {
-      let output = '';
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => {
-          output += chunk;
-          const match = / at (http:\S+) \(2 workers\)$/m.exec(output);
-          if (match) resolve(match[1]!);
-        });
-        child.stderr.on('data', (chunk: Buffer) => (output += chunk));
-        child.on('exit', (code) => reject(new Error(`exited with ${code}:\n${output}`)));
-      });
-      const { answers, workers } = await fromEveryThread(url);
+      const { answers, workers } = await fromEveryThread(server.url);
       expect([...answers]).toEqual(['tsx /ts']);
       expect([...workers].sort()).toEqual([1, 2]);
       // A thread that failed to load the app first would have been logged and replaced.
-      expect(output).not.toContain('failed to start');
+      expect(server.output()).not.toContain('failed to start');
     } finally {
-      clearTimeout(killer);
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill('SIGTERM');
-        await once(child, 'exit');
-      }
+      await server.stop();
     }
   }, 40_000);
 });
