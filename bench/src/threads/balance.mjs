@@ -13,15 +13,16 @@
  *
  * Needs Node >= 22.12 (reusePort), wrk, and the packages built.
  */
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { serve } from '@switchyard/core';
 import { which } from '@switchyard/bench';
 
 const { values } = parseArgs({
   options: { workers: { type: 'string', default: '2' }, repeats: { type: 'string', default: '5' }, duration: { type: 'string', default: '2' } },
 });
+const run = promisify(execFile);
 const workers = Number(values.workers);
 const repeats = Number(values.repeats);
 const duration = Number(values.duration);
@@ -40,10 +41,12 @@ async function busiestShares(backend, connections) {
     const shares = [];
     for (let i = 0; i < repeats; i++) {
       const before = await requestsByWorker(server);
-      execFileSync('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, `${server.url}/hello`], { stdio: 'ignore' });
+      // Not execFileSync: the cluster's primary is this process, and a blocked loop would accept nothing while wrk runs.
+      await run('wrk', ['-t1', `-c${connections}`, `-d${duration}s`, `${server.url}/hello`]);
       const after = await requestsByWorker(server);
       const served = [...after].map(([id, n]) => n - (before.get(id) ?? 0));
       const total = served.reduce((a, b) => a + b, 0);
+      if (total < connections * 10) throw new Error(`${backend} served only ${total} requests over ${connections} connections in ${duration} s`);
       shares.push(Math.max(...served) / total);
     }
     return shares;
