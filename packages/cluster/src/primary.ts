@@ -48,6 +48,5 @@ export async function serve(input: ServeOptions): Promise<ClusterServer> {
       ),
     ],
     spawn: processSpawner(WORKER_ENTRY, clusterOptions.execArgv),
-    unlisten: async () => {},
   });
 }

@@ -34,8 +34,6 @@ export interface SupervisedMode {
   /** The primary's own metrics. */
   gauges(): MetricJson[];
   spawn: Spawn;
-  /** Undoes `listen` when the start fails. */
-  unlisten(): Promise<void>;
 }
 
 export async function serveSupervised(options: ResolvedOptions, mode: SupervisedMode): Promise<SupervisedServer> {
@@ -129,7 +127,6 @@ export async function serveSupervised(options: ResolvedOptions, mode: Supervised
     await supervisor.start();
   } catch (error) {
     await close(0);
-    await mode.unlisten();
     throw error;
   }
 

@@ -62,6 +62,5 @@ export async function serve(input: ServeOptions): Promise<ThreadsServer> {
     gauges: () => [],
     // This process's flags and NODE_OPTIONS' preloads (`--import tsx`), unless told otherwise (`threads.execArgv`).
     spawn: threadSpawner(ENTRY, options.threads.execArgv === undefined ? threadExecArgv() : supervision.execArgv, resourceLimits),
-    unlisten: async () => {},
   });
 }
