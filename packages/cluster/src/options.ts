@@ -98,12 +98,21 @@ function integer(name: string, value: unknown, min: number, max: number): number
   return value;
 }
 
-/** Validates `ServeOptions.cluster` (or `threads`: `group`), naming the option that is wrong. */
-export function resolveClusterOptions(section: Record<string, unknown>, group: 'cluster' | 'threads' = 'cluster'): ResolvedClusterOptions {
+/**
+ * Validates `ServeOptions.cluster` (or `threads`: `group`), naming the
+ * option that is wrong. `ownKeys` are the group's own options, validated by
+ * its backend: accepted and named here, and left alone.
+ */
+export function resolveClusterOptions(
+  section: Record<string, unknown>,
+  group: 'cluster' | 'threads' = 'cluster',
+  ownKeys: readonly string[] = [],
+): ResolvedClusterOptions {
   const resolved = { ...kDefaultClusterOptions };
+  const accepted = [...KEYS, ...ownKeys];
   for (const [key, value] of Object.entries(section)) {
-    if (!KEYS.includes(key)) throw invalidOption(`${group}.${key}`, `one of ${KEYS.join(', ')} (an unknown option)`, key);
-    if (value === undefined || key === 'maxRequestsJitter' || key === 'execArgv') continue;
+    if (!accepted.includes(key)) throw invalidOption(`${group}.${key}`, `one of ${accepted.join(', ')} (an unknown option)`, key);
+    if (value === undefined || key === 'maxRequestsJitter' || key === 'execArgv' || ownKeys.includes(key)) continue;
     const name = key as keyof typeof RANGES;
     resolved[name] = integer(`${group}.${name}`, value, ...RANGES[name]);
   }

@@ -26,10 +26,12 @@ export const DEFAULT_RESOURCE_LIMITS: ResourceLimits = { maxYoungGenerationSizeM
 
 const LIMIT_KEYS = ['maxYoungGenerationSizeMb', 'maxOldGenerationSizeMb', 'codeRangeSizeMb', 'stackSizeMb'] as const;
 
-/** Splits `resourceLimits` off the supervision settings and validates it, naming the limit that is wrong. */
-export function resolveThreadsOptions(section: Record<string, unknown>): { supervision: Record<string, unknown>; resourceLimits: ResourceLimits } {
-  const { resourceLimits: given, ...supervision } = section;
-  if (given === undefined) return { supervision, resourceLimits: { ...DEFAULT_RESOURCE_LIMITS } };
+/** The threads' own options beside the cluster's supervision settings. */
+export const THREADS_OWN_OPTIONS = ['resourceLimits'] as const;
+
+/** Validates `threads.resourceLimits` over the default, naming the limit that is wrong. */
+export function resolveResourceLimits(given: unknown): ResourceLimits {
+  if (given === undefined) return { ...DEFAULT_RESOURCE_LIMITS };
   if (given === null || typeof given !== 'object' || Array.isArray(given)) {
     throw invalidOption('threads.resourceLimits', `an object with some of ${LIMIT_KEYS.join(', ')}`, given);
   }
@@ -44,5 +46,5 @@ export function resolveThreadsOptions(section: Record<string, unknown>): { super
     }
     resourceLimits[key] = value;
   }
-  return { supervision, resourceLimits };
+  return resourceLimits;
 }

@@ -11,7 +11,7 @@ import { invalidOption, resolveOptions, type ServeOptions } from '@switchyard/co
 import { listen, threadExecArgv } from '@switchyard/core/node';
 import type { ClusterStats, SupervisedServer } from '@switchyard/cluster';
 import { resolveClusterOptions, serveSupervised } from '@switchyard/cluster/supervision';
-import { resolveThreadsOptions } from './options.js';
+import { resolveResourceLimits, THREADS_OWN_OPTIONS } from './options.js';
 import { reusePortMissing, reusePortUnsupported } from './support.js';
 import { threadSpawner } from './thread-child.js';
 
@@ -45,8 +45,8 @@ async function claimPort(port: number, host: string): Promise<{ port: number; ur
  */
 export async function serve(input: ServeOptions): Promise<ThreadsServer> {
   const options = resolveOptions(input);
-  const { supervision: section, resourceLimits } = resolveThreadsOptions(options.threads);
-  const supervision = resolveClusterOptions(section, 'threads');
+  const supervision = resolveClusterOptions(options.threads, 'threads', THREADS_OWN_OPTIONS);
+  const resourceLimits = resolveResourceLimits(options.threads.resourceLimits);
   if (supervision.maxRssBytes > 0) {
     throw invalidOption('threads.maxRssBytes', '0 (threads share one process, so no thread has an RSS of its own)', supervision.maxRssBytes);
   }

@@ -33,6 +33,13 @@ describe('threads.resourceLimits', () => {
     );
     expect(error).toMatchObject({ code: 'ERR_INVALID_OPTION', message: expect.stringMatching(message) });
   });
+
+  it('names resourceLimits among the threads options when one is unknown', async () => {
+    await expect(serve({ app, port: 0, signals: false, threads: { resourcelimits: {} } })).rejects.toMatchObject({
+      code: 'ERR_INVALID_OPTION',
+      message: expect.stringMatching(/"threads\.resourcelimits": expected one of .*execArgv, resourceLimits \(an unknown option\)/),
+    });
+  });
 });
 
 if (!missing)
