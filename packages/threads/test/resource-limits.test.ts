@@ -75,7 +75,12 @@ if (!missing)
       try {
         // The request that filled the heap is lost with its thread's connections; nothing else is.
         await expect(fetch(`${server.url}/grow`)).rejects.toThrow();
-        for (let i = 0; i < 100 && (await server.stats()).restarts < 1; i++) await new Promise((resolve) => setTimeout(resolve, 50));
+        // Until the replacement is ready too: a restart counts when the thread is started, before it listens.
+        const replaced = async () => {
+          const stats = await server.stats();
+          return stats.restarts >= 1 && stats.workers.every((w) => w.state === 'ready');
+        };
+        for (let i = 0; i < 200 && !(await replaced()); i++) await new Promise((resolve) => setTimeout(resolve, 50));
         const stats = await server.stats();
         expect(stats.restarts).toBe(1);
         expect((await limitsOfEveryThread(server.url)).size).toBe(2);
