@@ -161,8 +161,11 @@ describe('the CLI runs the operations endpoints', () => {
     });
     expect(lines.find((line) => line.msg === 'request')).toMatchObject({ method: 'GET', path: '/pid', status: 200, worker: 0 });
     expect(lines.some((line) => String(line.msg).startsWith('switchyard: reactor serving'))).toBe(true);
+    // A line still gathering for the log thread when the process exits goes out as it exits.
+    expect(await run.get('/pid?before-exit')).toBe(pid);
     // The restarted server is a new process: its counters start again, as Prometheus expects of a restart.
     expect(await run.get('/exit')).toBeUndefined();
+    await run.until('the line of the request just before the exit', async () => (run.output.includes('"path":"/pid?before-exit"') ? true : undefined));
     await run.until('a new server', async () => {
       const next = await run.get('/pid');
       return next !== undefined && next !== pid ? next : undefined;

@@ -3,9 +3,23 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { accessTag, tagResponse } from '../node/head.js';
 import type { PinoLike } from './options.js';
 import { recordStream } from './pino-logger.js';
-import { formatAccessRecord, type AccessFields } from './record.js';
+import { formatAccessLine, type AccessFields } from './record.js';
 
 const REQUEST_ID = 'x-request-id';
+/** A batch of access lines goes to the log thread at this size, or this long after its first line. */
+const HAND_OVER_CHARS = 16_384;
+const HAND_OVER_MS = 20;
+
+/** Access logs whose lines may still wait: handed over before pino's own exit handler ends the log thread. */
+const pending = new Set<AccessLog>();
+let exitHooked = false;
+function hookExit(): void {
+  if (exitHooked) return;
+  exitHooked = true;
+  process.prependListener('exit', () => {
+    for (const log of pending) log.flush();
+  });
+}
 /** A request id taken from the client: visible ASCII, bounded, so it is safe to echo and log. */
 const ACCEPTABLE_ID = /^[\x21-\x7e]{1,200}$/;
 
@@ -35,12 +49,21 @@ function clientRequestId(req: IncomingMessage): string | undefined {
 export class AccessLog {
   readonly #pino: PinoLike;
   readonly #detailed: boolean;
-  /** The log thread's stream when `pino` is Switchyard's own: records go there, and become JSON off this thread. */
+  /** The log thread's stream when `pino` is Switchyard's own: lines built here in pino's format go there as they are. */
   readonly #records: { write(chunk: string): boolean } | undefined;
-  /** Records of this turn of the event loop, handed over together once it ends: one copy into shared memory, not one per line. */
+  /**
+   * Lines not yet handed over. They go together once HAND_OVER_CHARS have
+   * gathered or HAND_OVER_MS after the first: each hand-over wakes the log
+   * thread and copies into shared memory, which costs several times more
+   * per line in batches of a few lines (one turn of the loop under light
+   * load) than in batches of many.
+   */
   #batch = '';
+  #timer: NodeJS.Timeout | undefined;
+  #closed = false;
   readonly #handOver = () => {
     const batch = this.#batch;
+    if (batch === '') return;
     this.#batch = '';
     this.#records!.write(batch);
   };
@@ -49,6 +72,23 @@ export class AccessLog {
     this.#pino = pino;
     this.#detailed = pino.isLevelEnabled('debug');
     this.#records = recordStream(pino);
+    if (this.#records !== undefined) {
+      hookExit();
+      pending.add(this);
+    }
+  }
+
+  /** Hands over what is waiting; called as the server closes and as the process exits. */
+  flush(): void {
+    clearTimeout(this.#timer);
+    this.#handOver();
+  }
+
+  /** From now on each line goes at once: the server is closing, and the process may exit before a timer fires. */
+  close(): void {
+    this.flush();
+    this.#closed = true;
+    pending.delete(this);
   }
 
   /** As the request arrives: give it its id, echoed on the response's head (node/head.ts). */
@@ -73,7 +113,8 @@ export class AccessLog {
       fields.userAgent = rawHeader(req, 'user-agent') ?? '';
     }
     if (this.#records === undefined) return void this.#pino.info(fields, 'request');
-    if (this.#batch === '') setImmediate(this.#handOver);
-    this.#batch += formatAccessRecord(Date.now(), fields);
+    if (this.#batch === '') (this.#timer ??= setTimeout(this.#handOver, HAND_OVER_MS).unref()).refresh();
+    this.#batch += formatAccessLine(Date.now(), process.pid, fields);
+    if (this.#closed || this.#batch.length >= HAND_OVER_CHARS) this.flush();
   }
 }

@@ -1,47 +1,54 @@
 /**
  * Runs in pino's transport thread (pino.transport), off the serving
- * thread. It gets two kinds of lines: JSON that a pino logger already
- * wrote (lifecycle events), passed through; and access records, which the
- * serving thread writes as a few fields (record.ts) for this thread to
- * turn into pino's JSON. Writes carry whole lines of at most `maxWrite`
- * bytes, synchronously: this thread has nothing else to do.
+ * thread. Everything it gets is whole JSON lines: pino's own (lifecycle
+ * events, errors) and access lines the serving thread built (record.ts).
+ * It hands them to pino's destination in groups of whole lines of at most
+ * `maxWrite` bytes, so each write is one piece however many processes
+ * share stdout, and never parses a line.
  */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
-import { parseAccessRecord, RECORD_MARK } from './record.js';
 
 export interface LogThreadOptions {
-  level: string;
-  pid: number;
   minLength: number;
   maxWrite: number;
   periodicFlush: number;
 }
 
+/**
+ * Writes `text`'s whole lines through `write` in groups of at most
+ * `maxWrite` bytes. pino's destination keeps each write whole and joins
+ * writes up to `maxWrite` bytes, so a group that is too long in bytes (text
+ * beyond ASCII) goes line by line, and a line longer than `maxWrite` alone.
+ */
+export function writeLineGroups(text: string, maxWrite: number, write: (group: string) => void): void {
+  let start = 0;
+  while (start < text.length) {
+    let end = text.length - start <= maxWrite ? text.length : text.lastIndexOf('\n', start + maxWrite - 1) + 1;
+    if (end <= start) end = text.indexOf('\n', start) + 1 || text.length;
+    const group = text.slice(start, end);
+    if (Buffer.byteLength(group) <= maxWrite) write(group);
+    else for (const line of group.split(/(?<=\n)/)) write(line);
+    start = end;
+  }
+}
+
 export default function logThread(options: LogThreadOptions): Writable {
   const destination = pino.destination({ fd: 1, sync: true, minLength: options.minLength, maxWrite: options.maxWrite, periodicFlush: options.periodicFlush });
-  // Each line keeps the time the request ended on the serving thread.
-  let time = 0;
-  const logger = pino({ level: options.level, base: { pid: options.pid }, timestamp: () => `,"time":${time}` }, destination);
+  const write = (group: string) => destination.write(group);
   let partial = '';
-
-  const line = (text: string) => {
-    if (text.charCodeAt(0) !== RECORD_MARK) return void destination.write(`${text}\n`);
-    const record = parseAccessRecord(text);
-    time = record.time;
-    logger.info(record.fields, 'request');
-  };
 
   return new Writable({
     decodeStrings: false,
     write(chunk: string | Buffer, _encoding, callback) {
-      const lines = (partial + String(chunk)).split('\n');
-      partial = lines.pop()!;
-      for (const text of lines) if (text) line(text);
+      const text = partial + String(chunk);
+      const end = text.lastIndexOf('\n') + 1;
+      partial = text.slice(end);
+      if (end > 0) writeLineGroups(end === text.length ? text : text.slice(0, end), options.maxWrite, write);
       callback();
     },
     final(callback) {
-      if (partial) line(partial);
+      if (partial) write(`${partial}\n`);
       partial = '';
       destination.flushSync();
       callback();

@@ -29,6 +29,11 @@ export class RequestObserver {
     this.#access?.end(req, res, status, ms, worker);
   }
 
+  /** The server is closing: access lines still waiting go out. */
+  close(): void {
+    this.#access?.close();
+  }
+
   /** A request refused with 503 before any handler ran. */
   rejected(worker: number): void {
     this.recorder?.rejected(worker);

@@ -20,10 +20,10 @@ export function isPino(value: unknown): value is Pino {
   return typeof candidate?.child === 'function' && typeof candidate?.levels === 'object' && typeof candidate?.info === 'function';
 }
 
-/** The log thread's stream behind each pino `createPino` made: access records go to it directly. */
+/** The log thread's stream behind each pino `createPino` made: access lines go to it directly. */
 const recordStreams = new WeakMap<PinoLike, { write(chunk: string): boolean }>();
 
-/** Where access records for `pino` may be written as records (record.ts), if it is one `createPino` made. */
+/** Where access lines for `pino` may be written as they are (record.ts), if it is one `createPino` made. */
 export function recordStream(pino: PinoLike): { write(chunk: string): boolean } | undefined {
   return recordStreams.get(pino);
 }
@@ -31,11 +31,11 @@ export function recordStream(pino: PinoLike): { write(chunk: string): boolean } 
 /**
  * A pino logger writing JSON lines to stdout off the serving thread,
  * through pino's transport: a thread of its own (log-thread.ts), fed
- * through shared memory. Access records reach it as a few fields and
- * become pino's JSON there, so the serving thread pays for a template
- * string, not for serialising (measured on the reactor's hello world:
- * pino serialising on the serving thread, written through the libuv thread
- * pool, cost about 8 µs a request). Each write carries whole lines and at
+ * through shared memory. Access lines are built in pino's format by a
+ * template on the serving thread (record.ts), a batch per turn of the
+ * loop, and the log thread only writes them out: pino serialising each
+ * line, on either thread, cost several µs a request on the reactor's hello
+ * world (see the core README's figures). Each write carries whole lines and at
  * most 4096 bytes (PIPE_BUF), which a pipe or an appending file takes in
  * one piece, so the lines of several processes sharing stdout never
  * interleave. pino flushes the transport when the process exits.
@@ -44,7 +44,7 @@ export function createPino(level: LogLevel): Pino {
   const pino = require('pino') as typeof import('pino');
   const transport = pino.transport({
     target: LOG_THREAD,
-    options: { level, pid: process.pid, minLength: MIN_WRITE, maxWrite: MAX_WRITE, periodicFlush: FLUSH_EVERY_MS },
+    options: { minLength: MIN_WRITE, maxWrite: MAX_WRITE, periodicFlush: FLUSH_EVERY_MS },
   });
   // pino's default epoch-millisecond `time`: formatting an ISO date per line costs more.
   const logger = pino.pino({ level, base: { pid: process.pid } }, transport);

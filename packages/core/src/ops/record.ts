@@ -1,13 +1,11 @@
 /**
- * An access record as the serving thread writes it to the log thread: a
- * mark, then fields separated by NUL, one per line. Neither NUL nor a line
- * break can occur in a request target or header value Node accepted, and
- * the request id is checked to be visible ASCII. Building this costs the
- * serving thread a template string; pino's JSON is built on the log thread.
+ * An access line as pino writes one (`level`, `time`, `pid`, the fields,
+ * `msg`), built by a template on the serving thread: the log thread then
+ * only moves whole lines to stdout, with no parsing or serialising per
+ * line there. Strings are quoted as they are unless they hold a character
+ * JSON must escape, which a request target, id or header value Node
+ * accepted rarely does.
  */
-export const RECORD_MARK = 1;
-const MARK = String.fromCharCode(RECORD_MARK);
-const SEP = '\u0000';
 
 export interface AccessFields {
   method: string;
@@ -21,25 +19,20 @@ export interface AccessFields {
   userAgent?: string;
 }
 
-export function formatAccessRecord(time: number, f: AccessFields): string {
-  const base = `${MARK}${time}${SEP}${f.method}${SEP}${f.path}${SEP}${f.status}${SEP}${f.bytes ?? ''}${SEP}${f.durationMs}${SEP}${f.worker}${SEP}${f.requestId}`;
-  return f.remoteAddress === undefined && f.userAgent === undefined ? `${base}\n` : `${base}${SEP}${f.remoteAddress ?? ''}${SEP}${f.userAgent ?? ''}\n`;
+/** pino's number for `info`. */
+const INFO = 30;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what JSON must escape.
+const NEEDS_ESCAPE = /["\\\u0000-\u001f]/;
+
+function quoted(text: string): string {
+  return NEEDS_ESCAPE.test(text) ? JSON.stringify(text) : `"${text}"`;
 }
 
-export function parseAccessRecord(line: string): { time: number; fields: AccessFields } {
-  const [time, method, path, status, bytes, durationMs, worker, requestId, remoteAddress, userAgent] = line.slice(1).split(SEP);
-  const fields: AccessFields = {
-    method: method!,
-    path: path!,
-    status: Number(status),
-    bytes: bytes === '' ? null : Number(bytes),
-    durationMs: Number(durationMs),
-    worker: Number(worker),
-    requestId: requestId!,
-  };
-  if (remoteAddress !== undefined) {
-    if (remoteAddress) fields.remoteAddress = remoteAddress;
-    if (userAgent) fields.userAgent = userAgent;
-  }
-  return { time: Number(time), fields };
+export function formatAccessLine(time: number, pid: number, f: AccessFields): string {
+  const head = `{"level":${INFO},"time":${time},"pid":${pid},"method":${quoted(f.method)},"path":${quoted(f.path)},"status":${f.status},"bytes":${f.bytes ?? 'null'},"durationMs":${f.durationMs},"worker":${f.worker},"requestId":${quoted(f.requestId)}`;
+  const detail =
+    f.remoteAddress === undefined && f.userAgent === undefined
+      ? ''
+      : `${f.remoteAddress === undefined ? '' : `,"remoteAddress":${quoted(f.remoteAddress)}`}${f.userAgent === undefined ? '' : `,"userAgent":${quoted(f.userAgent)}`}`;
+  return `${head}${detail},"msg":"request"}\n`;
 }

@@ -85,6 +85,7 @@ export class RunnerOps {
 
   async close(): Promise<void> {
     this.#loop?.stop();
+    this.observer?.close();
     const server = this.#portServer;
     if (!server) return;
     await new Promise<void>((resolve) => {
