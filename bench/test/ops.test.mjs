@@ -21,7 +21,10 @@ describe('bench:ops flags', () => {
       connections: 64,
       agreementRequests: 20_000,
       pin: false,
+      app: 'hello',
     });
+    expect(parseOpsFlags(['--app', 'hono'])).toMatchObject({ app: 'hono' });
+    expect(() => parseOpsFlags(['--app', 'express'])).toThrow('--app: expected one of hello, hono, got "express"');
     expect(parseOpsFlags(['--quick', '--backends', 'pool'])).toMatchObject({ profile: 'quick', runs: 1, backends: ['pool'], agreementRequests: 2_000 });
     expect(() => parseOpsFlags(['--backends', 'threads'])).toThrow('--backends must be a comma-separated list of reactor, pool, cluster (got "threads")');
     expect(() => parseOpsFlags(['--agreement-requests', '0'])).toThrow('--agreement-requests: expected an integer >= 1, got "0"');

@@ -15,8 +15,28 @@ import { finishReports, list, loadFlags, parseRunFlags, runAsScript, runSettings
 import { agreementReport, checkAgreement } from './agreement.mjs';
 import { APP, BACKENDS, opsLineup } from './lineup.mjs';
 import { threadCostReport, threadCosts } from './thread-cost.mjs';
+import { PEER_SCENARIOS } from '../peers/scenarios.mjs';
 
 const TARGETS = { metrics: 0.97, log: 0.85 };
+
+const HELLO_SCENARIO = {
+  name: 'hello',
+  title: 'hello world, with metrics or access logs on and off',
+  description: 'Each backend as it ships, with /metrics on, and with access logs on; raw node:http for scale.',
+  request: { path: '/hello' },
+  expect: { status: 200, bodyMatches: '^Hello, World!$' },
+};
+const HONO_SCENARIO = PEER_SCENARIOS.find((s) => s.name === 'hono');
+
+/** What each `--app` serves, its raw node:http twin, and the scenario timed. */
+const APPS = {
+  hello: { app: APP, raw: fileURLToPath(new URL('../pool/apps/raw.mjs', import.meta.url)), scenario: HELLO_SCENARIO },
+  hono: {
+    app: fileURLToPath(new URL('../peers/apps/hono.mjs', import.meta.url)),
+    raw: fileURLToPath(new URL('../peers/apps/raw.mjs', import.meta.url)),
+    scenario: { ...HONO_SCENARIO, name: 'hono', title: `${HONO_SCENARIO.title}, with metrics or access logs on and off`, contenders: undefined },
+  },
+};
 
 export const OPS_PROFILES = {
   default: { runs: 5, duration: 6, warmup: 2 },
@@ -35,6 +55,8 @@ during and after a fixed load, checked against the load generator's count.
   --runs N               rounds, >= 1; each figure is the median (default ${OPS_PROFILES.default.runs}; quick ${OPS_PROFILES.quick.runs})
   --duration S           seconds per timed run (default ${OPS_PROFILES.default.duration}; quick ${OPS_PROFILES.quick.duration})
   --warmup S             seconds of discarded load before each run (default ${OPS_PROFILES.default.warmup}; quick ${OPS_PROFILES.quick.warmup})
+  --app NAME             hello (default: one route, a few bytes) | hono (the peer suite's Hono app: POST JSON to a
+                         route behind two middleware), for the cost ratios
   --connections N        connections of the load (default 64)
   --agreement-requests N requests of the agreement check (default 20000; quick 2000)
   --generator NAME       auto | wrk | autocannon (default auto: wrk when installed)
@@ -42,9 +64,16 @@ during and after a fixed load, checked against the load generator's count.
   --workers N            pool threads and cluster processes (default: the backends' own)
   --timeout S, --seed N, --out DIR, --json FILE, --progress MODE, --strict, -h, --help`;
 
+function appName(raw) {
+  if (raw === undefined) return 'hello';
+  if (!Object.hasOwn(APPS, raw)) throw new TypeError(`--app: expected one of ${Object.keys(APPS).join(', ')}, got ${JSON.stringify(raw)}`);
+  return raw;
+}
+
 export function parseOpsFlags(argv) {
   const extra = {
     backends: { type: 'string' },
+    app: { type: 'string' },
     connections: { type: 'string' },
     'agreement-requests': { type: 'string' },
     json: { type: 'string' },
@@ -61,6 +90,7 @@ export function parseOpsFlags(argv) {
     ...flags,
     ...loadFlags(values, { pin: 'off' }),
     backends: list('backends', values.backends, BACKENDS) ?? [...BACKENDS],
+    app: appName(values.app),
     connections: positive('connections', values.connections, 64),
     agreementRequests: positive('agreement-requests', values['agreement-requests'], flags.profile === 'quick' ? 2_000 : 20_000),
     json: values.json,
@@ -69,9 +99,9 @@ export function parseOpsFlags(argv) {
 
 /** The cost ratios in a few lines. */
 export function opsSummary(result) {
-  const hello = result.scenarios.find((s) => s.name === 'hello');
-  const lines = ['## What metrics and access logs cost', ''];
-  for (const pair of hello?.pairs ?? []) {
+  const timed = result.scenarios[0];
+  const lines = [`## What metrics and access logs cost (${timed?.name ?? 'no scenario'})`, ''];
+  for (const pair of timed?.pairs ?? []) {
     const variant = pair.model.endsWith('-metrics') ? 'metrics' : 'log';
     const ratio = Number.isFinite(pair.rps) ? pair.rps : undefined;
     lines.push(
@@ -92,21 +122,12 @@ export async function main(
   const pairs = lineup.pairs.map((pair) => ({ ...pair, target: TARGETS[pair.model.endsWith('-metrics') ? 'metrics' : 'log'] }));
   const result = await runBench({
     title: 'Switchyard operations: the cost of metrics and access logs',
-    app: APP,
-    rawHandler: fileURLToPath(new URL('../pool/apps/raw.mjs', import.meta.url)),
+    app: APPS[flags.app].app,
+    rawHandler: APPS[flags.app].raw,
     models: lineup.models,
     contenders: lineup.contenders,
     pairs,
-    scenarios: [
-      {
-        name: 'hello',
-        title: 'hello world, with metrics or access logs on and off',
-        description: 'Each backend as it ships, with /metrics on, and with access logs on; raw node:http for scale.',
-        request: { path: '/hello' },
-        expect: { status: 200, bodyMatches: '^Hello, World!$' },
-        connections: flags.connections,
-      },
-    ],
+    scenarios: [{ ...APPS[flags.app].scenario, connections: flags.connections }],
     ...settings,
     ...(flags.workers !== undefined && { workers: flags.workers }),
     meta: { suite: 'ops', targets: TARGETS },

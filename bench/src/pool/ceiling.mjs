@@ -3,7 +3,10 @@
  * What two threads of one process can do at all, next to one thread and to
  * two processes, with no HTTP and no Switchyard: the ceiling the pool's
  * throughput ratios are read against on this machine. For each kind of work
- * (a JavaScript loop, one long native call: `crypto.pbkdf2Sync`), it counts
+ * (a JavaScript loop; one long native call, `crypto.pbkdf2Sync`; many short
+ * native calls, a `crypto.createHash` per SHA-256 of 64 bytes, as the demo's
+ * `/cpu?kind=hash` does; the same digests by the one-shot `crypto.hash`
+ * where Node has it, 21.7 and later), it counts
  * how many units one thread finishes in a few seconds, then two worker
  * threads side by side, then two child processes side by side.
  *
@@ -11,12 +14,14 @@
  * caches that separate processes do not (OpenSSL's, for pbkdf2), so two
  * threads may reach less than two processes even with the cores to spare.
  *
- * Usage: node ceiling.mjs [--seconds 3] [--kinds js,native]
+ * Usage: node ceiling.mjs [--seconds 3] [--kinds js,native,hash,hash-oneshot]
  */
 import { fork } from 'node:child_process';
-import { pbkdf2Sync } from 'node:crypto';
+import * as crypto from 'node:crypto';
 import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+
+const BLOCK = Buffer.alloc(32, 7);
 
 /** One unit of each kind: a few milliseconds on a current core. */
 const UNITS = {
@@ -25,7 +30,17 @@ const UNITS = {
     for (let i = 0; i < 3e6; i++) x = (x * 31 + i) | 0;
     return x;
   },
-  native: () => pbkdf2Sync('password', 'salt', 60_000, 32, 'sha256'),
+  native: () => crypto.pbkdf2Sync('password', 'salt', 60_000, 32, 'sha256'),
+  hash: () => {
+    let digest = Buffer.alloc(32);
+    for (let i = 0; i < 2_000; i++) digest = crypto.createHash('sha256').update(BLOCK).update(digest).digest();
+    return digest;
+  },
+  'hash-oneshot': () => {
+    let digest = Buffer.alloc(32);
+    for (let i = 0; i < 2_000; i++) digest = crypto.hash('sha256', Buffer.concat([BLOCK, digest]), 'buffer');
+    return digest;
+  },
 };
 
 /** Units of `kind` finished in `ms` of wall time. */
@@ -47,12 +62,17 @@ if (!isMainThread) {
 } else if (process.argv[2] === '--child') {
   process.send(count(process.argv[3], Number(process.argv[4])), () => process.disconnect());
 } else {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, kinds: { type: 'string', default: 'js,native' } } });
+  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, kinds: { type: 'string', default: 'js,native,hash,hash-oneshot' } } });
   const ms = Number(values.seconds) * 1000;
   const twice = (start) => Promise.all([start(), start()]).then(([a, b]) => a + b);
   console.log('| work | one thread | two threads | two processes | threads ÷ one | processes ÷ one |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
   for (const kind of values.kinds.split(',')) {
+    if (!UNITS[kind]) throw new Error(`--kinds takes ${Object.keys(UNITS).join(', ')} (got "${kind}")`);
+    if (kind === 'hash-oneshot' && typeof crypto.hash !== 'function') {
+      console.log(`| ${kind} | needs Node 21.7 or later | | | | |`);
+      continue;
+    }
     const one = count(kind, ms);
     const threads = await twice(
       () => new Promise((resolve, reject) => new Worker(self, { workerData: { kind, ms } }).once('message', resolve).once('error', reject)),

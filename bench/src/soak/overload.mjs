@@ -14,7 +14,9 @@
  * loop's under the reactor.
  *
  * Per run: the probe's p99 and failures during the load; recovery, the time
- * from the end of the load to the first probe answered under 50 ms; the
+ * from the end of the load to the first probe answered under 50 ms, and the
+ * same for the app's /healthz on the server's port (with `ops`, a second
+ * probe sent beside the first); the
  * load's answered (2xx) req/s against the same server at a modest
  * concurrency first (its best: `best c`); and, for cpu, how many requests
  * the app ran beyond those whose answer reached a client: work done for
@@ -60,15 +62,18 @@ async function measure(backend, scenarioName, protection, { seconds, workers, se
     const best = await load(port, scenario.path, Math.min(scenario.best, scenario.connections), Math.max(1, Math.round(seconds / 2)));
     await sleep(1_000);
     const runsBefore = statSync(runsFile).size;
-    const probe = opsPort === undefined ? startProbe(port, '/healthz', PROBE_EVERY_MS) : startProbe(opsPort, '/readyz', PROBE_EVERY_MS);
+    const appProbe = startProbe(port, '/healthz', PROBE_EVERY_MS);
+    const probe = opsPort === undefined ? appProbe : startProbe(opsPort, '/readyz', PROBE_EVERY_MS);
     await sleep(1_000);
     const loadStart = performance.now();
     const flood = await load(port, scenario.path, scenario.connections, seconds);
     const loadEnd = performance.now();
     await sleep(settleS * 1_000);
-    await probe.stop();
+    await Promise.all([...new Set([probe, appProbe])].map((p) => p.stop()));
     const during = summarize(probe.samples, loadStart, loadEnd);
-    const recovered = probe.samples.find((s) => s.at >= loadEnd && s.ok && s.ms < RECOVERED_MS);
+    const recoveredAt = (samples) => samples.find((s) => s.at >= loadEnd && s.ok && s.ms < RECOVERED_MS)?.at;
+    const recovered = recoveredAt(probe.samples);
+    const appRecovered = recoveredAt(appProbe.samples);
     const runs = statSync(runsFile).size - runsBefore;
     return {
       backend,
@@ -80,7 +85,8 @@ async function measure(backend, scenarioName, protection, { seconds, workers, se
       non2xx: flood.non2xx,
       timeouts: flood.timeouts,
       probe: during,
-      recoveryMs: recovered ? recovered.at - loadEnd : undefined,
+      recoveryMs: recovered === undefined ? undefined : recovered - loadEnd,
+      appRecoveryMs: appRecovered === undefined ? undefined : appRecovered - loadEnd,
       departedRuns: scenarioName === 'cpu' ? Math.max(0, runs - flood.ok) : undefined,
     };
   } finally {
@@ -132,12 +138,12 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
   const lines = [
     `Each backend flooded for ${settings.seconds} s with ${generator} (${settings.workers} workers; limits "on" and "ops": ${JSON.stringify(PROTECTED.limits)}), a health probe every ${PROBE_EVERY_MS} ms on a fresh connection (off, on: the app's GET /healthz on the server's port; ops: the runner's GET /readyz on the metrics port); Node ${process.versions.node}`,
     '',
-    '| scenario | backend | limits | health p50 / p99 during | health failed | recovery | 2xx req/s | × best c | non-2xx | timeouts | work for departed clients |',
-    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | backend | limits | health p50 / p99 during | health failed | recovery | app port recovery | 2xx req/s | × best c | non-2xx | timeouts | work for departed clients |',
+    '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const r of rows) {
     lines.push(
-      `| ${r.scenario} | ${r.backend} | ${r.protection} | ${fmt(r.probe.p50Ms)} / ${fmt(r.probe.p99Ms)} ms | ${r.probe.failed} of ${r.probe.probes} | ${r.recoveryMs === undefined ? `> ${settings.settleS} s` : `${fmt(r.recoveryMs)} ms`} | ${fmt(r.okPerSecond)} | ${fmt(r.ofBest, 2)} | ${fmt(r.non2xx)} | ${fmt(r.timeouts)} | ${r.departedRuns === undefined ? '' : fmt(r.departedRuns)} |`,
+      `| ${r.scenario} | ${r.backend} | ${r.protection} | ${fmt(r.probe.p50Ms)} / ${fmt(r.probe.p99Ms)} ms | ${r.probe.failed} of ${r.probe.probes} | ${r.recoveryMs === undefined ? `> ${settings.settleS} s` : `${fmt(r.recoveryMs)} ms`} | ${r.appRecoveryMs === undefined ? `> ${settings.settleS} s` : `${fmt(r.appRecoveryMs)} ms`} | ${fmt(r.okPerSecond)} | ${fmt(r.ofBest, 2)} | ${fmt(r.non2xx)} | ${fmt(r.timeouts)} | ${r.departedRuns === undefined ? '' : fmt(r.departedRuns)} |`,
     );
   }
   print(`${lines.join('\n')}\n`);
