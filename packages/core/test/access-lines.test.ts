@@ -1,4 +1,7 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
+import { AccessLog } from '../src/ops/access-log.js';
 import { writeLineGroups } from '../src/ops/log-thread.js';
 import { type AccessFields, formatAccessLine } from '../src/ops/record.js';
 
@@ -76,3 +79,49 @@ describe('the log thread writes whole lines, at most maxWrite bytes at a time', 
     expect(out).toContain(long);
   });
 });
+
+describe('access lines gathered for the log thread', () => {
+  const request = (n: number) => ({ method: 'GET', url: `/n/${n}`, rawHeaders: [] }) as unknown as IncomingMessage;
+  const response = () => ({}) as ServerResponse;
+
+  it('go in batches of about 16 KiB at once, and the rest within a moment, after as before a full batch', async () => {
+    const writes: string[] = [];
+    const log = new AccessLog(pino({ level: 'info' }, { write() {} }), { write: (chunk: string) => writes.push(chunk) > 0 });
+    try {
+      for (let n = 0; n < 200; n++) log.end(request(n), response(), 200, 0.5, 1);
+      // 200 lines of about 150 bytes: at least one batch went at once, at 16 KiB.
+      expect(writes.length).toBeGreaterThanOrEqual(1);
+      expect(writes[0]!.length).toBeGreaterThanOrEqual(16_384);
+      await until(() => writes.join('').split('\n').length === 201);
+      const lines = writes
+        .join('')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as { path: string });
+      expect(lines.map((line) => line.path)).toEqual(Array.from({ length: 200 }, (_, n) => `/n/${n}`));
+      // And again after a quiet spell: the timer that hands over the rest still works.
+      log.end(request(200), response(), 200, 0.5, 1);
+      await until(() => writes.join('').includes('"/n/200"'));
+    } finally {
+      log.close();
+    }
+  });
+
+  it('go at once once the server is closing', () => {
+    const writes: string[] = [];
+    const log = new AccessLog(pino({ level: 'info' }, { write() {} }), { write: (chunk: string) => writes.push(chunk) > 0 });
+    log.end(request(1), response(), 200, 0.5, 1);
+    log.close();
+    expect(writes.join('')).toContain('"/n/1"');
+    log.end(request(2), response(), 200, 0.5, 1);
+    expect(writes.join('')).toContain('"/n/2"');
+  });
+});
+
+async function until(check: () => boolean, ms = 2_000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

@@ -68,10 +68,11 @@ export class AccessLog {
     this.#records!.write(batch);
   };
 
-  constructor(pino: PinoLike) {
+  /** `records`: where built lines go; by default the log thread's stream of a pino `createPino` made, else none (lines go through `pino.info`). */
+  constructor(pino: PinoLike, records = recordStream(pino)) {
     this.#pino = pino;
     this.#detailed = pino.isLevelEnabled('debug');
-    this.#records = recordStream(pino);
+    this.#records = records;
     if (this.#records !== undefined) {
       hookExit();
       pending.add(this);
@@ -80,7 +81,7 @@ export class AccessLog {
 
   /** Hands over what is waiting; called as the server closes and as the process exits. */
   flush(): void {
-    clearTimeout(this.#timer);
+    // The timer stays: one cleared with clearTimeout cannot be refreshed again, and firing on an empty batch does nothing.
     this.#handOver();
   }
 
