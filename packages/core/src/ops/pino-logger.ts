@@ -32,8 +32,8 @@ export function recordStream(pino: PinoLike): { write(chunk: string): boolean } 
  * A pino logger writing JSON lines to stdout off the serving thread,
  * through pino's transport: a thread of its own (log-thread.ts), fed
  * through shared memory. Access lines are built in pino's format by a
- * template on the serving thread (record.ts), a batch per turn of the
- * loop, and the log thread only writes them out: pino serialising each
+ * template on the serving thread (record.ts), handed over in batches
+ * (access-log.ts), and the log thread only writes them out: pino serialising each
  * line, on either thread, cost several µs a request on the reactor's hello
  * world (see the core README's figures). Each write carries whole lines and at
  * most 4096 bytes (PIPE_BUF), which a pipe or an appending file takes in
