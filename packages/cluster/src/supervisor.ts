@@ -326,6 +326,10 @@ export class Supervisor {
   }
 
   #fail(error: SwitchyardError): void {
+    // The server is going down from here: another slot failing in step must not raise a second error
+    // (under the CLI, that one's exit raced the first one's message) or respawn.
+    this.#stopping = true;
+    for (const slot of this.#slots) clearTimeout(slot.respawn);
     if (this.#startup) {
       this.#startup.reject(error);
       this.#startup = undefined;

@@ -72,6 +72,12 @@ describe('starting', () => {
     });
     // Each respawn came after a back-off, and each was logged.
     expect(logger.lines.filter((line) => line.includes('starting a new one in')).length).toBeGreaterThanOrEqual(2);
+    // The other process, failing in step, must not raise a second, fatal error once serve() has rejected:
+    // under the CLI that one exited the process before the rejection's message was printed.
+    const settled = logger.lines.length;
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(logger.lines.filter((line) => line.includes('Crash loop'))).toEqual([]);
+    expect(logger.lines.slice(settled)).toEqual([]);
   });
 
   it('fails at once, without retrying, when the app cannot be loaded', async () => {
