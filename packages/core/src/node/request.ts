@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { bodyTooLarge } from '../errors.js';
 import { collectBytes, delegateToNativeRequest, LazyBody, toBytes } from '../lazy-request.js';
 import { NativeRequest } from '../natives.js';
-import { readBody } from './body.js';
+import { readBody, requestHasBody } from './body.js';
 import { requestUrl } from './target.js';
 
 /** What the lazy request needs from its surroundings. */
@@ -70,9 +70,8 @@ export class NodeRequest extends LazyBody {
 
   get #hasBody(): boolean {
     const { method } = this;
-    if (method === 'GET' || method === 'HEAD') return false;
-    const headers = this.#req.headers;
-    return headers['transfer-encoding'] !== undefined || (headers['content-length'] ?? '0') !== '0';
+    // From the raw headers: `req.headers` would make Node build the whole header object.
+    return method !== 'GET' && method !== 'HEAD' && requestHasBody(this.#req);
   }
 
   get body(): ReadableStream<Uint8Array> | null {
