@@ -17,7 +17,7 @@ export const idle: Route = {
     // so a long hold works, and under pool an open stream holds no thread slot.
     // A client that leaves cancels the body on every backend, so `cancel` is
     // all the clean-up needed: listening to `ctx.signal` as well would keep an
-    // AbortController, its listener and their closures (about 0.7 KiB) for
+    // AbortController, its listener and their closures (0.9-1.3 KiB) for
     // every connection held.
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
