@@ -1,9 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { AccessLog } from '../src/ops/access-log.js';
+import { AccessLog, HAND_OVER_CHARS } from '../src/ops/access-log.js';
 import { writeLineGroups } from '../src/ops/log-thread.js';
-import { type AccessFields, formatAccessLine } from '../src/ops/record.js';
+import { type AccessFields, formatAccessLine, thousandths } from '../src/ops/record.js';
 
 const fields: AccessFields = {
   method: 'GET',
@@ -37,6 +37,19 @@ describe('access lines built on the serving thread', () => {
     expect(parsed.path).toBe(`/${awkward}`);
     expect(parsed.requestId).toBe(awkward);
     expect(parsed.userAgent).toBe(awkward);
+  });
+});
+
+describe('durations in a line', () => {
+  it('are written as String() writes them, for every duration rounded to thousandths up to 100 s', () => {
+    for (let scaled = 0; scaled <= 100_000; scaled++) {
+      const value = scaled / 1000;
+      if (thousandths(value) !== String(value)) expect(thousandths(value)).toBe(String(value));
+    }
+  });
+
+  it('fall back to String() for values the table does not cover', () => {
+    for (const value of [0.0001, 1.23456, -1.5, 2 ** 31, 1e21, Number.NaN]) expect(thousandths(value)).toBe(String(value));
   });
 });
 
@@ -84,24 +97,26 @@ describe('access lines gathered for the log thread', () => {
   const request = (n: number) => ({ method: 'GET', url: `/n/${n}`, rawHeaders: [] }) as unknown as IncomingMessage;
   const response = () => ({}) as ServerResponse;
 
-  it('go in batches of about 16 KiB at once, and the rest within a moment, after as before a full batch', async () => {
+  it('go in batches of HAND_OVER_CHARS at once, and the rest within a moment, after as before a full batch', async () => {
     const writes: string[] = [];
     const log = new AccessLog(pino({ level: 'info' }, { write() {} }), { write: (chunk: string) => writes.push(chunk) > 0 });
+    // Lines of about 150 characters: enough for one full batch and some over.
+    const count = Math.ceil(HAND_OVER_CHARS / 100);
     try {
-      for (let n = 0; n < 200; n++) log.end(request(n), response(), 200, 0.5, 1);
-      // 200 lines of about 150 bytes: at least one batch went at once, at 16 KiB.
+      for (let n = 0; n < count; n++) log.end(request(n), response(), 200, 0.5, 1);
+      // At least one batch went at once, at its size, before any timer could fire.
       expect(writes.length).toBeGreaterThanOrEqual(1);
-      expect(writes[0]!.length).toBeGreaterThanOrEqual(16_384);
-      await until(() => writes.join('').split('\n').length === 201);
+      expect(writes[0]!.length).toBeGreaterThanOrEqual(HAND_OVER_CHARS);
+      await until(() => writes.join('').split('\n').length === count + 1);
       const lines = writes
         .join('')
         .trim()
         .split('\n')
         .map((line) => JSON.parse(line) as { path: string });
-      expect(lines.map((line) => line.path)).toEqual(Array.from({ length: 200 }, (_, n) => `/n/${n}`));
+      expect(lines.map((line) => line.path)).toEqual(Array.from({ length: count }, (_, n) => `/n/${n}`));
       // And again after a quiet spell: the timer that hands over the rest still works.
-      log.end(request(200), response(), 200, 0.5, 1);
-      await until(() => writes.join('').includes('"/n/200"'));
+      log.end(request(count), response(), 200, 0.5, 1);
+      await until(() => writes.join('').includes(`"/n/${count}"`));
     } finally {
       log.close();
     }
