@@ -128,21 +128,21 @@ export class NodeRequest extends LazyBody {
    * JSON body's parse.
    */
   protected readAll(): Promise<Uint8Array> {
-    return this.#read(undefined);
+    return this.#read(asBytes);
   }
 
   protected override readWhole<T>(finish: (bytes: Uint8Array) => T): Promise<T> {
     return this.#read(finish);
   }
 
-  /** The body, passed through `finish` (when given) as the read settles. */
-  #read<T>(finish: ((bytes: Uint8Array) => T) | undefined): Promise<T> {
-    if (this.#native) return this.#native.arrayBuffer().then((buffer) => settle(toBytes(buffer), finish));
+  /** The body, passed through `finish` as the read settles. */
+  #read<T>(finish: (bytes: Uint8Array) => T): Promise<T> {
+    if (this.#native) return this.#native.arrayBuffer().then((buffer) => finish(toBytes(buffer)));
     // A request without a body is never "used" (Fetch: only a non-null body is disturbed).
-    if (!this.#hasBody) return Promise.resolve().then(() => settle(new Uint8Array(0), finish));
+    if (!this.#hasBody) return Promise.resolve(new Uint8Array(0)).then(finish);
     if (this.#bodyUsed) return Promise.reject(new TypeError('Body is unusable: Body has already been read'));
     this.#bodyUsed = true;
-    if (this.#body) return collectBytes(this.#body).then((bytes) => settle(bytes, finish));
+    if (this.#body) return collectBytes(this.#body).then(finish);
     return readBody(this.#req, this.#options.maxBodySize, () => this.#options.onTooLarge(), false, finish);
   }
 
@@ -178,7 +178,4 @@ export class NodeRequest extends LazyBody {
 
 delegateToNativeRequest(NodeRequest);
 
-/** `bytes` through `finish`, or as they are. */
-function settle<T>(bytes: Uint8Array, finish: ((bytes: Uint8Array) => T) | undefined): T {
-  return finish ? finish(bytes) : (bytes as T);
-}
+const asBytes = (bytes: Uint8Array): Uint8Array => bytes;
