@@ -3,7 +3,12 @@ import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { AccessLog, HAND_OVER_CHARS } from '../src/ops/access-log.js';
 import { writeLineGroups } from '../src/ops/log-thread.js';
-import { type AccessFields, formatAccessLine, thousandths } from '../src/ops/record.js';
+import { type AccessFields, accessDetail, accessLine, thousandths } from '../src/ops/record.js';
+
+/** The line for `f`, as the access log builds one. */
+function formatAccessLine(time: number, pid: number, f: AccessFields): string {
+  return accessLine(time, pid, f.method, f.path, f.status, f.bytes, f.durationMs, f.worker, f.requestId, accessDetail(f.remoteAddress, f.userAgent));
+}
 
 const fields: AccessFields = {
   method: 'GET',

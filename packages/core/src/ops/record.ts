@@ -50,17 +50,6 @@ export function thousandths(value: number): string {
   return `${(scaled / 1000) | 0}${THOUSANDTHS[scaled % 1000]}`;
 }
 
-/** `{"level":30,"time":` is written per line; what follows the time up to the method is the same for every line of a process. */
-let pidOf = -1;
-let afterTime = '';
-function pidPart(pid: number): string {
-  if (pid !== pidOf) {
-    pidOf = pid;
-    afterTime = `,"pid":${pid},"method":`;
-  }
-  return afterTime;
-}
-
 /**
  * The line for one request, from its parts (no fields object on the hot
  * path). `detail` is what `debug` adds (`,"remoteAddress":…,"userAgent":…`),
@@ -78,15 +67,10 @@ export function accessLine(
   requestId: string,
   detail: string,
 ): string {
-  return `{"level":${INFO},"time":${time}${pidPart(pid)}${quoted(method)},"path":${quoted(path)},"status":${status},"bytes":${bytes ?? 'null'},"durationMs":${thousandths(durationMs)},"worker":${worker},"requestId":${quoted(requestId)}${detail},"msg":"request"}\n`;
+  return `{"level":${INFO},"time":${time},"pid":${pid},"method":${quoted(method)},"path":${quoted(path)},"status":${status},"bytes":${bytes ?? 'null'},"durationMs":${thousandths(durationMs)},"worker":${worker},"requestId":${quoted(requestId)}${detail},"msg":"request"}\n`;
 }
 
 /** What `debug` adds to a line: the client's address and user agent. */
 export function accessDetail(remoteAddress: string | undefined, userAgent: string | undefined): string {
   return `${remoteAddress === undefined ? '' : `,"remoteAddress":${quoted(remoteAddress)}`}${userAgent === undefined ? '' : `,"userAgent":${quoted(userAgent)}`}`;
-}
-
-export function formatAccessLine(time: number, pid: number, f: AccessFields): string {
-  const detail = f.remoteAddress === undefined && f.userAgent === undefined ? '' : accessDetail(f.remoteAddress, f.userAgent);
-  return accessLine(time, pid, f.method, f.path, f.status, f.bytes, f.durationMs, f.worker, f.requestId, detail);
 }
