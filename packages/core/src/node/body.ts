@@ -1,18 +1,10 @@
 import type { IncomingMessage } from 'node:http';
 import { bodyTooLarge } from '../errors.js';
+import { headerValue } from './headers.js';
 
-/**
- * The Content-Length header, read from `rawHeaders`: touching `req.headers`
- * makes Node build the whole header object, a cost on every request that
- * only needs this one value.
- */
+/** The Content-Length header, read from `rawHeaders` (headers.ts). */
 export function declaredLength(req: IncomingMessage): string | undefined {
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === 14 && name.toLowerCase() === 'content-length') return raw[i + 1];
-  }
-  return undefined;
+  return headerValue(req.rawHeaders, 'content-length');
 }
 
 /** True when the request carries a body to read (RFC 9112, 6.3), read from `rawHeaders` like `declaredLength`. */

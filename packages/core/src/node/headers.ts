@@ -25,6 +25,19 @@ export function flattenHeaders(init: HeadersInput): string[] {
   return flat;
 }
 
+/**
+ * The first value of `name` (lower-case) in a flat list, such as a request's
+ * `rawHeaders`: touching `req.headers` instead makes Node build the whole
+ * header object, a cost on every request that needs one value.
+ */
+export function headerValue(flat: readonly string[], name: string): string | undefined {
+  for (let i = 0; i < flat.length; i += 2) {
+    const key = flat[i]!;
+    if (key.length === name.length && key.toLowerCase() === name) return flat[i + 1];
+  }
+  return undefined;
+}
+
 /** True when the flat list has `name` (lower-case) among its names. */
 export function hasHeader(flat: readonly string[], name: string): boolean {
   for (let i = 0; i < flat.length; i += 2) {

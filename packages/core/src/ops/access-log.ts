@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { accessTag, tagResponse } from '../node/head.js';
+import { headerValue } from '../node/headers.js';
 import type { PinoLike } from './options.js';
 import { recordStream } from './pino-logger.js';
 import { accessDetail, accessLine, type AccessFields } from './record.js';
@@ -30,19 +31,9 @@ function hookExit(): void {
 /** A request id taken from the client: visible ASCII, bounded, so it is safe to echo and log. */
 const ACCEPTABLE_ID = /^[\x21-\x7e]{1,200}$/;
 
-/** A header's first value, read from the raw headers (building `req.headers` costs more). */
-function rawHeader(req: IncomingMessage, lowerName: string): string | undefined {
-  const raw = req.rawHeaders;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.length === lowerName.length && name.toLowerCase() === lowerName) return raw[i + 1];
-  }
-  return undefined;
-}
-
 /** The client's `X-Request-Id` when usable. */
 function clientRequestId(req: IncomingMessage): string | undefined {
-  const value = rawHeader(req, REQUEST_ID);
+  const value = headerValue(req.rawHeaders, REQUEST_ID);
   return value !== undefined && ACCEPTABLE_ID.test(value) ? value : undefined;
 }
 
@@ -118,7 +109,7 @@ export class AccessLog {
     const durationMs = Math.round(ms * 1000) / 1000;
     const requestId = tag?.id ?? '';
     const remoteAddress = this.#detailed ? (req.socket.remoteAddress ?? '') : undefined;
-    const userAgent = this.#detailed ? (rawHeader(req, 'user-agent') ?? '') : undefined;
+    const userAgent = this.#detailed ? (headerValue(req.rawHeaders, 'user-agent') ?? '') : undefined;
     if (this.#records === undefined) {
       const fields: AccessFields = { method, path, status, bytes, durationMs, worker, requestId };
       if (this.#detailed) {
