@@ -13,6 +13,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type { Piscina } from 'piscina';
 import {
+  clientLeft,
   Deadlines,
   decodeMessage,
   encodeMessage,
@@ -196,6 +197,10 @@ export class Dispatcher implements ThreadEvents {
     this.#deadlines.add(job, job.arrivedAt);
     res.once('close', () => {
       if (!res.writableFinished) this.#clientGone(job);
+    });
+    // A pipelined request behind another gets no 'close' on its response when the client leaves; its request closes.
+    req.once('close', () => {
+      if (!res.writableFinished && clientLeft(req)) this.#clientGone(job);
     });
     return job;
   }

@@ -132,7 +132,14 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
   };
 
   const sockets = dispatcher.sockets?.host;
-  const server = createHttpServer(limits, handle, { counters, healthPaths: options.healthPaths, observer: ops.observer, endpoints: ops.endpoints, sockets });
+  const server = createHttpServer(limits, handle, {
+    counters,
+    onDone: lifecycle.requestDone,
+    healthPaths: options.healthPaths,
+    observer: ops.observer,
+    endpoints: ops.endpoints,
+    sockets,
+  });
   let address: { port: number; url: string };
   try {
     address = await listen(server, options.port, options.host);

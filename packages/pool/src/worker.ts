@@ -20,7 +20,7 @@ import {
   type App,
   type ContextBase,
 } from '@switchyard/core';
-import { appMetricsJson, LoopGauges, resolveSocketOptions } from '@switchyard/core/node';
+import { appMetricsJson, LoopGauges, resolveSocketOptions, TURN_BUDGET_MS } from '@switchyard/core/node';
 import { toErrorData } from './errors.js';
 import {
   ABORT,
@@ -57,6 +57,8 @@ import { ThreadSockets } from './thread-sockets.js';
  * thread's loop in one turn: past this, what is waiting goes out at once.
  */
 const FLUSH_AFTER_MS = 0.5;
+/** ms of requests one turn of the thread's loop runs before it reads its port again (core's turn budget). */
+const TURN_MS = TURN_BUDGET_MS;
 /** How often a thread holding requests or streams that wait on I/O beats (see SessionProgress). */
 const BEAT_MS = 1;
 
@@ -77,6 +79,11 @@ class Session {
   #activated: ((message: ActivateMessage) => void) | undefined;
   readonly #contexts = new Map<number, RequestContext>();
   readonly #pumps = new Map<number, StreamPump>();
+  /** Requests that arrived and have not started, in arrival order; `#waitingIds` holds those still wanted. */
+  readonly #waiting: RequestMessage[] = [];
+  #waitingHead = 0;
+  readonly #waitingIds = new Set<number>();
+  #resumeScheduled = false;
   #app: App | undefined;
   /** The WebSockets bound to this thread; undefined when the app takes none. */
   #sockets: ThreadSockets | undefined;
@@ -114,12 +121,15 @@ class Session {
     const ended = new Promise<void>((resolve) => (this.#ended = resolve));
     this.#port.on('message', (batch: ToThread[]) => {
       for (const message of batch) {
-        const start = performance.now();
+        if (message.t === REQUEST) {
+          this.#waiting.push(message);
+          this.#waitingIds.add(message.id);
+          continue;
+        }
         this.#onMessage(message);
-        // A handler that held the loop this long answers now, not after the requests queued behind it.
-        if (this.#mark() - start >= FLUSH_AFTER_MS) this.#out.flush();
-        else this.#out.flushIfOlderThan(FLUSH_AFTER_MS);
+        this.#out.flushIfOlderThan(FLUSH_AFTER_MS);
       }
+      if (!this.#resumeScheduled) this.#runWaiting();
       // Requests and streams waiting on I/O: beat while they wait, so the main thread can tell waiting from working.
       if (!this.#beating && this.#contexts.size > 0) {
         this.#beating = setInterval(this.#tick, BEAT_MS);
@@ -167,18 +177,52 @@ class Session {
     setInterval(report, every).unref();
   }
 
+  /**
+   * Runs the requests that arrived, in order, for up to TURN_MS; the rest
+   * wait for the next turn of the loop, so that the port is read in between
+   * and a request whose client left while it waited here is dropped, not run.
+   */
+  readonly #runWaiting = (): void => {
+    this.#resumeScheduled = false;
+    const waiting = this.#waiting;
+    const turnStart = performance.now();
+    while (this.#waitingHead < waiting.length) {
+      if (performance.now() - turnStart >= TURN_MS) {
+        this.#resumeScheduled = true;
+        setImmediate(this.#runWaiting);
+        return;
+      }
+      const message = waiting[this.#waitingHead]!;
+      waiting[this.#waitingHead++] = undefined as unknown as RequestMessage;
+      if (!this.#waitingIds.delete(message.id)) {
+        // Aborted while it waited: it counts as started (the main thread's order), and is dropped.
+        this.#progress.start(message.seq);
+        this.#out.push({ t: DROPPED, id: message.id });
+        continue;
+      }
+      const start = performance.now();
+      this.#handle(message);
+      // A handler that held the loop this long answers now, not after the requests queued behind it.
+      if (this.#mark() - start >= FLUSH_AFTER_MS) this.#out.flush();
+      else this.#out.flushIfOlderThan(FLUSH_AFTER_MS);
+    }
+    waiting.length = 0;
+    this.#waitingHead = 0;
+  };
+
   #onMessage(message: ToThread): void {
     switch (message.t) {
-      case REQUEST:
-        this.#handle(message);
-        break;
       case CREDIT:
         this.#pumps.get(message.id)?.credit(message.bytes);
         break;
       case ABORT: {
         const reason = message.reason === 'client' ? clientGone() : requestTimedOut(this.#task.requestTimeout);
         const ctx = this.#contexts.get(message.id);
-        if (!ctx) break;
+        if (!ctx) {
+          // Not started yet: it is dropped when its turn comes (#runWaiting).
+          this.#waitingIds.delete(message.id);
+          break;
+        }
         ctx.abort(reason);
         const pump = this.#pumps.get(message.id);
         if (pump) pump.cancel(reason);

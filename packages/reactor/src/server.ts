@@ -176,6 +176,7 @@ async function serveApp(
   });
   const server = createHttpServer(options.limits, handler, {
     counters,
+    onDone: lifecycle.requestDone,
     healthPaths: options.healthPaths,
     observer: ops.observer,
     worker: base.workerId,

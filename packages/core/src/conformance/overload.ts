@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { rawExchange, statuses } from './helpers.js';
 import { conformanceLimits, type SuiteEnv } from './index.js';
@@ -80,6 +81,46 @@ export function overloadTests(env: SuiteEnv): void {
         expect((await server.stats()).rejected).toBeGreaterThanOrEqual(1);
       });
     }
+
+    if (env.options.capabilities.contexts === 1) {
+      // One loop reads every connection and runs every request; with more contexts, another answers the probe anyway.
+      it('reads new connections between long synchronous requests: a health probe does not wait for a pipelined batch', async () => {
+        // One read brings all ten; Node would run them back to back inside it, 2 s in which no connection is accepted.
+        const count = 10;
+        const batch = Array.from({ length: count }, (_, i) => `GET /spin?ms=200&i=${i} HTTP/1.1\r\nHost: t\r\n\r\n`).join('');
+        let spinsDone = Infinity;
+        const spins = rawExchange(env.server.port, [batch], { until: (text) => statuses(text).length === count, timeoutMs: 10_000 }).then((exchange) => {
+          spinsDone = performance.now();
+          return statuses(exchange.text);
+        });
+        await sleep(50);
+        const health = await probe(env.url('/healthz'));
+        const healthDone = performance.now();
+        expect(health).toMatchObject({ status: 200, body: 'healthy' });
+        expect(await spins).toEqual(Array(count).fill(200));
+        expect(healthDone).toBeLessThan(spinsDone);
+      });
+    }
+
+    it('does not run requests whose client closed before their turn', async () => {
+      const tag = `gone${Date.now()}`;
+      // A long request first, so that the client closes while it runs; the
+      // others are long too, so that any begun beside it are still running
+      // when the close is read, however loaded the machine.
+      const requests = [`/spin?ms=600&id=${tag}-first`, ...Array.from({ length: 6 }, (_, i) => `/spin?ms=1000&id=${tag}-${i}`)];
+      const socket = connect(env.server.port, '127.0.0.1', () => socket.write(requests.map((path) => `GET ${path} HTTP/1.1\r\nHost: t\r\n\r\n`).join('')));
+      socket.on('error', () => {});
+      await sleep(100);
+      socket.destroy();
+      // Run as Node reads them, one after another inside one read, the second would have begun by now.
+      await sleep(1_500);
+      const started = env.log.lines().filter((line) => line.startsWith(`spinning ${tag}-`) && !line.endsWith('-first'));
+      // None where one loop runs this connection's requests in turn (reactor,
+      // cluster, threads); where threads run them side by side (the pool),
+      // those that began beside the first.
+      expect(started.length).toBeLessThanOrEqual(env.options.capabilities.contexts - 1);
+      expect(await probe(env.url('/text'))).toMatchObject({ status: 200 });
+    });
 
     it('sheds nothing by default, however busy', async () => {
       const hanging = Array.from({ length: 4 }, (_, i) => fetch(env.url(`/sleep?ms=300&i=${i}`)).then((r) => r.status));

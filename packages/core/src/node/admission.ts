@@ -56,6 +56,12 @@ function pathOf(url: string | undefined): string {
   return query === -1 ? url : url.slice(0, query);
 }
 
+/** True once the request's client has closed its connection, or half-closed it, which Node treats as gone. */
+export function clientLeft(req: IncomingMessage): boolean {
+  const socket = req.socket;
+  return socket.destroyed || socket.readableEnded;
+}
+
 /** A test of whether a request target (`req.url`) is one of `paths`, ignoring its query. */
 export function healthProbe(paths: readonly string[]): (url: string | undefined) => boolean {
   const set = new Set(paths);
@@ -90,12 +96,31 @@ export class Admission {
 
   /** True when the request may go to the app; otherwise it has been answered (503) or dropped. */
   admit(req: IncomingMessage, res: ServerResponse): boolean {
-    const socket = req.socket;
-    if (socket.destroyed || socket.readableEnded) {
+    if (clientLeft(req)) {
       res.destroy();
       return false;
     }
     if (!this.#overloaded() || this.#isHealth(req.url)) return true;
+    this.#shed(res);
+    return false;
+  }
+
+  /**
+   * The same decision for a request that waited for a later turn of the loop
+   * (turns.ts): dropped if its client has gone meanwhile, shed if it waited
+   * longer than `limits.maxEventLoopDelay`.
+   */
+  admitWaited(req: IncomingMessage, res: ServerResponse, waitedMs: number): boolean {
+    if (clientLeft(req)) {
+      res.destroy();
+      return false;
+    }
+    if (this.#maxDelay === 0 || waitedMs <= this.#maxDelay) return true;
+    this.#shed(res);
+    return false;
+  }
+
+  #shed(res: ServerResponse): void {
     this.#counters.requests++;
     this.#counters.rejected++;
     // The connection ends with the answer. Kept alive, a refused client asks
@@ -105,12 +130,16 @@ export class Admission {
     // phases (measured: every probe failed). Closed, the client reconnects
     // through the accept queue, which the loop drains each turn.
     sendError(res, 503, { retryAfter: SHED_RETRY_AFTER_S, close: true });
-    return false;
   }
 
   #overloaded(): boolean {
     if (this.#maxInFlight > 0 && this.#counters.inFlight >= this.#maxInFlight) return true;
     return this.#lag !== undefined && this.#lag.lagMs() > this.#maxDelay;
+  }
+
+  /** True for requests to `healthPaths`. */
+  isHealth(req: IncomingMessage): boolean {
+    return this.#isHealth(req.url);
   }
 
   stop(): void {

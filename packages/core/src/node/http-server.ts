@@ -8,6 +8,7 @@ import type { RequestCounters } from '../stats.js';
 import { Admission } from './admission.js';
 import { sendError } from './errors.js';
 import { hasValidTarget } from './target.js';
+import { TurnQueue } from './turns.js';
 import type { SocketHost } from './websocket/host.js';
 
 /** What the server checks before a backend sees a request. */
@@ -21,6 +22,8 @@ export interface ServerGuards {
   worker?: number;
   /** Paths the runner answers itself (health, readiness, `/metrics`), before admission and the app. */
   endpoints?: RunnerEndpoints | undefined;
+  /** Called when a request that waited for a later turn (turns.ts) ends without reaching the backend. */
+  onDone?: () => void;
   /** Takes WebSocket upgrade requests into the same path as the rest; undefined when the app takes no WebSockets. */
   sockets?: SocketHost | undefined;
 }
@@ -29,31 +32,41 @@ export interface ServerGuards {
  * A `node:http` server with Switchyard's limits. Node itself answers
  * malformed requests (400), oversized heads (431) and slow clients (408);
  * a request whose Host or target gives no URL the app can parse gets 400
- * here, and admission (admission.ts) drops requests whose client has gone
- * and sheds load past the overload limits, before any backend sees them.
+ * here, admission (admission.ts) drops requests whose client has gone
+ * and sheds load past the overload limits, before any backend sees them,
+ * and requests read after a turn of the loop has run long wait for a later
+ * one (turns.ts).
  */
 export function createHttpServer(limits: ResolvedLimits, handler: (req: IncomingMessage, res: ServerResponse) => void, guards: ServerGuards): Server {
-  const admission = new Admission({ limits, counters: guards.counters, healthPaths: guards.healthPaths });
-  const { observer, worker = 0 } = guards;
+  const { counters, observer, worker = 0, onDone } = guards;
+  const admission = new Admission({ limits, counters, healthPaths: guards.healthPaths });
   const endpoints = guards.endpoints?.empty ? undefined : guards.endpoints;
+  const refused = (req: IncomingMessage, res: ServerResponse, startedAt: number) => {
+    // Shed (503); a request whose client had gone was dropped unanswered and is not counted.
+    if (observer === undefined || !res.headersSent) return;
+    observer.rejected(worker);
+    observer.end(req, res, startedAt, worker);
+  };
+  const turns = new TurnQueue(
+    (req, res, startedAt, waitedMs) => {
+      // A waiting request counts as in flight, so that a drain waits for it.
+      counters.inFlight--;
+      if (admission.admitWaited(req, res, waitedMs)) return handler(req, res);
+      refused(req, res, startedAt);
+      onDone?.();
+    },
+    (req) => admission.isHealth(req),
+  );
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (endpoints?.answer(req, res)) return;
-    if (observer === undefined) {
-      if (!hasValidTarget(req)) sendError(res, 400, { close: true });
-      else if (admission.admit(req, res)) handler(req, res);
-      return;
-    }
-    const startedAt = performance.now();
-    observer.begin(req, res);
+    const startedAt = observer === undefined ? 0 : performance.now();
+    observer?.begin(req, res);
     if (!hasValidTarget(req)) {
       sendError(res, 400, { close: true });
-      observer.end(req, res, startedAt, worker);
-    } else if (admission.admit(req, res)) handler(req, res);
-    else if (res.headersSent) {
-      // Shed (503); a request whose client had gone was dropped unanswered and is not counted.
-      observer.rejected(worker);
-      observer.end(req, res, startedAt, worker);
-    }
+      observer?.end(req, res, startedAt, worker);
+    } else if (!admission.admit(req, res)) refused(req, res, startedAt);
+    else if (turns.submit(req, res, startedAt)) counters.inFlight++;
+    else handler(req, res);
   };
   const server = createServer(
     {
