@@ -30,6 +30,8 @@ export interface Capabilities {
   sharedPort?: boolean;
   /** Threads or processes the server runs when given `workers` (1 for the reactor). */
   contexts: number;
+  /** One connection's pipelined requests run side by side, on several threads (the pool), not one after another. */
+  spreadsPipelined?: boolean;
 }
 
 export interface ConformanceOptions {

@@ -116,9 +116,11 @@ export function overloadTests(env: SuiteEnv): void {
       await sleep(1_500);
       const started = env.log.lines().filter((line) => line.startsWith(`spinning ${tag}-`) && !line.endsWith('-first'));
       // None where one loop runs this connection's requests in turn (reactor,
-      // cluster, threads); where threads run them side by side (the pool),
-      // those that began beside the first.
-      expect(started.length).toBeLessThanOrEqual(env.options.capabilities.contexts - 1);
+      // cluster, threads). Where threads run them side by side (the pool),
+      // those that began beside the first, and on a loaded machine a round
+      // more that began before the close reached the threads.
+      const { contexts, spreadsPipelined } = env.options.capabilities;
+      expect(started.length).toBeLessThanOrEqual(spreadsPipelined ? 2 * (contexts - 1) : 0);
       expect(await probe(env.url('/text'))).toMatchObject({ status: 200 });
     });
 

@@ -18,17 +18,18 @@ export type RunRequest = (req: IncomingMessage, res: ServerResponse, startedAt: 
  *   connection waited in the accept queue) is served anyway: its close is
  *   read after the handler has run.
  *
- * Here a request waits until a whole poll phase has passed after the one
- * that read it: libuv stops reading a socket when a read returns less than
- * it asked for, so a close sent right behind the request is read in the
- * next poll, not the same one. Requests then run, in arrival order, from
- * the check phase, until it has spent `TURN_BUDGET_MS`; the rest wait for
- * the next turn. So:
+ * Here a request runs from the check phase after the poll that read it,
+ * in arrival order, until the check phase has spent `TURN_BUDGET_MS`; the
+ * rest wait for the next turn. A new connection's first requests wait one
+ * poll more: libuv stops reading a socket when a read returns less than it
+ * asked for, so a close sent right behind them is read by the next poll,
+ * not the one that read them. So:
  * - the loop polls its sockets at least once every `TURN_BUDGET_MS` plus one
  *   request's synchronous time (libuv accepts one connection per poll, so
  *   that is also how fast connections are taken from the accept queue);
  * - a request whose client has gone by its turn is known to have gone, and
- *   is dropped before it runs (admission.ts).
+ *   is dropped before it runs (admission.ts), including one sent and
+ *   abandoned while its connection waited to be accepted.
  * `bypass` requests (health probes) run as they are read.
  *
  * Under load this also batches: a poll reads many requests and a check
@@ -43,9 +44,13 @@ export class TurnQueue {
   readonly #ress: ServerResponse[] = [];
   readonly #startedAt: number[] = [];
   readonly #readAt: number[] = [];
-  /** The check phases run so far, at the time each request was read. */
-  readonly #readInTurn: number[] = [];
+  /** The first check phase (counted by `#turns`) each request may run in. */
+  readonly #earliest: number[] = [];
+  readonly #lists = [this.#reqs, this.#ress, this.#startedAt, this.#readAt, this.#earliest] as unknown[][];
+  /** Check phases run so far. */
   #turns = 0;
+  /** The check phase before which each connection's first requests were read: they wait one more (see above). */
+  readonly #firstRead = new WeakMap<object, number>();
   #head = 0;
   #scheduled = false;
 
@@ -59,14 +64,19 @@ export class TurnQueue {
     return this.#reqs.length - this.#head;
   }
 
-  /** Queues the request for the check phase; false when it ran at once instead (`bypass`). */
+  /** Queues the request for the check phase; false when it runs at once instead (`bypass`). */
   submit(req: IncomingMessage, res: ServerResponse, startedAt: number): boolean {
     if (this.#bypass(req)) return false;
+    const next = this.#turns + 1;
+    const socket = req.socket;
+    let first = this.#firstRead.get(socket);
+    if (first === undefined) this.#firstRead.set(socket, (first = next));
     this.#reqs.push(req);
     this.#ress.push(res);
     this.#startedAt.push(startedAt);
     this.#readAt.push(performance.now());
-    this.#readInTurn.push(this.#turns);
+    // A new connection's requests wait for a second poll, which reads a close sent behind them.
+    this.#earliest.push(first === next ? next + 1 : next);
     if (!this.#scheduled) {
       this.#scheduled = true;
       setImmediate(this.#turn);
@@ -74,7 +84,7 @@ export class TurnQueue {
     return true;
   }
 
-  /** The check phase: runs what waits, within the budget, and comes back after the next poll if some is left. */
+  /** The check phase: runs what may run, within the budget, and comes back after the next poll if some is left. */
   readonly #turn = (): void => {
     try {
       this.#runSome();
@@ -84,37 +94,57 @@ export class TurnQueue {
   };
 
   #runSome(): void {
+    const turn = ++this.#turns;
     const reqs = this.#reqs;
     const ress = this.#ress;
-    const readInTurn = this.#readInTurn;
-    // Read before the previous check phase: a whole poll has read their sockets since.
-    const ready = ++this.#turns - 1;
+    const earliest = this.#earliest;
+    const from = this.#head;
+    let at = from;
+    // Requests passed over for this turn (new connections' first) gather at [from, kept).
+    let kept = from;
     const start = performance.now();
     let now = start;
-    while (this.#head < reqs.length && readInTurn[this.#head]! < ready && now - start < TURN_BUDGET_MS) {
-      const head = this.#head++;
-      const req = reqs[head]!;
-      const res = ress[head]!;
-      // Unreferenced at once: a request held open for minutes must not be kept by the queue.
-      reqs[head] = undefined as unknown as IncomingMessage;
-      ress[head] = undefined as unknown as ServerResponse;
-      this.#run(req, res, this.#startedAt[head]!, now - this.#readAt[head]!);
-      now = performance.now();
+    try {
+      while (at < reqs.length && now - start < TURN_BUDGET_MS) {
+        if (earliest[at]! > turn) {
+          if (kept !== at) for (const list of this.#lists) list[kept] = list[at];
+          kept++;
+          at++;
+          continue;
+        }
+        const req = reqs[at]!;
+        const res = ress[at]!;
+        // Unreferenced at once: a request held open for minutes must not be kept by the queue.
+        reqs[at] = undefined as unknown as IncomingMessage;
+        ress[at] = undefined as unknown as ServerResponse;
+        const startedAt = this.#startedAt[at]!;
+        const waitedMs = now - this.#readAt[at++]!;
+        this.#run(req, res, startedAt, waitedMs);
+        now = performance.now();
+      }
+    } finally {
+      // Those passed over go back in front of what is left, in their order.
+      const passed = kept - from;
+      if (passed > 0) {
+        for (const list of this.#lists) list.copyWithin(at - passed, from, kept);
+        reqs.fill(undefined as unknown as IncomingMessage, from, at - passed);
+        ress.fill(undefined as unknown as ServerResponse, from, at - passed);
+      }
+      this.#head = at - passed;
     }
   }
 
   #afterTurn(): void {
     const head = this.#head;
-    const lists = [this.#reqs, this.#ress, this.#startedAt, this.#readAt, this.#readInTurn] as unknown[][];
     if (head === this.#reqs.length) {
-      for (const list of lists) list.length = 0;
+      for (const list of this.#lists) list.length = 0;
       this.#head = 0;
       this.#scheduled = false;
       return;
     }
     if (head > 1024 && head * 2 > this.#reqs.length) {
       // Under lasting overload the queue never empties: drop the slots already run.
-      for (const list of lists) list.splice(0, head);
+      for (const list of this.#lists) list.splice(0, head);
       this.#head = 0;
     }
     setImmediate(this.#turn);
