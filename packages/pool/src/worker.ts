@@ -57,8 +57,6 @@ import { ThreadSockets } from './thread-sockets.js';
  * thread's loop in one turn: past this, what is waiting goes out at once.
  */
 const FLUSH_AFTER_MS = 0.5;
-/** ms of requests one turn of the thread's loop runs before it reads its port again (core's turn budget). */
-const TURN_MS = TURN_BUDGET_MS;
 /** How often a thread holding requests or streams that wait on I/O beats (see SessionProgress). */
 const BEAT_MS = 1;
 
@@ -129,12 +127,8 @@ class Session {
         this.#onMessage(message);
         this.#out.flushIfOlderThan(FLUSH_AFTER_MS);
       }
-      if (!this.#resumeScheduled) this.#runWaiting();
-      // Requests and streams waiting on I/O: beat while they wait, so the main thread can tell waiting from working.
-      if (!this.#beating && this.#contexts.size > 0) {
-        this.#beating = setInterval(this.#tick, BEAT_MS);
-        this.#beating.unref();
-      }
+      if (this.#resumeScheduled) this.#beatWhileWaiting();
+      else this.#runWaiting();
     });
     try {
       // Before the app loads: a module may keep the global Response it sees at import. The thread never gives them back.
@@ -178,7 +172,7 @@ class Session {
   }
 
   /**
-   * Runs the requests that arrived, in order, for up to TURN_MS; the rest
+   * Runs the requests that arrived, in order, for up to TURN_BUDGET_MS; the rest
    * wait for the next turn of the loop, so that the port is read in between
    * and a request whose client left while it waited here is dropped, not run.
    */
@@ -187,9 +181,15 @@ class Session {
     const waiting = this.#waiting;
     const turnStart = performance.now();
     while (this.#waitingHead < waiting.length) {
-      if (performance.now() - turnStart >= TURN_MS) {
+      if (performance.now() - turnStart >= TURN_BUDGET_MS) {
+        if (this.#waitingHead > 1024 && this.#waitingHead * 2 > waiting.length) {
+          // Under lasting load the list never empties: drop the slots already run.
+          waiting.splice(0, this.#waitingHead);
+          this.#waitingHead = 0;
+        }
         this.#resumeScheduled = true;
         setImmediate(this.#runWaiting);
+        this.#beatWhileWaiting();
         return;
       }
       const message = waiting[this.#waitingHead]!;
@@ -208,7 +208,15 @@ class Session {
     }
     waiting.length = 0;
     this.#waitingHead = 0;
+    this.#beatWhileWaiting();
   };
+
+  /** Requests and streams waiting on I/O: beat while they wait, so the main thread can tell waiting from working. */
+  #beatWhileWaiting(): void {
+    if (this.#beating || this.#contexts.size === 0) return;
+    this.#beating = setInterval(this.#tick, BEAT_MS);
+    this.#beating.unref();
+  }
 
   #onMessage(message: ToThread): void {
     switch (message.t) {

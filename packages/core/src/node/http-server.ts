@@ -34,8 +34,7 @@ export interface ServerGuards {
  * a request whose Host or target gives no URL the app can parse gets 400
  * here, admission (admission.ts) drops requests whose client has gone
  * and sheds load past the overload limits, before any backend sees them,
- * and requests read after a turn of the loop has run long wait for a later
- * one (turns.ts).
+ * and requests run in turns of the loop (turns.ts).
  */
 export function createHttpServer(limits: ResolvedLimits, handler: (req: IncomingMessage, res: ServerResponse) => void, guards: ServerGuards): Server {
   const { counters, observer, worker = 0, onDone } = guards;

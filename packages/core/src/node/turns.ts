@@ -59,11 +59,6 @@ export class TurnQueue {
     this.#bypass = bypass;
   }
 
-  /** Requests waiting for their turn. */
-  get size(): number {
-    return this.#reqs.length - this.#head;
-  }
-
   /** Queues the request for the check phase; false when it runs at once instead (`bypass`). */
   submit(req: IncomingMessage, res: ServerResponse, startedAt: number): boolean {
     if (this.#bypass(req)) return false;
