@@ -94,6 +94,11 @@ export class Admission {
     this.#lag = this.#maxDelay > 0 ? new LoopLag() : undefined;
   }
 
+  /** Whether a request that waited too long for its turn is shed (`limits.maxEventLoopDelay` set): `admitWaited` needs its wait only then. */
+  get shedsLate(): boolean {
+    return this.#maxDelay > 0;
+  }
+
   /** True when the request may go to the app; otherwise it has been answered (503) or dropped. */
   admit(req: IncomingMessage, res: ServerResponse): boolean {
     if (clientLeft(req)) {

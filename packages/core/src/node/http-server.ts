@@ -54,7 +54,7 @@ export function createHttpServer(limits: ResolvedLimits, handler: (req: Incoming
       refused(req, res, startedAt);
       onDone?.();
     },
-    (req) => admission.isHealth(req),
+    { bypass: (req) => admission.isHealth(req), timed: admission.shedsLate },
   );
   const onRequest = (req: IncomingMessage, res: ServerResponse) => {
     if (endpoints?.answer(req, res)) return;

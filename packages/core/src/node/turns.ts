@@ -6,6 +6,13 @@ export const TURN_BUDGET_MS = 10;
 /** Runs a request that waited for the check phase, `waitedMs` after it was read. */
 export type RunRequest = (req: IncomingMessage, res: ServerResponse, startedAt: number, waitedMs: number) => void;
 
+export interface TurnQueueOptions {
+  /** Health probes: run as they are read. */
+  bypass: (req: IncomingMessage) => boolean;
+  /** Whether `run` is told how long each request waited; when false it gets 0 and no clock is read per request on arrival. */
+  timed: boolean;
+}
+
 /**
  * Runs requests once the loop has read their sockets to the end of what
  * they hold, a bounded share per turn.
@@ -39,6 +46,7 @@ export type RunRequest = (req: IncomingMessage, res: ServerResponse, startedAt: 
 export class TurnQueue {
   readonly #run: RunRequest;
   readonly #bypass: (req: IncomingMessage) => boolean;
+  readonly #timed: boolean;
   // Parallel arrays, not an object per request: every request passes through here.
   readonly #reqs: IncomingMessage[] = [];
   readonly #ress: ServerResponse[] = [];
@@ -54,9 +62,10 @@ export class TurnQueue {
   #head = 0;
   #scheduled = false;
 
-  constructor(run: RunRequest, bypass: (req: IncomingMessage) => boolean) {
+  constructor(run: RunRequest, options: TurnQueueOptions) {
     this.#run = run;
-    this.#bypass = bypass;
+    this.#bypass = options.bypass;
+    this.#timed = options.timed;
   }
 
   /** Queues the request for the check phase; false when it runs at once instead (`bypass`). */
@@ -69,7 +78,7 @@ export class TurnQueue {
     this.#reqs.push(req);
     this.#ress.push(res);
     this.#startedAt.push(startedAt);
-    this.#readAt.push(performance.now());
+    this.#readAt.push(this.#timed ? performance.now() : 0);
     // A new connection's requests wait for a second poll, which reads a close sent behind them.
     this.#earliest.push(first === next ? next + 1 : next);
     if (!this.#scheduled) {
@@ -113,7 +122,8 @@ export class TurnQueue {
         reqs[at] = undefined as unknown as IncomingMessage;
         ress[at] = undefined as unknown as ServerResponse;
         const startedAt = this.#startedAt[at]!;
-        const waitedMs = now - this.#readAt[at++]!;
+        const readAt = this.#readAt[at++]!;
+        const waitedMs = this.#timed ? now - readAt : 0;
         this.#run(req, res, startedAt, waitedMs);
         now = performance.now();
       }
