@@ -100,7 +100,8 @@ class Exchange implements NodeRequestOptions, ClientWatcher, RequestLabel {
     return true;
   }
 
-  start(): void {
+  /** True when the app's `fetch` returned a promise: the request goes on in microtasks. */
+  start(): boolean {
     const { app, counters, closing, limits } = this.#shared;
     const req = this.#req;
     const res = this.#res;
@@ -114,7 +115,7 @@ class Exchange implements NodeRequestOptions, ClientWatcher, RequestLabel {
     if (declared !== undefined && Number(declared) > limits.maxBodySize) {
       sendError(res, 413, { close: true });
       this.#done();
-      return;
+      return false;
     }
 
     let result: Response | undefined | Promise<Response | undefined>;
@@ -124,11 +125,11 @@ class Exchange implements NodeRequestOptions, ClientWatcher, RequestLabel {
       result = tracingRequests() ? runAsRequest(this, () => app.fetch(request, this.#ctx)) : app.fetch(request, this.#ctx);
     } catch (error) {
       this.#fail(error);
-      return;
+      return false;
     }
     if (result instanceof Response || typeof (result as Promise<Response> | undefined)?.then !== 'function') {
       this.#finish(result);
-      return;
+      return false;
     }
     // Only asynchronous handlers can still be running later, so only they get a deadline.
     this.#timed = true;
@@ -137,6 +138,7 @@ class Exchange implements NodeRequestOptions, ClientWatcher, RequestLabel {
       (response) => this.#finish(response),
       (error: unknown) => this.#fail(error),
     );
+    return true;
   }
 
   /** The request ran past `limits.requestTimeout` (called by the shared deadlines). */
@@ -227,7 +229,7 @@ class Exchange implements NodeRequestOptions, ClientWatcher, RequestLabel {
  * `fetch`, Fetch response out, with limits, timeouts and failures mapped to
  * status codes. A failing handler costs only its own request.
  */
-export function createNodeHandler(options: NodeHandlerOptions): (req: IncomingMessage, res: ServerResponse) => void {
+export function createNodeHandler(options: NodeHandlerOptions): (req: IncomingMessage, res: ServerResponse) => boolean {
   const shared: Shared = {
     ...options,
     deadlines: new Deadlines<Exchange>(options.limits.requestTimeout, (exchange) => exchange.expire()),

@@ -28,6 +28,9 @@ export interface ServerGuards {
   sockets?: SocketHost | undefined;
 }
 
+/** Serves one request; returns true when it goes on in microtasks (the app's `fetch` returned a promise), which turns.ts lets run before the next, anything else when it does not. */
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => unknown;
+
 /**
  * A `node:http` server with Switchyard's limits. Node itself answers
  * malformed requests (400), oversized heads (431) and slow clients (408);
@@ -36,7 +39,7 @@ export interface ServerGuards {
  * and sheds load past the overload limits, before any backend sees them,
  * and requests run in turns of the loop (turns.ts).
  */
-export function createHttpServer(limits: ResolvedLimits, handler: (req: IncomingMessage, res: ServerResponse) => void, guards: ServerGuards): Server {
+export function createHttpServer(limits: ResolvedLimits, handler: RequestHandler, guards: ServerGuards): Server {
   const { counters, observer, worker = 0, onDone } = guards;
   const admission = new Admission({ limits, counters, healthPaths: guards.healthPaths });
   const endpoints = guards.endpoints?.empty ? undefined : guards.endpoints;
@@ -50,9 +53,10 @@ export function createHttpServer(limits: ResolvedLimits, handler: (req: Incoming
     (req, res, startedAt, waitedMs) => {
       // A waiting request counts as in flight, so that a drain waits for it.
       counters.inFlight--;
-      if (admission.admitWaited(req, res, waitedMs)) return handler(req, res);
+      if (admission.admitWaited(req, res, waitedMs)) return handler(req, res) === true;
       refused(req, res, startedAt);
       onDone?.();
+      return false;
     },
     { bypass: (req) => admission.isHealth(req), timed: admission.shedsLate },
   );

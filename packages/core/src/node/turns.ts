@@ -3,8 +3,11 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /** ms of requests one turn of the event loop runs before the rest wait for the next turn. */
 export const TURN_BUDGET_MS = 10;
 
-/** Runs a request that waited for the check phase, `waitedMs` after it was read. */
-export type RunRequest = (req: IncomingMessage, res: ServerResponse, startedAt: number, waitedMs: number) => void;
+/**
+ * Runs a request that waited for the check phase, `waitedMs` after it was
+ * read; true when its handler goes on in microtasks (it returned a promise).
+ */
+export type RunRequest = (req: IncomingMessage, res: ServerResponse, startedAt: number, waitedMs: number) => boolean;
 
 export interface TurnQueueOptions {
   /** Health probes: run as they are read. */
@@ -61,6 +64,11 @@ export class TurnQueue {
   readonly #firstRead = new WeakMap<object, number>();
   #head = 0;
   #scheduled = false;
+  // The turn under way: where it started, the next entry to look at, and the passed-over ones at [from, kept).
+  #turnStart = 0;
+  #from = 0;
+  #at = 0;
+  #kept = 0;
 
   constructor(run: RunRequest, options: TurnQueueOptions) {
     this.#run = run;
@@ -88,55 +96,78 @@ export class TurnQueue {
     return true;
   }
 
-  /** The check phase: runs what may run, within the budget, and comes back after the next poll if some is left. */
+  /** The check phase: starts a turn, which runs what may run within the budget and comes back after the next poll if some is left. */
   readonly #turn = (): void => {
-    try {
-      this.#runSome();
-    } finally {
-      this.#afterTurn();
+    this.#turns++;
+    this.#from = this.#kept = this.#at = this.#head;
+    this.#turnStart = performance.now();
+    this.#step();
+  };
+
+  /**
+   * Runs this turn's requests from where it stands, while the budget
+   * allows. After a request whose handler went on in microtasks (`run`
+   * returned true), the next runs once those microtasks have all run (a
+   * microtask queues the next step as a tick, and Node runs ticks only once
+   * the microtask queue is empty): an asynchronous handler that needs no
+   * I/O answers before the next request starts, as it would inside the read
+   * that parsed it, so its response goes out while the rest of the batch
+   * runs, not after it (measured: a third fewer req/s for an `async fetch`
+   * without this).
+   */
+  readonly #step = (): void => {
+    const reqs = this.#reqs;
+    const earliest = this.#earliest;
+    const turn = this.#turns;
+    for (;;) {
+      let at = this.#at;
+      // Requests passed over for this turn (new connections' first) gather at [from, kept).
+      while (at < reqs.length && earliest[at]! > turn) {
+        const kept = this.#kept++;
+        if (kept !== at) for (const list of this.#lists) list[kept] = list[at];
+        at++;
+      }
+      const now = performance.now();
+      if (at === reqs.length || now - this.#turnStart >= TURN_BUDGET_MS) {
+        this.#at = at;
+        return this.#endTurn();
+      }
+      const req = reqs[at]!;
+      const res = this.#ress[at]!;
+      // Unreferenced at once: a request held open for minutes must not be kept by the queue.
+      reqs[at] = undefined as unknown as IncomingMessage;
+      this.#ress[at] = undefined as unknown as ServerResponse;
+      const startedAt = this.#startedAt[at]!;
+      const readAt = this.#readAt[at]!;
+      this.#at = at + 1;
+      let pending = true;
+      try {
+        pending = this.#run(req, res, startedAt, this.#timed ? now - readAt : 0);
+      } finally {
+        // Also when `run` threw: the turn goes on after the error is reported.
+        if (pending) queueMicrotask(this.#nextStep);
+      }
+      if (pending) return;
     }
   };
 
-  #runSome(): void {
-    const turn = ++this.#turns;
-    const reqs = this.#reqs;
-    const ress = this.#ress;
-    const earliest = this.#earliest;
-    const from = this.#head;
-    let at = from;
-    // Requests passed over for this turn (new connections' first) gather at [from, kept).
-    let kept = from;
-    const start = performance.now();
-    let now = start;
-    try {
-      while (at < reqs.length && now - start < TURN_BUDGET_MS) {
-        if (earliest[at]! > turn) {
-          if (kept !== at) for (const list of this.#lists) list[kept] = list[at];
-          kept++;
-          at++;
-          continue;
-        }
-        const req = reqs[at]!;
-        const res = ress[at]!;
-        // Unreferenced at once: a request held open for minutes must not be kept by the queue.
-        reqs[at] = undefined as unknown as IncomingMessage;
-        ress[at] = undefined as unknown as ServerResponse;
-        const startedAt = this.#startedAt[at]!;
-        const readAt = this.#readAt[at++]!;
-        const waitedMs = this.#timed ? now - readAt : 0;
-        this.#run(req, res, startedAt, waitedMs);
-        now = performance.now();
-      }
-    } finally {
-      // Those passed over go back in front of what is left, in their order.
-      const passed = kept - from;
-      if (passed > 0) {
-        for (const list of this.#lists) list.copyWithin(at - passed, from, kept);
-        reqs.fill(undefined as unknown as IncomingMessage, from, at - passed);
-        ress.fill(undefined as unknown as ServerResponse, from, at - passed);
-      }
-      this.#head = at - passed;
+  readonly #nextStep = (): void => {
+    process.nextTick(this.#step);
+  };
+
+  #endTurn(): void {
+    // Those passed over go back in front of what is left, in their order.
+    const from = this.#from;
+    const kept = this.#kept;
+    const at = this.#at;
+    const passed = kept - from;
+    if (passed > 0) {
+      for (const list of this.#lists) list.copyWithin(at - passed, from, kept);
+      this.#reqs.fill(undefined as unknown as IncomingMessage, from, at - passed);
+      this.#ress.fill(undefined as unknown as ServerResponse, from, at - passed);
     }
+    this.#head = at - passed;
+    this.#afterTurn();
   }
 
   #afterTurn(): void {
