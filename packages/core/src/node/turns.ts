@@ -112,8 +112,8 @@ export class TurnQueue {
    * the microtask queue is empty): an asynchronous handler that needs no
    * I/O answers before the next request starts, as it would inside the read
    * that parsed it, so its response goes out while the rest of the batch
-   * runs, not after it (measured: a third fewer req/s for an `async fetch`
-   * without this).
+   * runs, not after it (measured: an `async fetch` hello ran at 48k req/s
+   * without this, 61k with it; core README, Overload).
    */
   readonly #step = (): void => {
     const reqs = this.#reqs;
