@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
-import { AccessLog, HAND_OVER_CHARS } from '../src/ops/access-log.js';
+import { AccessLog, HAND_OVER_BYTES } from '../src/ops/access-log.js';
+import { encodeAccessLine, lineRoom } from '../src/ops/line-bytes.js';
 import { writeLineGroups } from '../src/ops/log-thread.js';
 import { type AccessFields, accessDetail, accessLine, thousandths } from '../src/ops/record.js';
 
@@ -42,6 +43,70 @@ describe('access lines built on the serving thread', () => {
     expect(parsed.path).toBe(`/${awkward}`);
     expect(parsed.requestId).toBe(awkward);
     expect(parsed.userAgent).toBe(awkward);
+  });
+});
+
+describe('access lines written straight into bytes', () => {
+  /** The bytes `encodeAccessLine` writes for `f`, or -1. */
+  function encoded(time: number, pid: number, f: AccessFields): string | -1 {
+    const out = Buffer.alloc(lineRoom(f.method, f.path, f.requestId, f.remoteAddress, f.userAgent) + 8, 0x23);
+    const end = encodeAccessLine(out, 4, time, pid, f.method, f.path, f.status, f.bytes, f.durationMs, f.worker, f.requestId, f.remoteAddress, f.userAgent);
+    if (end < 0) return -1;
+    // Nothing is written outside the line.
+    expect(out.subarray(0, 4).toString('latin1')).toBe('####');
+    expect(out.subarray(end).every((byte) => byte === 0x23)).toBe(true);
+    return out.subarray(4, end).toString('utf8');
+  }
+
+  it("are the string line's UTF-8 bytes, for every mix of fields the byte path covers", () => {
+    const methods = ['GET', 'POST', 'M-SEARCH'];
+    const paths = ['/', '/users/7?q=1', `/${'a'.repeat(3000)}`, "/a%20b/~x!$&'()*+,;=:@"];
+    const times = [0, 7, 1_700_000_000_123, Number.MAX_SAFE_INTEGER];
+    const durations = [0, 0.001, 0.05, 0.5, 0.125, 12.3, 999.999, 1_073_741.823];
+    const lengths = [null, 0, 13, 10_000_000_000];
+    const extras: Array<Pick<AccessFields, 'remoteAddress' | 'userAgent'>> = [
+      {},
+      { remoteAddress: '::1', userAgent: 'curl/8.5.0' },
+      { remoteAddress: '', userAgent: '' },
+      { remoteAddress: '127.0.0.1' },
+      { userAgent: 'Mozilla/5.0 (X11; Linux x86_64)' },
+    ];
+    let checked = 0;
+    for (const method of methods)
+      for (const path of paths)
+        for (const [n, time] of times.entries())
+          for (const durationMs of durations)
+            for (const bytes of lengths)
+              for (const extra of extras) {
+                const f: AccessFields = { method, path, status: [200, 404, 503][n % 3]!, bytes, durationMs, worker: n * 3, requestId: `id-${n}`, ...extra };
+                const pid = [1, 4242, 4_194_304][n % 3]!;
+                expect(encoded(time, pid, f)).toBe(formatAccessLine(time, pid, f));
+                checked++;
+              }
+    expect(checked).toBe(3 * 4 * 4 * 8 * 4 * 5);
+  });
+
+  it('decline what needs an escape, text beyond ASCII or a number String() writes otherwise', () => {
+    const base: AccessFields = { ...fields };
+    for (const awkward of ['a"b', 'a\\b', 'a\u0001b', 'a\u007fb', 'é', '\u2028']) {
+      expect(encoded(1, 1, { ...base, path: `/${awkward}` })).toBe(-1);
+      expect(encoded(1, 1, { ...base, requestId: awkward })).toBe(-1);
+      expect(encoded(1, 1, { ...base, userAgent: awkward })).toBe(-1);
+    }
+    for (const odd of [-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 60]) {
+      expect(encoded(odd, 1, base)).toBe(-1);
+      expect(encoded(1, 1, { ...base, bytes: odd })).toBe(-1);
+    }
+    for (const odd of [-1, 0.0001, 1.23456, 2 ** 31, Number.NaN]) expect(encoded(1, 1, { ...base, durationMs: odd })).toBe(-1);
+  });
+
+  it('stay right in the same millisecond after a line that was declined midway', () => {
+    const time = 1_700_000_000_999;
+    expect(encoded(time, 7, fields)).toBe(formatAccessLine(time, 7, fields));
+    // A new time whose pid is declined, then the first time again.
+    expect(encoded(time + 1, -7, fields)).toBe(-1);
+    expect(encoded(time, 7, fields)).toBe(formatAccessLine(time, 7, fields));
+    expect(encoded(time + 1, 7, fields)).toBe(formatAccessLine(time + 1, 7, fields));
   });
 });
 
@@ -102,16 +167,16 @@ describe('access lines gathered for the log thread', () => {
   const request = (n: number) => ({ method: 'GET', url: `/n/${n}`, rawHeaders: [] }) as unknown as IncomingMessage;
   const response = () => ({}) as ServerResponse;
 
-  it('go in batches of HAND_OVER_CHARS at once, and the rest within a moment, after as before a full batch', async () => {
-    const writes: string[] = [];
-    const log = new AccessLog(pino({ level: 'info' }, { write() {} }), { write: (chunk: string) => writes.push(chunk) > 0 });
-    // Lines of about 150 characters: enough for one full batch and some over.
-    const count = Math.ceil(HAND_OVER_CHARS / 100);
+  it('go in batches of HAND_OVER_BYTES at once, and the rest within a moment, after as before a full batch', async () => {
+    const writes: Array<string | Buffer> = [];
+    const log = new AccessLog(pino({ level: 'info' }, { write() {} }), { write: (chunk) => writes.push(chunk) > 0 });
+    // Lines of about 150 bytes: enough for one full batch and some over.
+    const count = Math.ceil(HAND_OVER_BYTES / 100);
     try {
       for (let n = 0; n < count; n++) log.end(request(n), response(), 200, 0.5, 1);
       // At least one batch went at once, at its size, before any timer could fire.
       expect(writes.length).toBeGreaterThanOrEqual(1);
-      expect(writes[0]!.length).toBeGreaterThanOrEqual(HAND_OVER_CHARS);
+      expect(writes[0]!.length).toBeGreaterThanOrEqual(HAND_OVER_BYTES);
       await until(() => writes.join('').split('\n').length === count + 1);
       const lines = writes
         .join('')
@@ -127,9 +192,27 @@ describe('access lines gathered for the log thread', () => {
     }
   });
 
+  it('keep their order and their bytes when some need escapes, text beyond ASCII, or are longer than a batch', async () => {
+    const writes: Array<string | Buffer> = [];
+    const log = new AccessLog(pino({ level: 'info' }, { write() {} }), { write: (chunk) => writes.push(chunk) > 0 });
+    const paths = Array.from({ length: 3000 }, (_, n) => {
+      if (n % 500 === 7) return `/long/${'x'.repeat(HAND_OVER_BYTES + 20_000)}`;
+      if (n % 10 === 3) return `/é/"${n}"\\`;
+      return `/n/${n}`;
+    });
+    try {
+      for (const [n, path] of paths.entries()) log.end({ ...request(n), url: path } as IncomingMessage, response(), 200, 0.5, 1);
+      await until(() => writes.reduce((lines, chunk) => lines + String(chunk).split('\n').length - 1, 0) === paths.length);
+      const lines = writes.map(String).join('').trim().split('\n');
+      expect(lines.map((line) => (JSON.parse(line) as { path: string }).path)).toEqual(paths);
+    } finally {
+      log.close();
+    }
+  });
+
   it('go at once once the server is closing', () => {
-    const writes: string[] = [];
-    const log = new AccessLog(pino({ level: 'info' }, { write() {} }), { write: (chunk: string) => writes.push(chunk) > 0 });
+    const writes: Array<string | Buffer> = [];
+    const log = new AccessLog(pino({ level: 'info' }, { write() {} }), { write: (chunk) => writes.push(chunk) > 0 });
     log.end(request(1), response(), 200, 0.5, 1);
     log.close();
     expect(writes.join('')).toContain('"/n/1"');

@@ -3,7 +3,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { accessTag, tagResponse } from '../node/head.js';
 import { headerValue } from '../node/headers.js';
 import type { PinoLike } from './options.js';
-import { recordStream } from './pino-logger.js';
+import { type LineSink, recordStream } from './pino-logger.js';
+import { lineRoom, encodeAccessLine } from './line-bytes.js';
 import { accessDetail, accessLine, type AccessFields } from './record.js';
 
 const REQUEST_ID = 'x-request-id';
@@ -14,8 +15,10 @@ const REQUEST_ID = 'x-request-id';
  * 64 KiB 0.8 and with 20 ms batches 0.6 (the reactor's hello, 20k req/s).
  * The size only bounds what waits: 20 ms of lines at 60k req/s.
  */
-export const HAND_OVER_CHARS = 262_144;
+export const HAND_OVER_BYTES = 262_144;
 const HAND_OVER_MS = 20;
+/** The batch's buffer: a full batch and room for one more usual line. */
+const BATCH_CAPACITY = HAND_OVER_BYTES + 16_384;
 const PID = process.pid;
 
 /** Access logs whose lines may still wait: handed over before pino's own exit handler ends the log thread. */
@@ -48,31 +51,28 @@ export class AccessLog {
   readonly #pino: PinoLike;
   readonly #detailed: boolean;
   /** The log thread's stream when `pino` is Switchyard's own: lines built here in pino's format go there as they are. */
-  readonly #records: { write(chunk: string): boolean } | undefined;
+  readonly #records: LineSink | undefined;
   /**
-   * Lines not yet handed over. They go together once HAND_OVER_CHARS have
-   * gathered or HAND_OVER_MS after the first: each hand-over wakes the log
-   * thread and copies into shared memory, which costs several times more
-   * per line in batches of a few lines (one turn of the loop under light
-   * load) than in batches of many.
+   * Lines not yet handed over, as bytes (line-bytes.ts). They go together
+   * once HAND_OVER_BYTES have gathered or HAND_OVER_MS after the first:
+   * each hand-over wakes the log thread and copies into shared memory,
+   * which costs several times more per line in batches of a few lines (one
+   * turn of the loop under light load) than in batches of many.
    */
-  #lines: string[] = [];
-  #chars = 0;
+  #batch: Buffer | undefined;
+  #used = 0;
   #timer: NodeJS.Timeout | undefined;
   #closed = false;
   readonly #handOver = () => {
-    const lines = this.#lines;
-    if (lines.length === 0) return;
-    this.#lines = [];
-    this.#chars = 0;
-    // Joined, the batch is one flat string, which Buffer.from (in the log thread's stream) measures and
-    // encodes in two fast passes; a batch grown with += is a tree of pieces, which Node 20 first copies
-    // whole just to count its bytes (measured: most of the hand-over's cost).
-    this.#records!.write(lines.length === 1 ? lines[0]! : lines.join(''));
+    const used = this.#used;
+    if (used === 0) return;
+    this.#used = 0;
+    // A copy: the stream may hold what it is given past this call, and the batch's buffer is filled again.
+    this.#records!.write(Buffer.from(this.#batch!.subarray(0, used)));
   };
 
   /** `records`: where built lines go; by default the log thread's stream of a pino `createPino` made, else none (lines go through `pino.info`). */
-  constructor(pino: PinoLike, records = recordStream(pino)) {
+  constructor(pino: PinoLike, records: LineSink | undefined = recordStream(pino)) {
     this.#pino = pino;
     this.#detailed = pino.isLevelEnabled('debug');
     this.#records = records;
@@ -118,12 +118,29 @@ export class AccessLog {
       }
       return void this.#pino.info(fields, 'request');
     }
-    if (this.#lines.length === 0) (this.#timer ??= setTimeout(this.#handOver, HAND_OVER_MS).unref()).refresh();
-    // Built from its parts, with no fields object: this runs for every request.
-    const detail = this.#detailed ? accessDetail(remoteAddress, userAgent) : '';
-    const line = accessLine(Date.now(), PID, method, path, status, bytes, durationMs, worker, requestId, detail);
-    this.#lines.push(line);
-    this.#chars += line.length;
-    if (this.#closed || this.#chars >= HAND_OVER_CHARS) this.flush();
+    this.#batch ??= Buffer.allocUnsafeSlow(BATCH_CAPACITY);
+    const room = lineRoom(method, path, requestId, remoteAddress, userAgent);
+    if (this.#used + room > BATCH_CAPACITY) this.#handOver();
+    if (this.#used === 0) (this.#timer ??= setTimeout(this.#handOver, HAND_OVER_MS).unref()).refresh();
+    // Written straight into the batch: no string, no fields object. This runs for every request.
+    const time = Date.now();
+    const end =
+      room > BATCH_CAPACITY
+        ? -1
+        : encodeAccessLine(this.#batch, this.#used, time, PID, method, path, status, bytes, durationMs, worker, requestId, remoteAddress, userAgent);
+    if (end >= 0) this.#used = end;
+    else
+      this.#place(
+        accessLine(time, PID, method, path, status, bytes, durationMs, worker, requestId, this.#detailed ? accessDetail(remoteAddress, userAgent) : ''),
+      );
+    if (this.#closed || this.#used >= HAND_OVER_BYTES) this.flush();
+  }
+
+  /** A line the byte path does not cover (escapes, text beyond ASCII, odd numbers), encoded from its string. */
+  #place(line: string): void {
+    const size = Buffer.byteLength(line);
+    if (this.#used + size > BATCH_CAPACITY) this.#handOver();
+    if (size > BATCH_CAPACITY) this.#records!.write(line);
+    else this.#used += this.#batch!.write(line, this.#used);
   }
 }

@@ -20,20 +20,25 @@ export function isPino(value: unknown): value is Pino {
   return typeof candidate?.child === 'function' && typeof candidate?.levels === 'object' && typeof candidate?.info === 'function';
 }
 
-/** The log thread's stream behind each pino `createPino` made: access lines go to it directly. */
-const recordStreams = new WeakMap<PinoLike, { write(chunk: string): boolean }>();
+/** Where whole access lines go as they are: the log thread's stream, or a test's. */
+export interface LineSink {
+  write(chunk: string | Buffer): boolean;
+}
 
-/** Where access lines for `pino` may be written as they are (record.ts), if it is one `createPino` made. */
-export function recordStream(pino: PinoLike): { write(chunk: string): boolean } | undefined {
+/** The log thread's stream behind each pino `createPino` made: access lines go to it directly. */
+const recordStreams = new WeakMap<PinoLike, LineSink>();
+
+/** Where access lines for `pino` may be written as they are (line-bytes.ts), if it is one `createPino` made. */
+export function recordStream(pino: PinoLike): LineSink | undefined {
   return recordStreams.get(pino);
 }
 
 /**
  * A pino logger writing JSON lines to stdout off the serving thread,
  * through pino's transport: a thread of its own (log-thread.ts), fed
- * through shared memory. Access lines are built in pino's format by a
- * template on the serving thread (record.ts), handed over in batches
- * (access-log.ts), and the log thread only writes them out: pino serialising each
+ * through shared memory. Access lines are written in pino's format on
+ * the serving thread, straight into bytes (line-bytes.ts), handed over in
+ * batches (access-log.ts), and the log thread only writes them out: pino serialising each
  * line, on either thread, cost several µs a request on the reactor's hello
  * world (see the core README's figures). Each write carries whole lines and at
  * most 4096 bytes (PIPE_BUF), which a pipe or an appending file takes in
@@ -48,7 +53,7 @@ export function createPino(level: LogLevel): Pino {
   });
   // pino's default epoch-millisecond `time`: formatting an ISO date per line costs more.
   const logger = pino.pino({ level, base: { pid: process.pid } }, transport);
-  recordStreams.set(logger, transport as unknown as { write(chunk: string): boolean });
+  recordStreams.set(logger, transport as unknown as LineSink);
   return logger;
 }
 

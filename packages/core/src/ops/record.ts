@@ -1,10 +1,12 @@
 /**
  * An access line as pino writes one (`level`, `time`, `pid`, the fields,
- * `msg`), built by a template on the serving thread: the log thread then
- * only moves whole lines to stdout, with no parsing or serialising per
- * line there. Strings are quoted as they are unless they hold a character
- * JSON must escape, which a request target, id or header value Node
- * accepted rarely does.
+ * `msg`), built on the serving thread: the log thread then only moves
+ * whole lines to stdout, with no parsing or serialising per line there.
+ * This is the line as a string, by a template: the form line-bytes.ts
+ * writes straight into bytes, and the one used for the lines it does not
+ * cover. Strings are quoted as they are unless they hold a character JSON
+ * must escape, which a request target, id or header value Node accepted
+ * rarely does.
  */
 
 export interface AccessFields {
