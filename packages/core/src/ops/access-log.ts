@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { accessTag, tagResponse } from '../node/head.js';
 import { headerValue } from '../node/headers.js';
@@ -6,6 +5,7 @@ import type { PinoLike } from './options.js';
 import { type LineSink, recordStream } from './pino-logger.js';
 import { lineRoom, encodeAccessLine } from './line-bytes.js';
 import { accessDetail, accessLine, type AccessFields } from './record.js';
+import { newRequestId } from './request-ids.js';
 
 const REQUEST_ID = 'x-request-id';
 /**
@@ -97,7 +97,7 @@ export class AccessLog {
 
   /** As the request arrives: give it its id, echoed on the response's head (node/head.ts). */
   begin(req: IncomingMessage, res: ServerResponse): void {
-    tagResponse(res, clientRequestId(req) ?? randomUUID());
+    tagResponse(res, clientRequestId(req) ?? newRequestId());
   }
 
   /** As it ends: `status` 0 when the client left before an answer. */
