@@ -72,11 +72,14 @@ export function readBody<T = Uint8Array>(
       else chunks.push(chunk);
       received = next;
     };
-    // After 'end' the listeners stay: no more data or end comes, and the 'close' that always follows
-    // finds the promise settled. Removing four listeners (and Readable's bookkeeping for 'data') cost
-    // more per small body than the one call they get later.
+    // After 'end' only the 'data' listener goes: no more data or end comes, and the 'close' that always
+    // follows finds the promise settled. Removing all four cost more per small body than the one call
+    // they get later. But a body that came in with its head was never read through `_read`, so Node
+    // dumps it once the response is out, removing every 'data' listener, which costs more than this
+    // one removal (0.5 µs a request in a CPU profile of a JSON echo, Node 26; A/B: 0.3-2 µs less CPU).
     const onEnd = () => {
       settled = true;
+      req.off('data', onData);
       let bytes: Uint8Array;
       if (whole) bytes = received === whole.byteLength ? whole : whole.subarray(0, received);
       else if (!own && chunks.length === 1) bytes = chunks[0]!;
