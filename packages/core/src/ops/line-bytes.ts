@@ -95,18 +95,19 @@ function thousandths(out: Uint8Array, at: number, ms: number): number {
  */
 const opening = { time: Number.NaN, pid: Number.NaN, bytes: new Uint8Array(FIXED_ROOM), view: new Uint8Array(0) };
 
-/** Writes the opening for `time` and `pid`; returns its length, or -1. */
-function openingFor(time: number, pid: number): number {
+/** Writes the opening for `time` and `pid` and keeps it; false when either needs the string path. */
+function keepOpening(time: number, pid: number): boolean {
   const out = opening.bytes;
   // Whatever is kept is overwritten from here: it is valid again only once whole.
   opening.time = Number.NaN;
   let end = digits(out, put(out, 0, LEVEL_TIME), time);
-  if (end < 0) return -1;
+  if (end < 0) return false;
   end = digits(out, put(out, end, PID), pid);
-  if (end < 0) return -1;
+  if (end < 0) return false;
+  opening.view = out.subarray(0, put(out, end, METHOD));
   opening.time = time;
   opening.pid = pid;
-  return put(out, end, METHOD);
+  return true;
 }
 
 /**
@@ -130,11 +131,7 @@ export function encodeAccessLine(
   remoteAddress?: string,
   userAgent?: string,
 ): number {
-  if (time !== opening.time || pid !== opening.pid) {
-    const length = openingFor(time, pid);
-    if (length < 0) return -1;
-    opening.view = opening.bytes.subarray(0, length);
-  }
+  if ((time !== opening.time || pid !== opening.pid) && !keepOpening(time, pid)) return -1;
   out.set(opening.view, at);
   let end = plain(out, at + opening.view.length, method);
   if (end < 0) return -1;
