@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { splitNodeOptions, threadExecArgv } from '../src/node/thread-flags.js';
+import { flagGroups, splitNodeOptions, threadAccepts, threadExecArgv } from '../src/node/thread-flags.js';
 import { tsxPreloaded } from '../src/tsx-in-thread.js';
 
 describe('worker thread flags', () => {
@@ -10,16 +10,38 @@ describe('worker thread flags', () => {
   });
 
   it("adds NODE_OPTIONS' preloads to the main thread's flags, once each, and nothing else", () => {
-    expect(threadExecArgv(['--enable-source-maps'], '--import tsx --max-old-space-size=512 -r dotenv/config')).toEqual([
+    const all = () => true;
+    expect(threadExecArgv(['--enable-source-maps'], '--import tsx --max-old-space-size=512 -r dotenv/config', all)).toEqual([
       '--enable-source-maps',
       '--import',
       'tsx',
       '-r',
       'dotenv/config',
     ]);
-    expect(threadExecArgv(['--import', 'tsx'], '--import=tsx')).toEqual(['--import', 'tsx']);
-    expect(threadExecArgv(['--import=tsx'], '--import tsx')).toEqual(['--import=tsx']);
-    expect(threadExecArgv([], '')).toEqual([]);
+    expect(threadExecArgv(['--conditions', 'dev'], '--import tsx --import=tsx', all)).toEqual(['--conditions', 'dev', '--import', 'tsx']);
+  });
+
+  it("lets threads inherit the main thread's flags, whatever they are, when there is no preload to add", () => {
+    const none = () => false;
+    expect(threadExecArgv(['--import', 'tsx'], '--import=tsx', none)).toBeUndefined();
+    expect(threadExecArgv(['--import=tsx'], '--import tsx', none)).toBeUndefined();
+    expect(threadExecArgv(['--max-old-space-size=4096', '--expose-gc'], '--max-old-space-size=512', none)).toBeUndefined();
+    expect(threadExecArgv([], '', none)).toBeUndefined();
+  });
+
+  it('keeps, beside a preload, only the flags Node lets a thread start with', () => {
+    const flags = ['--max-old-space-size=4096', '--expose-gc', '--enable-source-maps', '--stack-size=2000', '--conditions', 'development'];
+    expect(flagGroups(flags)).toEqual([
+      ['--max-old-space-size=4096'],
+      ['--expose-gc'],
+      ['--enable-source-maps'],
+      ['--stack-size=2000'],
+      ['--conditions', 'development'],
+    ]);
+    // Asked of Node itself: V8 and process-wide flags are refused for a thread.
+    expect(threadExecArgv(flags, '--require ./pre.cjs')).toEqual(['--enable-source-maps', '--conditions', 'development', '--require', './pre.cjs']);
+    expect(threadAccepts(['--expose-gc'])).toBe(false);
+    expect(threadAccepts(['--enable-source-maps'])).toBe(true);
   });
 
   it('tells a tsx preload from others', () => {

@@ -52,7 +52,10 @@ export interface PoolOptions {
   /**
    * Node flags for each thread. Default: the main thread's `process.execArgv`
    * plus the `--import`/`--require` preloads of NODE_OPTIONS, so both
-   * `node --import tsx` and `NODE_OPTIONS="--import tsx"` reach the threads.
+   * `node --import tsx` and `NODE_OPTIONS="--import tsx"` reach the threads;
+   * V8 and process-wide flags (`--max-old-space-size`, `--expose-gc`), which
+   * Node refuses in a thread's list, are the process's already. A list given
+   * here goes to Node as it is.
    */
   execArgv?: string[];
 }

@@ -60,7 +60,7 @@ export async function serve(input: ServeOptions): Promise<ThreadsServer> {
     stopAccepting: async () => {},
     rejectWaiting: () => {},
     gauges: () => [],
-    // This process's flags and NODE_OPTIONS' preloads (`--import tsx`), unless told otherwise (`threads.execArgv`).
+    // This process's flags (inherited) and NODE_OPTIONS' preloads (`--import tsx`), unless told otherwise (`threads.execArgv`).
     spawn: threadSpawner(ENTRY, options.threads.execArgv === undefined ? threadExecArgv() : supervision.execArgv, resourceLimits),
   });
 }

@@ -8,7 +8,7 @@ import type { ResourceLimits } from './options.js';
  * forked process: messages instead of IPC, `terminate()` instead of a
  * signal (it stops a thread even in a synchronous loop).
  */
-export function threadSpawner(entry: string, execArgv: string[], resourceLimits: ResourceLimits): Spawn {
+export function threadSpawner(entry: string, execArgv: string[] | undefined, resourceLimits: ResourceLimits): Spawn {
   return (init) => {
     const worker = new Worker(entry, { workerData: init, execArgv, resourceLimits });
     let exited = false;
