@@ -29,7 +29,7 @@ import {
   type RequestObserver,
 } from '@switchyard/core/node';
 import { ChannelHub, type ChannelBridge, type Logger, type RequestCounters, type ResolvedLimits } from '@switchyard/core';
-import { RouteCosts, routeKey } from './costs.js';
+import { CHEAP, RouteCosts, routeKey } from './costs.js';
 import { observeBusy } from './observe.js';
 import { place, type Threads as Placement } from './placement.js';
 import { fromErrorData, threadStuck } from './errors.js';
@@ -193,7 +193,10 @@ export class Dispatcher implements ThreadEvents {
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const route = routeKey(method, url);
-    const job = new Job(this.#nextId++, req, res, performance.now(), route, this.#costs.expected(route), this.#costs.classify(route));
+    // A health check counts as cheap from its first request: of unknown cost it would wait behind every
+    // request of unknown cost that came before it (a flood that starts before any route is learnt).
+    const cls = this.#isHealth(url) ? CHEAP : this.#costs.classify(route);
+    const job = new Job(this.#nextId++, req, res, performance.now(), route, this.#costs.expected(route), cls);
     this.#deadlines.add(job, job.arrivedAt);
     res.once('close', () => {
       if (!res.writableFinished) this.#clientGone(job);

@@ -41,6 +41,20 @@ describe('pool: the express lane', () => {
     expect((await busy).workerId).toBe(1);
   });
 
+  it('answers a health path on the express thread from its first request, ahead of requests of unknown cost', async () => {
+    server = await startPool({ workers: 1, pool: { expressLane: true }, healthPaths: ['/whoami'] });
+    // Nothing learnt yet: every /busy request is of unknown cost. The first holds thread 1 for a
+    // second; the others wait on the main thread, as a flood does before any route is known.
+    let busyDone = 0;
+    const busy = Array.from({ length: 4 }, () => json<Busy>(fetch(`${server!.url}/busy?ms=1000`)).then(() => busyDone++));
+    await waitFor(async () => (await server!.stats()).workers[0]!.inFlight >= 1, 5000, 'a busy request to reach thread 1');
+    // A health check never seen before goes to the express lane, not behind the unknown requests.
+    const health = await json(fetch(`${server.url}/whoami`));
+    expect(health.workerId).toBe(2);
+    expect(busyDone).toBe(0);
+    await Promise.all(busy);
+  });
+
   it('never gives a route known to be expensive to the express thread', async () => {
     server = await startPool({ workers: 1, pool: { expressLane: true } });
     expect((await json<Busy>(fetch(`${server.url}/busy?ms=50`))).workerId).toBe(1);
