@@ -11,7 +11,7 @@ import { checkAnswer, contenderSpec, serverSpec, startModel, validateReportDir }
 import { CONTENDER_NAMES, DEFAULT_CONTENDERS, engineLineup, FAST_APP, RAW_HANDLER } from '../src/peers/contenders.mjs';
 import { parsePeerFlags } from '../src/peers/flags.mjs';
 import { main } from '../src/peers/cli.mjs';
-import { PEER_SCENARIO_NAMES, peerScenarios } from '../src/peers/scenarios.mjs';
+import { DEFAULT_PEER_SCENARIOS, PEER_SCENARIO_NAMES, peerScenarios } from '../src/peers/scenarios.mjs';
 
 const target = { app: FAST_APP, rawHandler: RAW_HANDLER, workers: 2, sequential: { backlog: 128, keepAlive: false } };
 const servers = {};
@@ -32,6 +32,9 @@ describe('every contender', () => {
     expect(scenarios.map((s) => s.name)).toEqual(expect.arrayContaining(['hello', 'json']));
     for (const scenario of scenarios) {
       expect(await checkAnswer(servers[name].url, scenario.request, scenario.expect), `${name} ${scenario.name}`).toEqual([]);
+      // The idle scenario's held response: its head and first bytes at once, then the connection stays open.
+      if (scenario.kind === 'idle')
+        expect(await checkAnswer(servers[name].url, scenario.idle.request, scenario.idle.expect), `${name} ${scenario.name} hold`).toEqual([]);
     }
   });
 
@@ -46,16 +49,22 @@ describe('every contender', () => {
 });
 
 describe('bench:peers flags', () => {
-  it('defaults to 5 rounds of every scenario, the default contenders, pinned when it can be', () => {
+  it('defaults to 5 rounds of every scenario but idle, the default contenders, pinned when it can be', () => {
     expect(parsePeerFlags([])).toMatchObject({
       runs: 5,
       duration: 3,
       warmup: 1,
       generator: 'auto',
       pin: 'auto',
-      scenarios: PEER_SCENARIO_NAMES,
+      scenarios: DEFAULT_PEER_SCENARIOS,
       models: DEFAULT_CONTENDERS,
+      idle: 10_000,
     });
+    expect(DEFAULT_PEER_SCENARIOS).toEqual(PEER_SCENARIO_NAMES.filter((name) => name !== 'idle'));
+    expect(parsePeerFlags(['--scenarios', 'idle', '--idle', '500'])).toMatchObject({ scenarios: ['idle'], idle: 500 });
+    expect(peerScenarios(['idle'], CONTENDER_NAMES, { idle: 500 })[0].idle.count).toBe(500);
+    expect(peerScenarios(['idle'], CONTENDER_NAMES)[0].models).not.toContain('piscina');
+    expect(() => parsePeerFlags(['--idle', '0'])).toThrow('--idle must be');
     expect(parsePeerFlags(['--quick'])).toMatchObject({ profile: 'quick', runs: 1, duration: 1, warmup: 0 });
   });
 

@@ -38,7 +38,7 @@ export async function main(argv = process.argv.slice(2), { log = (line) => proce
     models: lineup.models,
     modelNotes: lineup.modelNotes,
     contenders: lineup.contenders,
-    scenarios: peerScenarios(flags.scenarios, lineup.names),
+    scenarios: peerScenarios(flags.scenarios, lineup.names, { idle: flags.idle }),
     ...settings,
     ...(flags.workers !== undefined && { workers: flags.workers }),
     meta: { suite: 'peers', versions: peerVersions() },

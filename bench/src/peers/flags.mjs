@@ -1,15 +1,15 @@
 /** `pnpm bench:peers` flags, checked, with the profiles' defaults. Errors name the flag and what it accepts. */
-import { GENERATOR_CHOICES, list, loadFlags, parseRunFlags } from '../cli-kit.mjs';
+import { GENERATOR_CHOICES, list, loadFlags, number, parseRunFlags } from '../cli-kit.mjs';
 import { CONTENDER_GROUPS, CONTENDER_NAMES, DEFAULT_CONTENDERS } from './contenders.mjs';
-import { PEER_SCENARIO_NAMES } from './scenarios.mjs';
+import { DEFAULT_PEER_SCENARIOS, IDLE_CONNECTIONS, PEER_SCENARIO_NAMES } from './scenarios.mjs';
 
 /**
  * `quick` runs everything once for a second and measures nothing: it proves
  * the suite end to end. The default is the measurement: 5 rounds.
  */
 export const PEER_PROFILES = {
-  default: { runs: 5, duration: 3, warmup: 1 },
-  quick: { runs: 1, duration: 1, warmup: 0 },
+  default: { runs: 5, duration: 3, warmup: 1, idle: IDLE_CONNECTIONS },
+  quick: { runs: 1, duration: 1, warmup: 0, idle: 1_000 },
 };
 
 export const PEERS_HELP = `Usage: pnpm bench:peers [options]      (from bench/: node src/peers/cli.mjs [options])
@@ -19,7 +19,8 @@ fastify, each figure as req/s over raw node:http's in the same round; writes
 bench/results/<timestamp>/{results.json, results.md, report.html}.
 
   --quick                every scenario and contender once, for 1 s (about a minute): checks the suite, measures nothing
-  --scenarios LIST       some of ${PEER_SCENARIO_NAMES.join(', ')} (default: all)
+  --scenarios LIST       some of ${PEER_SCENARIO_NAMES.join(', ')} (default: all but idle)
+  --idle N               connections the idle scenario holds (default ${PEER_PROFILES.default.idle}; quick ${PEER_PROFILES.quick.idle})
   --models LIST          contenders, some of ${CONTENDER_NAMES.join(', ')},
                          or the groups default (${DEFAULT_CONTENDERS.length}), multicore (pool, cluster, node-cluster, piscina: hello and json only),
                          platform (reactor-global and reactor-hono with fast globals off),
@@ -40,11 +41,12 @@ bench/results/<timestamp>/{results.json, results.md, report.html}.
   -h, --help`;
 
 export function parsePeerFlags(argv) {
-  const { values, flags } = parseRunFlags(argv, PEER_PROFILES, { pin: { type: 'string' } });
+  const { values, flags, base } = parseRunFlags(argv, PEER_PROFILES, { pin: { type: 'string' }, idle: { type: 'string' } });
   return {
     ...flags,
     ...loadFlags(values),
-    scenarios: list('scenarios', values.scenarios, PEER_SCENARIO_NAMES) ?? [...PEER_SCENARIO_NAMES],
+    idle: number('idle', values.idle, { integer: true, min: 1 }) ?? base.idle,
+    scenarios: list('scenarios', values.scenarios, PEER_SCENARIO_NAMES) ?? [...DEFAULT_PEER_SCENARIOS],
     models: list('models', values.models, CONTENDER_NAMES, CONTENDER_GROUPS) ?? [...DEFAULT_CONTENDERS],
   };
 }

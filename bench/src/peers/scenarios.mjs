@@ -3,7 +3,7 @@
  * give before it is timed, and the contenders it makes sense for.
  */
 import { createHash } from 'node:crypto';
-import { API_TOKEN, API_VERSION, CHUNK, ECHO, GLOBAL, HELLO, JSON_TYPE, newPost, STREAM_CHUNKS, UPLOAD_BYTES } from './apps/shared.mjs';
+import { API_TOKEN, API_VERSION, CHUNK, ECHO, GLOBAL, HELLO, HOLD_CHUNK, JSON_TYPE, newPost, STREAM_CHUNKS, UPLOAD_BYTES } from './apps/shared.mjs';
 import { CONTENDERS } from './contenders.mjs';
 
 const ECHO_BODY = JSON.stringify(ECHO);
@@ -29,15 +29,22 @@ const FETCH_APPS = [
 const API = ['raw', 'fastify', 'hono-node', 'reactor-hono', 'reactor-hono-platform', 'reactor-hono-cli'];
 /** Every contender but the multi-core ones, which run only hello and the JSON echo. */
 const SINGLE = Object.keys(CONTENDERS).filter((name) => !CONTENDERS[name].multicore);
+/** Every contender that can hold a response open: all but piscina, which answers each request whole from a thread. */
+const HOLDERS = Object.keys(CONTENDERS).filter((name) => name !== 'piscina');
+/** Idle connections the idle scenario holds, by default. */
+export const IDLE_CONNECTIONS = 10_000;
+const HELLO_SCENARIO = {
+  request: { path: '/hello' },
+  expect: { status: 200, bodyMatches: `^${HELLO}$`, headers: { 'content-type': 'text/plain' } },
+  connections: 100,
+};
 
 export const PEER_SCENARIOS = [
   {
     name: 'hello',
     title: 'GET, a few bytes of text',
     description: 'What the server itself costs per request.',
-    request: { path: '/hello' },
-    expect: { status: 200, bodyMatches: `^${HELLO}$`, headers: { 'content-type': 'text/plain' } },
-    connections: 100,
+    ...HELLO_SCENARIO,
   },
   {
     name: 'json',
@@ -84,13 +91,27 @@ export const PEER_SCENARIOS = [
     connections: 32,
     contenders: SINGLE,
   },
+  {
+    name: 'idle',
+    kind: 'idle',
+    byDefault: false,
+    title: 'hello while idle connections are held open, each on a response that waits',
+    description:
+      'Each idle connection GETs /hold, whose head and first few bytes come at once and then nothing for an hour (a ReadableStream in the Fetch apps, a Node stream in fastify, res.write and a timer in raw), as an event stream or a long poll waits: memory per held connection, and hello beside them.',
+    ...HELLO_SCENARIO,
+    idle: { request: { path: '/hold' }, count: IDLE_CONNECTIONS, heldWhen: 'head', expect: { status: 200, bodyMatches: `^${HOLD_CHUNK}`, stream: true } },
+    contenders: HOLDERS,
+  },
 ];
 
 export const PEER_SCENARIO_NAMES = PEER_SCENARIOS.map((s) => s.name);
+/** What runs without --scenarios: all but the idle scenario, which holds 10,000 connections per contender and round. */
+export const DEFAULT_PEER_SCENARIOS = PEER_SCENARIOS.filter((s) => s.byDefault !== false).map((s) => s.name);
 
-/** The engine's scenarios for `names`, each limited to the contenders of this run it makes sense for. */
-export function peerScenarios(names, lineup) {
-  return PEER_SCENARIOS.filter((s) => names.includes(s.name)).map(({ contenders, ...scenario }) =>
-    contenders ? { ...scenario, models: lineup.filter((name) => contenders.includes(name)) } : scenario,
-  );
+/** The engine's scenarios for `names`, each limited to the contenders of this run it makes sense for; `idle` connections in the idle scenario. */
+export function peerScenarios(names, lineup, { idle = IDLE_CONNECTIONS } = {}) {
+  return PEER_SCENARIOS.filter((s) => names.includes(s.name)).map(({ contenders, byDefault, ...scenario }) => {
+    const sized = scenario.kind === 'idle' ? { ...scenario, idle: { ...scenario.idle, count: idle } } : scenario;
+    return contenders ? { ...sized, models: lineup.filter((name) => contenders.includes(name)) } : sized;
+  });
 }

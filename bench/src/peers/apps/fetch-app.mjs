@@ -4,7 +4,7 @@
  * core's FastResponse, srvx's FastResponse). `/global` always answers with
  * the global Response, whatever the app otherwise uses.
  */
-import { chunkStream, GLOBAL, HELLO, JSON_TYPE, pathOf, TEXT } from './shared.mjs';
+import { chunkStream, GLOBAL, HELLO, holdStream, JSON_TYPE, pathOf, TEXT } from './shared.mjs';
 
 const json = { 'content-type': JSON_TYPE };
 const text = { 'content-type': TEXT };
@@ -21,6 +21,8 @@ export function fetchApp(Response) {
           return new Response(chunkStream(), { headers: text });
         case '/upload':
           return new Response(JSON.stringify({ bytes: (await request.arrayBuffer()).byteLength }), { headers: json });
+        case '/hold':
+          return new Response(holdStream(), { headers: text });
         case '/global':
           return new globalThis.Response(JSON.stringify(GLOBAL), { headers: json });
         default:

@@ -4,7 +4,7 @@
  * (a bearer token check, and a header added after the handler).
  */
 import { Hono } from 'hono';
-import { API_TOKEN, API_VERSION, chunkStream, GLOBAL, HELLO, JSON_TYPE, newPost, TEXT, USERS } from './shared.mjs';
+import { API_TOKEN, API_VERSION, chunkStream, GLOBAL, HELLO, holdStream, JSON_TYPE, newPost, TEXT, USERS } from './shared.mjs';
 
 const api = new Hono();
 api.use('*', async (c, next) => {
@@ -27,6 +27,7 @@ const app = new Hono();
 app.get('/hello', (c) => c.text(HELLO));
 app.post('/echo', async (c) => c.json(await c.req.json()));
 app.get('/stream', (c) => c.body(chunkStream(), 200, { 'content-type': TEXT }));
+app.get('/hold', (c) => c.body(holdStream(), 200, { 'content-type': TEXT }));
 app.post('/upload', async (c) => c.json({ bytes: (await c.req.arrayBuffer()).byteLength }));
 app.get('/global', () => new Response(JSON.stringify(GLOBAL), { headers: { 'content-type': JSON_TYPE } }));
 app.route('/api', api);

@@ -2,7 +2,7 @@
  * The reference: the same routes written against node:http alone, with
  * Node's defaults and nothing in between. Every ratio divides by this.
  */
-import { API_TOKEN, API_VERSION, CHUNK, GLOBAL, HELLO, JSON_TYPE, newPost, STREAM_CHUNKS, TEXT } from './shared.mjs';
+import { API_TOKEN, API_VERSION, CHUNK, GLOBAL, HELLO, HOLD_CHUNK, HOLD_MS, JSON_TYPE, newPost, STREAM_CHUNKS, TEXT } from './shared.mjs';
 
 const CHUNK_BUFFER = Buffer.from(CHUNK);
 const POSTS = /^\/api\/users\/([^/]+)\/posts$/;
@@ -34,6 +34,13 @@ export default function handler(req, res) {
     res.writeHead(200, { 'content-type': TEXT });
     for (let i = 0; i < STREAM_CHUNKS; i++) res.write(CHUNK_BUFFER);
     res.end();
+    return;
+  }
+  if (req.method === 'GET' && url === '/hold') {
+    res.writeHead(200, { 'content-type': TEXT });
+    res.write(HOLD_CHUNK);
+    const timer = setTimeout(() => res.end(), HOLD_MS);
+    res.on('close', () => clearTimeout(timer));
     return;
   }
   const posts = req.method === 'POST' && POSTS.exec(url);

@@ -45,6 +45,28 @@ export function chunkStream() {
   });
 }
 
+/**
+ * The held response of the idle scenario: its head and a first chunk go at
+ * once (some servers send the head only with the first chunk), then nothing
+ * for an hour, as an event stream or a long poll waits.
+ */
+export const HOLD_CHUNK = 'held\n';
+export const HOLD_MS = 3_600_000;
+
+/** The held body as a stream; cancelled when the client leaves, which clears its timer. */
+export function holdStream() {
+  let timer;
+  return new ReadableStream({
+    start(controller) {
+      controller.enqueue(new TextEncoder().encode(HOLD_CHUNK));
+      timer = setTimeout(() => controller.close(), HOLD_MS);
+    },
+    cancel() {
+      clearTimeout(timer);
+    },
+  });
+}
+
 /** The path of a request URL, without parsing the whole URL (every app pays the same). */
 export function pathOf(url) {
   const start = url.indexOf('/', url.indexOf('//') + 2);

@@ -4,10 +4,19 @@
  */
 import { Readable } from 'node:stream';
 import Fastify from 'fastify';
-import { API_TOKEN, API_VERSION, CHUNK, HELLO, newPost, STREAM_CHUNKS, TEXT, UPLOAD_BYTES } from '../apps/shared.mjs';
+import { API_TOKEN, API_VERSION, CHUNK, HELLO, HOLD_CHUNK, HOLD_MS, newPost, STREAM_CHUNKS, TEXT, UPLOAD_BYTES } from '../apps/shared.mjs';
 
 function* chunks() {
   for (let i = 0; i < STREAM_CHUNKS; i++) yield Buffer.from(CHUNK);
+}
+
+/** The held body as a Node stream, fastify's idiom; destroyed when the client leaves, which clears its timer. */
+function held() {
+  const stream = new Readable({ read() {} });
+  stream.push(HOLD_CHUNK);
+  const timer = setTimeout(() => stream.push(null), HOLD_MS);
+  stream.on('close', () => clearTimeout(timer));
+  return stream;
 }
 
 export default async function start({ host, port }) {
@@ -17,6 +26,7 @@ export default async function start({ host, port }) {
   app.get('/hello', (_req, reply) => reply.type(TEXT).send(HELLO));
   app.post('/echo', (req) => req.body);
   app.get('/stream', (_req, reply) => reply.type(TEXT).send(Readable.from(chunks())));
+  app.get('/hold', (_req, reply) => reply.type(TEXT).send(held()));
   app.post('/upload', (req) => ({ bytes: req.body.length }));
   app.register(
     async (api) => {
