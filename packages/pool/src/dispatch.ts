@@ -29,7 +29,7 @@ import {
   type RequestObserver,
 } from '@switchyard/core/node';
 import { ChannelHub, type ChannelBridge, type Logger, type RequestCounters, type ResolvedLimits } from '@switchyard/core';
-import { CHEAP, RouteCosts, routeKey } from './costs.js';
+import { CHEAP, RouteCosts, routeKey, UNKNOWN } from './costs.js';
 import { observeBusy } from './observe.js';
 import { place, type Threads as Placement } from './placement.js';
 import { fromErrorData, threadStuck } from './errors.js';
@@ -58,7 +58,7 @@ import {
   type UpgradeMessage,
 } from './messages.js';
 import type { ResolvedPoolOptions } from './options.js';
-import { RequestQueue } from './queue.js';
+import { type Lane, RequestQueue } from './queue.js';
 import { StreamSink, writeWhole } from './respond.js';
 import type { PoolWorkerStats } from './stats.js';
 import type { ThreadEvents, ThreadHandle } from './thread.js';
@@ -109,7 +109,8 @@ export interface DispatcherConfig {
 }
 
 export class Dispatcher implements ThreadEvents {
-  readonly queue = new RequestQueue<Job>();
+  /** Waiting requests; one whose route was learnt while it waited moves out of the unsure lane. */
+  readonly queue = new RequestQueue<Job>((job) => this.#relane(job));
   /** Threads replaced, by slot and cause, for `/metrics`. */
   readonly restarts = new RestartCounts();
   /** Requests the express lane took. */
@@ -276,6 +277,15 @@ export class Dispatcher implements ThreadEvents {
     this.#deadlines.stop();
     clearTimeout(this.#wake);
     await this.#threads.close(graceMs);
+  }
+
+  /** A waiting request of unknown cost: its route may have been learnt since it came. */
+  #relane(job: Job): Lane {
+    if (job.cls === UNKNOWN) {
+      const cls = this.#costs.classify(job.route);
+      if (cls !== UNKNOWN) job.learnt(cls, this.#costs.expected(job.route));
+    }
+    return job.lane;
   }
 
   #pick(job: Job): ThreadHandle | undefined {

@@ -13,6 +13,11 @@ export const STREAMING = 3;
 export const CLOSED = 4;
 type JobState = typeof RECEIVING | typeof QUEUED | typeof RUNNING | typeof STREAMING | typeof CLOSED;
 
+/** The lane a request of this class and expected cost waits in: see queue.ts. */
+function laneOf(cls: CostClass, expected: number): Lane {
+  return cls === CHEAP ? FAST_LANE : cls === UNKNOWN || expected < CHEAP_MS ? UNSURE_LANE : SLOW_LANE;
+}
+
 /** One request on the main thread, from its head arriving to its last byte out. */
 export class Job implements Queued {
   readonly id: number;
@@ -21,12 +26,12 @@ export class Job implements Queued {
   /** `performance.now()` when the head arrived; the request timeout counts from here. */
   readonly arrivedAt: number;
   readonly route: string;
-  /** The route's expected cost when the request arrived, in milliseconds. */
-  readonly expected: number;
+  /** The route's expected cost when the request arrived (or when its route was learnt while it waited), in milliseconds. */
+  expected: number;
   /** How the scheduler treats it: known cheap, heavy (known or seen expensive), or unknown (route never seen). */
-  readonly cls: CostClass;
+  cls: CostClass;
   /** Where it waits in the queue, if it has to. */
-  readonly lane: Lane;
+  lane: Lane;
   state: JobState = RECEIVING;
   message: RequestMessage | undefined;
   /** When the body was in and the request ready for a thread. */
@@ -55,7 +60,14 @@ export class Job implements Queued {
     this.route = route;
     this.expected = expected;
     this.cls = cls;
-    this.lane = cls === CHEAP ? FAST_LANE : cls === UNKNOWN || expected < CHEAP_MS ? UNSURE_LANE : SLOW_LANE;
+    this.lane = laneOf(cls, expected);
+  }
+
+  /** Its route was learnt while it waited: it is treated, and waits, as a request of that route arriving now would. */
+  learnt(cls: CostClass, expected: number): void {
+    this.cls = cls;
+    this.expected = expected;
+    this.lane = laneOf(cls, expected);
   }
 
   get waiting(): boolean {

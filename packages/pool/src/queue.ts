@@ -6,7 +6,10 @@
  * yet reliably), so a cheap route is not held behind the expensive ones
  * while it proves itself; then the expensive ones. The expensive lane still
  * gets one turn in every `FAST_IN_A_ROW + 1` while others wait, so it
- * cannot starve.
+ * cannot starve. A request waits in the lane its route had when it came;
+ * one of a route learnt since leaves the unsure lane as it reaches its
+ * head (`relane`), so a flood that came before its route was known does
+ * not hold up the requests behind it that are still unknown.
  */
 
 const FAST_IN_A_ROW = 8;
@@ -50,10 +53,18 @@ export interface Queued {
   readonly lane: Lane;
 }
 
+/** The lane an entry of the unsure lane belongs in now, its own `lane` updated to match; UNSURE_LANE to stay. */
+export type Relane<T> = (item: T) => Lane;
+
 export class RequestQueue<T extends Queued> {
   readonly #lanes = [new Fifo<T>(), new Fifo<T>(), new Fifo<T>()] as const;
+  readonly #relane: Relane<T> | undefined;
   #size = 0;
   #fastInARow = 0;
+
+  constructor(relane?: Relane<T>) {
+    this.#relane = relane;
+  }
 
   get size(): number {
     return this.#size;
@@ -72,14 +83,28 @@ export class RequestQueue<T extends Queued> {
   /** The lanes' heads in the order they should be served. */
   candidates(): T[] {
     const heads: T[] = [];
+    // First: it may move entries to the other lanes' tails.
+    const unsure = this.#unsureHead();
     const slow = this.#head(this.#lanes[SLOW_LANE]);
     if (slow && this.#fastInARow >= FAST_IN_A_ROW) heads.push(slow);
-    for (const lane of [FAST_LANE, UNSURE_LANE] as const) {
-      const head = this.#head(this.#lanes[lane]);
-      if (head) heads.push(head);
-    }
+    const fast = this.#head(this.#lanes[FAST_LANE]);
+    if (fast) heads.push(fast);
+    if (unsure) heads.push(unsure);
     if (slow && this.#fastInARow < FAST_IN_A_ROW) heads.push(slow);
     return heads;
+  }
+
+  /** The unsure lane's head, once every entry ahead of it whose route was learnt has moved to its lane. */
+  #unsureHead(): T | undefined {
+    const lane = this.#lanes[UNSURE_LANE];
+    for (;;) {
+      const item = this.#head(lane);
+      if (item === undefined || this.#relane === undefined) return item;
+      const now = this.#relane(item);
+      if (now === UNSURE_LANE) return item;
+      lane.shift();
+      this.#lanes[now].push(item);
+    }
   }
 
   /** Removes `item`, which must be a lane's head from `candidates()`. */

@@ -38,6 +38,27 @@ describe('pool: the bounded queue', () => {
     expect((await server.stats()).queued).toBe(0);
   });
 
+  it('lets a route never seen past a flood whose own route was learnt while it waited', async () => {
+    // One thread taking one request at a time: the flood waits on the main thread, all of it of unknown cost when it came.
+    server = await startPool({ workers: 1, pool: { concurrentTasksPerWorker: 1 } });
+    const FLOOD = 12;
+    let busyDone = 0;
+    const flood = Array.from({ length: FLOOD }, () =>
+      fetch(`${server!.url}/busy?ms=200`).then(async (response) => {
+        await response.text();
+        busyDone++;
+      }),
+    );
+    // /busy is learnt (expensive) once the thread's first answers are past their cold calls.
+    await waitFor(() => busyDone >= 5, 15_000, 'five busy answers');
+    const whoami = await fetch(`${server.url}/whoami`);
+    expect(whoami.status).toBe(200);
+    await whoami.text();
+    // Behind what the thread holds already (one running, at most one in its port), not behind the rest of the flood.
+    expect(busyDone).toBeLessThanOrEqual(8);
+    await Promise.all(flood);
+  });
+
   it('with maxQueue 0, refuses whenever no thread can take the request', async () => {
     server = await startPool({ workers: 1, limits: { maxQueue: 0 }, pool: { concurrentTasksPerWorker: 1 } });
     const running = fetch(`${server.url}/busy?ms=1000`);
