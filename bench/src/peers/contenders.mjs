@@ -19,7 +19,8 @@ export const HONO_APP = app('hono');
 /**
  * Every contender: `model` (an engine model run with the suite's fast app),
  * or `contender` (the engine's ContenderSpec). `multicore` ones use every
- * core and run only hello and the JSON echo; they join with --models.
+ * core and run only hello and the JSON echo (and, but for piscina, the idle
+ * scenario when it is named); they join with --models.
  */
 export const CONTENDERS = {
   raw: { model: 'raw', note: 'node:http with a hand-written handler: the reference' },

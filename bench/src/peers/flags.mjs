@@ -22,7 +22,7 @@ bench/results/<timestamp>/{results.json, results.md, report.html}.
   --scenarios LIST       some of ${PEER_SCENARIO_NAMES.join(', ')} (default: all but idle)
   --idle N               connections the idle scenario holds (default ${PEER_PROFILES.default.idle}; quick ${PEER_PROFILES.quick.idle})
   --models LIST          contenders, some of ${CONTENDER_NAMES.join(', ')},
-                         or the groups default (${DEFAULT_CONTENDERS.length}), multicore (pool, cluster, node-cluster, piscina: hello and json only),
+                         or the groups default (${DEFAULT_CONTENDERS.length}), multicore (pool, cluster, node-cluster, piscina: hello, json and idle only),
                          platform (reactor-global and reactor-hono with fast globals off),
                          cli (the reactor as switchyard serve runs it: supervised, stray errors logged), all;
                          raw always runs (default: default)

@@ -27,7 +27,7 @@ const FETCH_APPS = [
 ];
 /** Contenders that run the Hono app, or the same API in their own idiom. */
 const API = ['raw', 'fastify', 'hono-node', 'reactor-hono', 'reactor-hono-platform', 'reactor-hono-cli'];
-/** Every contender but the multi-core ones, which run only hello and the JSON echo. */
+/** Every contender but the multi-core ones, which run only hello, the JSON echo and (but for piscina) the idle scenario. */
 const SINGLE = Object.keys(CONTENDERS).filter((name) => !CONTENDERS[name].multicore);
 /** Every contender that can hold a response open: all but piscina, which answers each request whole from a thread. */
 const HOLDERS = Object.keys(CONTENDERS).filter((name) => name !== 'piscina');
