@@ -232,11 +232,22 @@ export class Dispatcher implements ThreadEvents {
     observeBusy(this.#threads.list, this.#costs, job.readyAt);
     const thread = this.#pick(job);
     if (thread) this.#run(thread, job);
-    else if (this.queue.size < this.#maxQueue || this.#isHealth(req.url)) {
-      job.state = QUEUED;
-      this.queue.push(job);
-      this.#armWake();
-    } else this.#refuse(job);
+    else if (this.queue.size < this.#maxQueue || this.#isHealth(req.url)) this.#enqueue(job);
+    else {
+      // Full: a request in a lower lane gives up its place (the newest such), so a flood of one expensive
+      // route does not turn away every cheap or first-seen request that comes while it lasts.
+      const displaced = this.queue.evictFor(job.lane);
+      if (displaced) {
+        this.#refuse(displaced);
+        this.#enqueue(job);
+      } else this.#refuse(job);
+    }
+  }
+
+  #enqueue(job: Job): void {
+    job.state = QUEUED;
+    this.queue.push(job);
+    this.#armWake();
   }
 
   /** Reading the body failed: too large, or the client left. */

@@ -15,7 +15,8 @@
  *    on what it runs (OVERDUE_MS). So a thread holds at most one such
  *    request it has not started, and one it runs: its next is at hand when
  *    it frees. Requests never seen may also join each other in the port of
- *    a thread that is moving and holds nothing known to be expensive.
+ *    a thread that is moving and holds nothing known to be expensive, as
+ *    many as it has started and holds while moving (so they wait on I/O).
  */
 import { CHEAP, CHEAP_MS, UNKNOWN, type CostClass } from './costs.js';
 import type { ThreadHandle } from './thread.js';
@@ -105,14 +106,20 @@ function placeCheap({ serving, express, capacity }: Threads, now: number, turn: 
 
 /**
  * Whether a request of a route never seen may join others waiting in this
- * thread's port: the thread is moving and holds no request known to be
- * expensive. What it waits behind is then only other requests never seen,
- * and as soon as one of them holds the thread it is busy and takes no more.
- * So a first-seen route that waits on I/O (a long poll opened by a thousand
- * clients at once) is not fed one request per look.
+ * thread's port: the thread is moving, holds no request known to be
+ * expensive, and has fewer waiting in its port than it has started and
+ * still holds. What it waits behind is then only other requests never seen.
+ * A thread whose started requests wait on I/O shows room for as many again,
+ * so a long poll opened by a thousand clients at once reaches it in a few
+ * looks, doubling each time. A thread that holds its loop with one request
+ * has started one: a flood of CPU-bound requests never seen waits at most one
+ * deep in its port, and the rest wait on the main thread, where a route
+ * learnt meanwhile changes lane and a departed client's request is dropped.
  */
 function mayStackUnknown(thread: ThreadHandle, now: number): boolean {
-  return thread.heavy === thread.unknown && thread.busyFor(now) === 0;
+  if (thread.heavy !== thread.unknown || thread.busyFor(now) > 0) return false;
+  const waiting = thread.unstarted(now);
+  return waiting < thread.running.size - waiting;
 }
 
 function placeHeavy({ serving, capacity }: Threads, now: number, turn: number, unknown: boolean): ThreadHandle | undefined {

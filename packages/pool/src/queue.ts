@@ -27,6 +27,22 @@ class Fifo<T> {
     return this.#items[this.#head];
   }
 
+  /** The newest entry, taken out. */
+  pop(): T | undefined {
+    if (this.#head === this.#items.length) return undefined;
+    const item = this.#items.pop();
+    if (this.#head === this.#items.length) {
+      this.#items = [];
+      this.#head = 0;
+    }
+    return item;
+  }
+
+  /** The newest entry. */
+  last(): T | undefined {
+    return this.#head === this.#items.length ? undefined : this.#items[this.#items.length - 1];
+  }
+
   shift(): T | undefined {
     const item = this.#items[this.#head];
     if (item === undefined) return undefined;
@@ -105,6 +121,35 @@ export class RequestQueue<T extends Queued> {
       lane.shift();
       this.#lanes[now].push(item);
     }
+  }
+
+  /**
+   * Makes room in a full queue for an entry of `lane` by taking out the
+   * newest entry that waits in a lower lane: an expensive one, or, for a
+   * cheap newcomer, an unsure one (for an unsure newcomer, an unsure one
+   * whose route was learnt expensive since it came). The caller refuses it
+   * as it would have refused the newcomer. Undefined when every waiting
+   * entry ranks with the newcomer or above: the newcomer is refused.
+   */
+  evictFor(lane: Lane): T | undefined {
+    if (lane === SLOW_LANE) return undefined;
+    const slow = this.#newest(this.#lanes[SLOW_LANE]);
+    const unsure = slow ? undefined : this.#newest(this.#lanes[UNSURE_LANE]);
+    const victim = slow ?? (unsure && (lane === FAST_LANE || this.#relane?.(unsure) === SLOW_LANE) ? unsure : undefined);
+    if (!victim) return undefined;
+    this.#lanes[slow ? SLOW_LANE : UNSURE_LANE].pop();
+    this.#size--;
+    return victim;
+  }
+
+  /** The newest entry still waiting in `lane`; those behind it that left are dropped. */
+  #newest(lane: Fifo<T>): T | undefined {
+    let item = lane.last();
+    while (item !== undefined && !item.waiting) {
+      lane.pop();
+      item = lane.last();
+    }
+    return item;
   }
 
   /** Removes `item`, which must be a lane's head from `candidates()`. */

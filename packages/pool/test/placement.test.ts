@@ -115,20 +115,49 @@ describe('pool scheduling: a cheap request waits behind no unknown and at most o
     expect(place(job(CHEAP), threads, 100.5, 0)).toBe(one.handle);
   });
 
-  it('lets requests of a route never seen join each other on a moving thread, and stops once the thread is busy', async () => {
+  it('lets requests of a route never seen join each other on a moving thread, as many as it holds waiting, and stops once it is busy', async () => {
     const { threads, fakes } = await pool(1, false);
     const [one] = fakes as [FakeThread];
-    // A thousand clients open a long poll nobody has seen yet: the thread starts one and waits on I/O, beating.
-    const first = send(one, job(UNKNOWN, 0, 'GET /events'), 0);
-    one.begin(first, 0);
-    for (let i = 1; i <= 5; i++) {
-      one.beat(i);
-      expect(place(job(UNKNOWN, 0, 'GET /events'), threads, i, 0)).toBe(one.handle);
-      send(one, job(UNKNOWN, 0, 'GET /events'), i);
+    // A thousand clients open a long poll nobody has seen yet. At each look, every request the thread
+    // can take joins; the thread then starts what waits in its port and waits on I/O, beating.
+    const CLIENTS = 1000;
+    let placed = 0;
+    let looks = 0;
+    for (let now = 0; placed < CLIENTS && looks < 20; now++, looks++) {
+      one.beat(now);
+      const startedHeld = one.handle.running.size;
+      const joined: Job[] = [];
+      while (placed < CLIENTS && place(job(UNKNOWN, 0, 'GET /events'), threads, now, 0) === one.handle) {
+        joined.push(send(one, job(UNKNOWN, 0, 'GET /events'), now));
+        placed++;
+      }
+      // Never more waiting in the port than the thread had shown it holds while moving (one, when it held none).
+      expect(joined.length).toBeLessThanOrEqual(Math.max(1, startedHeld));
+      for (const j of joined) one.begin(j, now);
     }
-    // The thread stops beating: one of them holds it. No more join, nor any known-expensive request.
-    expect(place(job(UNKNOWN, 0), threads, 5 + LIVE_MS + 1, 0)).toBeUndefined();
-    expect(place(job(HEAVY), threads, 5 + LIVE_MS + 1, 0)).toBeUndefined();
+    // Doubling at each look: a thousand in about ten looks (a look is a millisecond in the dispatcher).
+    expect(placed).toBe(CLIENTS);
+    expect(looks).toBeLessThanOrEqual(12);
+    // One of them now holds the thread's loop (it stops beating): no more join, nor any known-expensive request.
+    const later = looks + LIVE_MS + 1;
+    expect(place(job(UNKNOWN, 0), threads, later, 0)).toBeUndefined();
+    expect(place(job(HEAVY), threads, later, 0)).toBeUndefined();
+  });
+
+  it('lets a flood of requests never seen wait at most one deep in the port of a thread that one of them holds', async () => {
+    // Before: while the thread's beat was still fresh (LIVE_MS), a flood of a CPU-bound route never seen
+    // joined its port up to the cap (512). A first-seen route then waited behind all of them (5 s seen).
+    const { threads, fakes } = await pool(1, false);
+    const [one] = fakes as [FakeThread];
+    const first = send(one, job(UNKNOWN, 0, 'GET /cpu'), 0);
+    one.begin(first, 0);
+    const joined: Job[] = [];
+    let next = place(job(UNKNOWN, 0, 'GET /cpu'), threads, 0.5, 0);
+    while (next && joined.length < 600) {
+      joined.push(send(one, job(UNKNOWN, 0, 'GET /cpu'), 0.5));
+      next = place(job(UNKNOWN, 0, 'GET /cpu'), threads, 0.5, 0);
+    }
+    expect(joined.length).toBe(1);
   });
 
   it('queues no request never seen behind one known to be expensive', async () => {
@@ -333,11 +362,14 @@ describe('pool scheduling: the invariant under random traffic', () => {
             expect(heavy + (heavy === 0 && busy ? 1 : 0)).toBeLessThanOrEqual(1);
           } else {
             expect(target.express).toBe(false);
-            // One at a time in a port, except requests never seen joining each other on a moving thread.
-            if (target.unstarted(now) > 0) {
+            // One at a time in a port, except requests never seen joining each other on a moving thread,
+            // no more of them waiting than it holds started.
+            const inPort = target.unstarted(now);
+            if (inPort > 0) {
               expect(cls).toBe(UNKNOWN);
               expect(target.heavy).toBe(target.unknown);
               expect(busy).toBe(false);
+              expect(inPort).toBeLessThan(target.running.size - inPort);
             }
           }
           send(all.find((f) => f.handle === target)!, j, now);

@@ -16,6 +16,12 @@ interface Entry {
 
 const entry = (name: string, lane: Lane, learntLane?: Lane): Entry => ({ name, lane, waiting: true, ...(learntLane !== undefined && { learntLane }) });
 
+/** The dispatcher's relane: an entry whose route was learnt goes to that route's lane. */
+function relane(item: Entry): Lane {
+  if (item.learntLane !== undefined) item.lane = item.learntLane;
+  return item.lane;
+}
+
 /** Takes the first candidate each time, as the dispatcher does when every thread is free, until the queue is empty. */
 function drainOrder(queue: RequestQueue<Entry>): string[] {
   const order: string[] = [];
@@ -50,10 +56,6 @@ describe('the request queue', () => {
   });
 
   it('moves entries whose route was learnt out of the unsure lane, so an unknown entry behind them is served first', () => {
-    const relane = (item: Entry): Lane => {
-      if (item.learntLane !== undefined) item.lane = item.learntLane;
-      return item.lane;
-    };
     const queue = new RequestQueue<Entry>(relane);
     queue.push(entry('slow-old', SLOW_LANE));
     // A flood that came while its route was unknown, and has since been learnt expensive; one learnt cheap.
@@ -72,5 +74,38 @@ describe('the request queue', () => {
     queue.push(entry('b', UNSURE_LANE));
     queue.push(entry('slow', SLOW_LANE));
     expect(drainOrder(queue)).toEqual(['a', 'b', 'slow']);
+  });
+
+  it('in a full queue, gives up the newest entry of a lower lane for a newcomer, never one of its own lane or above', () => {
+    const queue = new RequestQueue<Entry>(relane);
+    queue.push(entry('cheap', FAST_LANE));
+    queue.push(entry('unsure', UNSURE_LANE));
+    queue.push(entry('slow0', SLOW_LANE));
+    queue.push(entry('slow1', SLOW_LANE));
+    // An expensive newcomer ranks with the expensive lane: it is the one refused.
+    expect(queue.evictFor(SLOW_LANE)).toBeUndefined();
+    // A request never seen takes the newest expensive one's place, then the next.
+    expect(queue.evictFor(UNSURE_LANE)?.name).toBe('slow1');
+    expect(queue.evictFor(UNSURE_LANE)?.name).toBe('slow0');
+    expect(queue.size).toBe(2);
+    // With no expensive entry left, only a cheap newcomer displaces an unsure one; nothing displaces a cheap one.
+    expect(queue.evictFor(UNSURE_LANE)).toBeUndefined();
+    expect(queue.evictFor(FAST_LANE)?.name).toBe('unsure');
+    expect(queue.evictFor(FAST_LANE)).toBeUndefined();
+    expect(drainOrder(queue)).toEqual(['cheap']);
+  });
+
+  it('counts an unsure entry whose route was learnt expensive as expensive when making room, and skips entries that left', () => {
+    const queue = new RequestQueue<Entry>(relane);
+    queue.push(entry('unknown', UNSURE_LANE));
+    queue.push(entry('flood', UNSURE_LANE, SLOW_LANE));
+    const gone = entry('gone', SLOW_LANE);
+    queue.push(gone);
+    gone.waiting = false;
+    queue.removed();
+    expect(queue.evictFor(UNSURE_LANE)?.name).toBe('flood');
+    expect(queue.evictFor(UNSURE_LANE)).toBeUndefined();
+    expect(queue.size).toBe(1);
+    expect(drainOrder(queue)).toEqual(['unknown']);
   });
 });

@@ -59,6 +59,36 @@ describe('pool: the bounded queue', () => {
     await Promise.all(flood);
   });
 
+  it('when the queue is full, lets a route never seen take the place of the newest expensive request waiting', async () => {
+    // One thread taking one request at a time, room for two waiting.
+    server = await startPool({ workers: 1, limits: { maxQueue: 2 }, pool: { concurrentTasksPerWorker: 1 } });
+    // /busy is learnt expensive: its answers past the thread's cold calls.
+    for (let i = 0; i < 5; i++) await (await fetch(`${server.url}/busy?ms=5`)).text();
+    const running = fetch(`${server.url}/busy?ms=1500`);
+    await waitFor(async () => (await server!.stats()).workers[0]!.inFlight === 1, 5000, 'the first request to run');
+    const older = fetch(`${server.url}/busy?ms=10&n=1`);
+    await waitFor(async () => (await server!.stats()).queued === 1, 5000, 'one expensive request to queue');
+    const newer = fetch(`${server.url}/busy?ms=10&n=2`);
+    await waitFor(async () => (await server!.stats()).queued === 2, 5000, 'the queue to fill');
+
+    // Before, the newcomer was refused; now the newest expensive request is, and the newcomer waits in its place.
+    const whoami = fetch(`${server.url}/whoami`);
+    const displaced = await newer;
+    expect(displaced.status).toBe(503);
+    expect(displaced.headers.get('retry-after')).toBe('1');
+    await displaced.text();
+    // An expensive newcomer ranks with the expensive one still waiting: it is refused itself.
+    const refused = await fetch(`${server.url}/busy?ms=10&n=3`);
+    expect(refused.status).toBe(503);
+    await refused.text();
+    expect((await whoami).status).toBe(200);
+    expect((await older).status).toBe(200);
+    expect((await running).status).toBe(200);
+    const stats = await server.stats();
+    expect(stats.rejected).toBe(2);
+    expect(stats.queued).toBe(0);
+  });
+
   it('with maxQueue 0, refuses whenever no thread can take the request', async () => {
     server = await startPool({ workers: 1, limits: { maxQueue: 0 }, pool: { concurrentTasksPerWorker: 1 } });
     const running = fetch(`${server.url}/busy?ms=1000`);
