@@ -38,12 +38,32 @@ export async function autocannon(port, path, connections, seconds) {
   return { ok, non2xx: result.non2xx, timeouts: result.timeouts, okPerSecond: ok / seconds };
 }
 /** A port nothing listens on now. */
+/**
+ * A port free now, for a server started next. Taken below Linux's default
+ * range of ports for outgoing connections (32768-60999) where one is free:
+ * a port from that range can be taken meanwhile by a client's connection,
+ * and a flood of 2,000 reconnecting clients makes that likely.
+ */
 export async function freePort() {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
+  for (let tries = 0; tries < 20; tries++) {
+    const port = await listenable(20_000 + Math.floor(Math.random() * 12_000));
+    if (port !== undefined) return port;
+  }
+  return listenable(0);
+}
+
+/** `port` (0: any) once it was listened on and closed again; undefined when it was taken. */
+async function listenable(port) {
+  const server = createServer();
+  try {
+    server.listen(port, '127.0.0.1');
+    await once(server, 'listening');
+  } catch {
+    return undefined;
+  }
+  const address = server.address().port;
   await new Promise((resolve) => server.close(resolve));
-  return port;
+  return address;
 }
 
 /** Sends GET `path` on a fresh connection every `everyMs` until stopped; each sample is timed from its scheduled send. */

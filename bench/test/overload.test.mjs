@@ -33,8 +33,10 @@ describe('bench:overload', () => {
       expect(row.probe.probes).toBeGreaterThan(0);
       expect(row.okPerSecond).toBeGreaterThan(0);
       expect(row.departedRuns).toBeGreaterThanOrEqual(0);
+      expect(row.startedAfterLoad).toBeGreaterThanOrEqual(0);
     }
     expect(printed).toContain('| cpu | reactor | on |');
+    expect(printed).toContain('| ran beyond the 2xx | started after the load |');
     // The runner's own probe on the metrics port answered.
     expect(rows[2].probe.probes - rows[2].probe.failed).toBeGreaterThan(0);
   }, 60_000);
