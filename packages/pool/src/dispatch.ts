@@ -370,8 +370,10 @@ export class Dispatcher implements ThreadEvents {
     job.state = CLOSED;
     this.#config.counters.rejected++;
     this.#config.observer?.rejected(0);
-    // Closing, for the reason admission gives (core's admission.ts): refused keep-alive clients ask again at once.
-    sendError(job.res, 503, { retryAfter: RETRY_AFTER_S, close: true });
+    // A refused client that asks again at once waits on its connection for Retry-After (core's hold-off.ts):
+    // closed, it would reconnect at once, and under a flood that churn took CPU from the threads. A request
+    // whose body is still arriving is closed instead, so the rest of the body is not read.
+    sendError(job.res, 503, job.req.complete ? { retryAfter: RETRY_AFTER_S, holdOff: true } : { retryAfter: RETRY_AFTER_S, close: true });
     this.finish(job);
   }
 

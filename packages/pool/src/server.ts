@@ -3,12 +3,14 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Piscina } from 'piscina';
 import { appUrl, LoopMonitor, onReloadSignal, resolveOptions, type RunningServer, type ServeOptions, type ServerStats } from '@switchyard/core';
 import {
+  afterNextPoll,
   channelMetrics,
   createHttpServer,
   listen,
   openChannelBridge,
   readBody,
   requestHasBody,
+  resumedAfterHoldOff,
   RunnerOps,
   ServerLifecycle,
   threadExecArgv,
@@ -122,7 +124,9 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
     if (lifecycle.closing) res.shouldKeepAlive = false;
     const job = dispatcher.accept(req, res);
     if (!requestHasBody(req)) {
-      dispatcher.submit(job, null);
+      // The first request after a refusal's hold-off waits one poll, which reads a close its client sent behind it.
+      if (resumedAfterHoldOff(req.socket)) afterNextPoll(() => dispatcher.submit(job, null));
+      else dispatcher.submit(job, null);
       return;
     }
     readBody(req, limits.maxBodySize).then(

@@ -1,4 +1,5 @@
 import { rmSync, writeFileSync } from 'node:fs';
+import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startPool, tempDir, waitFor } from './helpers.js';
@@ -14,7 +15,7 @@ describe('pool: the bounded queue', () => {
     dir = undefined;
   });
 
-  it('refuses with 503, Retry-After and a closed connection when the queue is full, and counts it', async () => {
+  it('refuses with 503 and Retry-After when the queue is full, counts it, and reads nothing more from that connection until Retry-After has passed', async () => {
     // One thread held by synchronous work, taking one request at a time, and room for one more.
     server = await startPool({ workers: 1, limits: { maxQueue: 1 }, pool: { concurrentTasksPerWorker: 1 } });
     const running = fetch(`${server.url}/busy?ms=1500`);
@@ -23,19 +24,47 @@ describe('pool: the bounded queue', () => {
     const queued = fetch(`${server.url}/whoami`);
     await waitFor(async () => (await server!.stats()).queued === 1, 5000, 'the second request to queue');
 
-    const refused = await fetch(`${server.url}/whoami`);
-    expect(refused.status).toBe(503);
-    expect(refused.headers.get('retry-after')).toBe('1');
-    expect(refused.headers.get('connection')).toBe('close');
-    await refused.text();
+    const client = await KeptAliveClient.connect(server.url);
+    const refused = await client.ask('/whoami');
+    expect(refused.head).toMatch(/^HTTP\/1\.1 503 /);
+    expect(refused.head).toMatch(/\r\nretry-after: 1\r\n/i);
+    // Kept alive: a client that asks again at once waits on this connection, instead of reconnecting.
+    expect(refused.head).not.toMatch(/\r\nconnection: close\r\n/i);
     const stats = await server.stats();
     expect(stats.rejected).toBe(1);
     expect(stats.pool.rejected).toBe(1);
     expect(stats.pool.queued).toBe(1);
 
+    const again = await client.ask('/whoami');
+    // Not read before Retry-After (1 s) has passed; by then the queue is still full, so refused again.
+    expect(again.at - refused.at).toBeGreaterThanOrEqual(950);
+    expect(again.head).toMatch(/^HTTP\/1\.1 503 /);
+    client.close();
+
     expect((await running).status).toBe(200);
     expect((await queued).status).toBe(200);
     expect((await server.stats()).queued).toBe(0);
+  });
+
+  it('drops unrun a request sent on a held-off connection whose client closed before the hold ended', async () => {
+    server = await startPool({ workers: 1, limits: { maxQueue: 1 }, pool: { concurrentTasksPerWorker: 1 } });
+    const running = fetch(`${server.url}/busy?ms=500`);
+    await waitFor(async () => (await server!.stats()).workers[0]!.inFlight === 1, 5000, 'the first request to run');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const queued = fetch(`${server.url}/whoami`);
+    await waitFor(async () => (await server!.stats()).queued === 1, 5000, 'the second request to queue');
+    const client = await KeptAliveClient.connect(server.url);
+    expect((await client.ask('/whoami')).head).toMatch(/^HTTP\/1\.1 503 /);
+
+    // Asked again and gone: both wait, unread, until the hold ends, by when the thread is free and the queue empty.
+    client.send('/whoami');
+    client.end();
+    await client.closed;
+    expect((await running).status).toBe(200);
+    expect((await queued).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The thread ran /busy and the queued /whoami, not the abandoned request.
+    expect((await server.stats()).workers[0]!.requests).toBe(2);
   });
 
   it('lets a route never seen past a flood whose own route was learnt while it waited', async () => {
@@ -158,3 +187,57 @@ describe('pool: the bounded queue', () => {
     expect(busy.runP99Ms).toBeGreaterThanOrEqual(busy.runP50Ms);
   });
 });
+
+/** A raw HTTP/1.1 client on one kept-alive connection: when each answer's head arrived. */
+class KeptAliveClient {
+  readonly #socket: Socket;
+  readonly #host: string;
+  #buffered = '';
+  #waiting: ((answer: { head: string; at: number }) => void) | undefined;
+  readonly closed: Promise<void>;
+
+  private constructor(socket: Socket, host: string) {
+    this.#socket = socket;
+    this.#host = host;
+    this.closed = new Promise((resolve) => socket.once('close', () => resolve()));
+    socket.setEncoding('latin1');
+    socket.on('data', (text: string) => {
+      this.#buffered += text;
+      const end = this.#buffered.indexOf('\r\n\r\n');
+      if (end === -1 || !this.#waiting) return;
+      const head = this.#buffered.slice(0, end + 2);
+      const length = Number(/\r\ncontent-length: (\d+)/i.exec(head)?.[1] ?? 0);
+      if (this.#buffered.length < end + 4 + length) return;
+      this.#buffered = this.#buffered.slice(end + 4 + length);
+      const resolve = this.#waiting;
+      this.#waiting = undefined;
+      resolve({ head, at: performance.now() });
+    });
+  }
+
+  static async connect(url: string): Promise<KeptAliveClient> {
+    const { hostname, port } = new URL(url);
+    const socket = connect(Number(port), hostname);
+    await new Promise((resolve, reject) => socket.once('connect', resolve).once('error', reject));
+    return new KeptAliveClient(socket, `${hostname}:${port}`);
+  }
+
+  send(path: string): void {
+    this.#socket.write(`GET ${path} HTTP/1.1\r\nHost: ${this.#host}\r\n\r\n`);
+  }
+
+  ask(path: string): Promise<{ head: string; at: number }> {
+    const answer = new Promise<{ head: string; at: number }>((resolve) => (this.#waiting = resolve));
+    this.send(path);
+    return answer;
+  }
+
+  /** Half-closes, as a client that gives up does. */
+  end(): void {
+    this.#socket.end();
+  }
+
+  close(): void {
+    this.#socket.destroy();
+  }
+}

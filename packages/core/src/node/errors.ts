@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import { writeHead } from './head.js';
+import { holdOffConnection } from './hold-off.js';
 import { lingerThenEnd } from './linger.js';
 
 const REASONS: Record<number, string> = {
@@ -16,9 +17,11 @@ const REASONS: Record<number, string> = {
  * details go to the server's logger. `close` ends the connection afterwards,
  * for when the rest of the request will not be read: what the client is
  * still sending is read and discarded for a bounded while first
- * (linger.ts), so it can read the answer instead of a reset.
+ * (linger.ts), so it can read the answer instead of a reset. `holdOff`,
+ * with `retryAfter` and without `close`, keeps the connection but reads
+ * nothing more from it until `retryAfter` has passed (hold-off.ts).
  */
-export function sendError(res: ServerResponse, status: number, options: { close?: boolean; retryAfter?: number } = {}): void {
+export function sendError(res: ServerResponse, status: number, options: { close?: boolean; retryAfter?: number; holdOff?: boolean } = {}): void {
   if (res.headersSent || res.destroyed) {
     res.destroy();
     return;
@@ -31,6 +34,7 @@ export function sendError(res: ServerResponse, status: number, options: { close?
     res.shouldKeepAlive = false;
   }
   writeHead(res, status, '', headers);
+  if (options.holdOff && options.retryAfter !== undefined && !options.close) holdOffConnection(res, options.retryAfter * 1_000);
   if (options.close && !res.req.complete) lingerThenEnd(res, body);
   else res.end(body);
 }

@@ -8,6 +8,7 @@ export { NodeRequest, type NodeRequestOptions } from './request.js';
 export { sendResponse, settledSoon, PENDING } from './send.js';
 export { flattenHeaders, hasHeader } from './headers.js';
 export { sendError } from './errors.js';
+export { afterNextPoll, resumedAfterHoldOff } from './hold-off.js';
 export { createNodeHandler, type NodeHandlerOptions } from './handler.js';
 export { createHttpServer, listen, drain, type ServerGuards } from './http-server.js';
 export { Admission, clientLeft, healthProbe, SHED_RETRY_AFTER_S, type AdmissionOptions } from './admission.js';
