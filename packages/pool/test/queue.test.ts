@@ -15,22 +15,26 @@ describe('pool: the bounded queue', () => {
     dir = undefined;
   });
 
-  it('refuses with 503 and Retry-After when the queue is full, counts it, and reads nothing more from that connection until Retry-After has passed', async () => {
-    // One thread held by synchronous work, taking one request at a time, and room for one more.
+  /** One thread held by `/busy` for `busyMs`, taking one request at a time, and a queue of one, filled. */
+  async function fillQueue(busyMs: number): Promise<{ running: Promise<Response>; queued: Promise<Response> }> {
     server = await startPool({ workers: 1, limits: { maxQueue: 1 }, pool: { concurrentTasksPerWorker: 1 } });
-    const running = fetch(`${server.url}/busy?ms=1500`);
+    const running = fetch(`${server.url}/busy?ms=${busyMs}`);
     await waitFor(async () => (await server!.stats()).workers[0]!.inFlight === 1, 5000, 'the first request to run');
     await new Promise((resolve) => setTimeout(resolve, 50));
     const queued = fetch(`${server.url}/whoami`);
     await waitFor(async () => (await server!.stats()).queued === 1, 5000, 'the second request to queue');
+    return { running, queued };
+  }
 
-    const client = await KeptAliveClient.connect(server.url);
+  it('refuses with 503 and Retry-After when the queue is full, counts it, and reads nothing more from that connection until Retry-After has passed', async () => {
+    const { running, queued } = await fillQueue(1500);
+    const client = await KeptAliveClient.connect(server!.url);
     const refused = await client.ask('/whoami');
     expect(refused.head).toMatch(/^HTTP\/1\.1 503 /);
     expect(refused.head).toMatch(/\r\nretry-after: 1\r\n/i);
     // Kept alive: a client that asks again at once waits on this connection, instead of reconnecting.
     expect(refused.head).not.toMatch(/\r\nconnection: close\r\n/i);
-    const stats = await server.stats();
+    const stats = await server!.stats();
     expect(stats.rejected).toBe(1);
     expect(stats.pool.rejected).toBe(1);
     expect(stats.pool.queued).toBe(1);
@@ -43,17 +47,12 @@ describe('pool: the bounded queue', () => {
 
     expect((await running).status).toBe(200);
     expect((await queued).status).toBe(200);
-    expect((await server.stats()).queued).toBe(0);
+    expect((await server!.stats()).queued).toBe(0);
   });
 
   it('drops unrun a request sent on a held-off connection whose client closed before the hold ended', async () => {
-    server = await startPool({ workers: 1, limits: { maxQueue: 1 }, pool: { concurrentTasksPerWorker: 1 } });
-    const running = fetch(`${server.url}/busy?ms=500`);
-    await waitFor(async () => (await server!.stats()).workers[0]!.inFlight === 1, 5000, 'the first request to run');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    const queued = fetch(`${server.url}/whoami`);
-    await waitFor(async () => (await server!.stats()).queued === 1, 5000, 'the second request to queue');
-    const client = await KeptAliveClient.connect(server.url);
+    const { running, queued } = await fillQueue(500);
+    const client = await KeptAliveClient.connect(server!.url);
     expect((await client.ask('/whoami')).head).toMatch(/^HTTP\/1\.1 503 /);
 
     // Asked again and gone: both wait, unread, until the hold ends, by when the thread is free and the queue empty.
@@ -64,7 +63,7 @@ describe('pool: the bounded queue', () => {
     expect((await queued).status).toBe(200);
     await new Promise((resolve) => setTimeout(resolve, 100));
     // The thread ran /busy and the queued /whoami, not the abandoned request.
-    expect((await server.stats()).workers[0]!.requests).toBe(2);
+    expect((await server!.stats()).workers[0]!.requests).toBe(2);
   });
 
   it('lets a route never seen past a flood whose own route was learnt while it waited', async () => {
