@@ -21,6 +21,8 @@ describe('bench:overload', () => {
         '0.5',
         '--connections',
         '20',
+        '--ms',
+        '5',
         '--generator',
         'autocannon',
         '--protection',
@@ -36,10 +38,15 @@ describe('bench:overload', () => {
       expect(row.startedAfterLoad).toBeGreaterThanOrEqual(0);
     }
     expect(printed).toContain('| cpu | reactor | on |');
+    expect(printed).toContain('20 connections, 5 ms per request');
     expect(printed).toContain('| ran beyond the 2xx | started after the load |');
     // The runner's own probe on the metrics port answered.
     expect(rows[2].probe.probes - rows[2].probe.failed).toBeGreaterThan(0);
   }, 60_000);
+
+  it('refuses a per-request time that is not a positive number, naming the option', async () => {
+    await expect(main(['--ms', '0'], () => {})).rejects.toThrow('--ms takes a number of milliseconds above 0 (got "0")');
+  });
 
   it('refuses an unknown scenario, naming the known ones', async () => {
     await expect(main(['--scenarios', 'meltdown'], () => {})).rejects.toThrow('--scenarios takes cpu, io (got "meltdown")');

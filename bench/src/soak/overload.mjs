@@ -7,6 +7,9 @@
  *   cpu   wrk -c2000 on a route with 20 ms of synchronous work
  *   io    wrk -c5000 on a route that awaits a 200 ms timer
  *
+ * `--connections N` and `--ms N` change the scenarios' connections and
+ * per-request milliseconds.
+ *
  * Limits `off` and `on` probe the app's own /healthz on the server's port;
  * `ops` has the limits on and probes the runner's readiness (`health`) on
  * the metrics port, a listener of its own (`metrics: <port>`): the
@@ -34,17 +37,19 @@ import { which } from '@switchyard/bench';
 import { autocannon, freePort, sleep, startProbe, summarize, wrk } from '../load-kit.mjs';
 
 const SERVE = fileURLToPath(new URL('./serve.mjs', import.meta.url));
+/** `ms`: each request's synchronous work (cpu) or wait (io), unless `--ms` says otherwise. */
 const SCENARIOS = {
-  cpu: { path: '/work?ms=20', connections: 2000, best: 8 },
-  io: { path: '/io?ms=200', connections: 5000, best: 1000 },
+  cpu: { route: '/work', ms: 20, connections: 2000, best: 8 },
+  io: { route: '/io', ms: 200, connections: 5000, best: 1000 },
 };
 /** The limits of the `on` runs: the loop may stay busy 50 ms. */
 const PROTECTED = { limits: { maxEventLoopDelay: 50 } };
 const PROBE_EVERY_MS = 100;
 const RECOVERED_MS = 50;
 
-async function measure(backend, scenarioName, protection, { seconds, workers, settleS, load, connections }) {
-  const scenario = { ...SCENARIOS[scenarioName], ...(connections && { connections }) };
+async function measure(backend, scenarioName, protection, { seconds, workers, settleS, load, connections, ms }) {
+  const scenario = { ...SCENARIOS[scenarioName], ...(connections && { connections }), ...(ms && { ms }) };
+  scenario.path = `${scenario.route}?ms=${scenario.ms}`;
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-overload-'));
   const runsFile = join(dir, 'runs');
   writeFileSync(runsFile, '');
@@ -114,6 +119,7 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
       settle: { type: 'string', default: '5' },
       generator: { type: 'string', default: 'auto' },
       connections: { type: 'string' },
+      ms: { type: 'string' },
     },
   });
   for (const protection of values.protection.split(',')) {
@@ -127,7 +133,9 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
     settleS: Number(values.settle),
     load: generator === 'wrk' ? wrk : autocannon,
     connections: values.connections === undefined ? undefined : Number(values.connections),
+    ms: values.ms === undefined ? undefined : Number(values.ms),
   };
+  if (settings.ms !== undefined && !(settings.ms > 0)) throw new Error(`--ms takes a number of milliseconds above 0 (got "${values.ms}")`);
   const rows = [];
   for (const scenario of values.scenarios.split(',')) {
     if (!SCENARIOS[scenario]) throw new Error(`--scenarios takes ${Object.keys(SCENARIOS).join(', ')} (got "${scenario}")`);
@@ -139,7 +147,7 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
     }
   }
   const lines = [
-    `Each backend flooded for ${settings.seconds} s with ${generator} (${settings.workers} workers; limits "on" and "ops": ${JSON.stringify(PROTECTED.limits)}), a health probe every ${PROBE_EVERY_MS} ms on a fresh connection (off, on: the app's GET /healthz on the server's port; ops: the runner's GET /readyz on the metrics port); Node ${process.versions.node}`,
+    `Each backend flooded for ${settings.seconds} s with ${generator} (${settings.workers} workers${settings.connections ? `, ${settings.connections} connections` : ''}${settings.ms ? `, ${settings.ms} ms per request` : ''}; limits "on" and "ops": ${JSON.stringify(PROTECTED.limits)}), a health probe every ${PROBE_EVERY_MS} ms on a fresh connection (off, on: the app's GET /healthz on the server's port; ops: the runner's GET /readyz on the metrics port); Node ${process.versions.node}`,
     '',
     '| scenario | backend | limits | health p50 / p99 during | health failed | recovery | app port recovery | 2xx req/s | × best c | non-2xx | timeouts | ran beyond the 2xx | started after the load |',
     '| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
