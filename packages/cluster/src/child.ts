@@ -4,8 +4,9 @@
  * supervisor worker threads, so back-off, crash loops, heartbeats, rolling
  * restarts, stats and metrics are written once.
  */
+import type { SendHandle } from 'node:child_process';
 import cluster from 'node:cluster';
-import type { Socket } from 'node:net';
+import type { AcceptedHandle } from './accepted.js';
 import { INIT_ENV, type ToPrimary, type ToWorker, type WorkerInit } from './messages.js';
 
 export interface Child {
@@ -15,8 +16,8 @@ export interface Child {
   readonly pid: number;
   /** False once it can no longer receive. */
   readonly connected: boolean;
-  /** Sends `message`, with a socket to hand over (processes only); `done` hears whether it went. May throw when it cannot. */
-  send(message: ToWorker, socket: Socket | undefined, done?: (error: Error | null) => void): void;
+  /** Sends `message`, with a connection to hand over (processes only); `done` hears whether it went. May throw when it cannot. */
+  send(message: ToWorker, connection: AcceptedHandle | undefined, done?: (error: Error | null) => void): void;
   /** Ends it: with `signal` for a process; a thread is terminated, whatever the signal. */
   kill(signal: NodeJS.Signals): void;
   onMessage(listener: (message: ToPrimary) => void): void;
@@ -42,8 +43,9 @@ export function processSpawner(exec: string, execArgv: string[]): Spawn {
       get connected() {
         return worker.isConnected();
       },
-      send: (message, socket, done) => {
-        worker.send(message, socket, { keepOpen: true }, done);
+      send: (message, connection, done) => {
+        // A bare handle stays open in the primary until the process acknowledges it (Balancer.acknowledged).
+        worker.send(message, connection as unknown as SendHandle, done);
       },
       kill: (signal) => {
         worker.process.kill(signal);

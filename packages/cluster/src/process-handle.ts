@@ -1,9 +1,9 @@
 /**
  * The primary's handle on one process (or thread, under @switchyard/threads):
- * its state, its last heartbeat, the sockets handed to it and not yet
+ * its state, its last heartbeat, the connections handed to it and not yet
  * acknowledged, and request/reply over its channel.
  */
-import type { Socket } from 'node:net';
+import type { AcceptedHandle } from './accepted.js';
 import type { Child } from './child.js';
 import type { ProcessFigures, ToPrimary, ToWorker } from './messages.js';
 import type { ProcessState } from './stats.js';
@@ -38,8 +38,8 @@ export class ProcessHandle {
   rssBytes = 0;
   /** Why the process could not start, as it reported before exiting. */
   failure: Error | undefined;
-  /** Sockets handed over and not yet acknowledged, by handoff id. */
-  readonly handoffs = new Map<number, Socket>();
+  /** Connections handed over and not yet acknowledged, by handoff id. */
+  readonly handoffs = new Map<number, AcceptedHandle>();
   /** Settles when the process is ready; rejects if it exits first. */
   readonly ready: Promise<void>;
   readonly exited: Promise<ExitInfo>;
@@ -117,10 +117,10 @@ export class ProcessHandle {
    * (`worker.send()`'s own false only means "queued": Node sends one handle
    * at a time and holds the rest until the process acknowledges it.)
    */
-  send(message: ToWorker, socket?: Socket, done?: (error: Error | null) => void): boolean {
+  send(message: ToWorker, connection?: AcceptedHandle, done?: (error: Error | null) => void): boolean {
     if (!this.hello || !this.alive || !this.child.connected) return false;
     try {
-      this.child.send(message, socket, done);
+      this.child.send(message, connection, done);
       return true;
     } catch {
       return false;

@@ -3,7 +3,7 @@
  * the primary passed in its environment and runs the context
  * (worker-runtime.ts) over node:cluster's IPC channel.
  */
-import type { Socket } from 'node:net';
+import { type AcceptedHandle, socketOver } from './accepted.js';
 import { INIT_ENV, type ToWorker, type WorkerInit } from './messages.js';
 import { runWorker } from './worker-runtime.js';
 
@@ -20,7 +20,8 @@ await runWorker({
     process.send!(message, undefined, {}, () => done?.());
   },
   onMessage: (listener) => {
-    process.on('message', (message: ToWorker, handle?: Socket) => listener(message, handle));
+    // The primary passes each connection as a bare handle (accepted.ts): the socket is made here.
+    process.on('message', (message: ToWorker, handle?: AcceptedHandle) => listener(message, handle && socketOver(handle)));
   },
   ownsProcess: true,
 });

@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { Agent } from 'node:http';
 import { join } from 'node:path';
 import { collectingLogger, waitFor } from '@switchyard/core/conformance';
@@ -141,6 +141,24 @@ describe('respawning', () => {
     expect(served).toBeGreaterThan(0);
     expect(logger.lines.some((line) => line.includes(`(pid ${stuckPid}) sent no heartbeat`) && line.includes('cluster.heartbeatTimeoutMs'))).toBe(true);
     for (const agent of clients.values()) agent.destroy();
+  });
+});
+
+describe('handing connections over', () => {
+  it('hands a process one connection at a time: one whose loop is held gets no more until it takes the one it has', async () => {
+    const log = join(temp.dir, 'busy.log');
+    // Heartbeats far apart: the held process stays fresh, so only the one-at-a-time rule keeps connections off it.
+    const server = await start({ app: appUrl({ log }), cluster: { heartbeatIntervalMs: 2_000, heartbeatTimeoutMs: 10_000 } });
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const { body: heldPid } = await get(`${server.url}/pid`, agent);
+    const held = get(`${server.url}/busy?ms=1500`, agent);
+    await waitFor('the held process to start its loop', () => existsSync(log) && readFileSync(log, 'utf8').includes(`busy ${heldPid}`));
+    // A burst of fresh connections, accepted together by the primary.
+    const replies = await Promise.all(Array.from({ length: 40 }, () => get(`${server.url}/pid`)));
+    expect(replies.every((reply) => reply.status === 200)).toBe(true);
+    expect(replies.filter((reply) => reply.body === heldPid).length).toBeLessThanOrEqual(1);
+    expect((await held).body).toBe(heldPid);
+    agent.destroy();
   });
 });
 
