@@ -114,7 +114,10 @@ export class Balancer {
     const orphans = [...target.handoffs.values()];
     target.handoffs.clear();
     // With no process left they are bounded (or refused) as any other; else they go first.
-    if (this.#targets.length === 0) return orphans.forEach((handle) => this.#route(handle));
+    if (this.#targets.length === 0) {
+      for (const handle of orphans) this.#route(handle);
+      return;
+    }
     this.#waiting.unshift(orphans);
     this.#dispatch();
   }
