@@ -13,8 +13,8 @@
  */
 import { createServer, type AddressInfo, type Server } from 'node:net';
 import { listenFailed, portInUse } from '@switchyard/core';
+import { Fifo } from '@switchyard/core/node';
 import { type AcceptedHandle, acceptBare, socketOver } from './accepted.js';
-import { Fifo } from './fifo.js';
 import type { ProcessHandle } from './process-handle.js';
 
 /** What a client gets when no process can take its connection. */

@@ -12,51 +12,9 @@
  * not hold up the requests behind it that are still unknown.
  */
 
+import { Fifo } from '@switchyard/core/node';
+
 const FAST_IN_A_ROW = 8;
-
-/** A FIFO with O(1) push and shift; entries that left early are skipped. */
-class Fifo<T> {
-  #items: (T | undefined)[] = [];
-  #head = 0;
-
-  push(item: T): void {
-    this.#items.push(item);
-  }
-
-  peek(): T | undefined {
-    return this.#items[this.#head];
-  }
-
-  /** The newest entry, taken out. */
-  pop(): T | undefined {
-    if (this.#head === this.#items.length) return undefined;
-    const item = this.#items.pop();
-    if (this.#head === this.#items.length) {
-      this.#items = [];
-      this.#head = 0;
-    }
-    return item;
-  }
-
-  /** The newest entry. */
-  last(): T | undefined {
-    return this.#head === this.#items.length ? undefined : this.#items[this.#items.length - 1];
-  }
-
-  shift(): T | undefined {
-    const item = this.#items[this.#head];
-    if (item === undefined) return undefined;
-    this.#items[this.#head++] = undefined;
-    if (this.#head === this.#items.length) {
-      this.#items = [];
-      this.#head = 0;
-    } else if (this.#head > 1024 && this.#head * 2 > this.#items.length) {
-      this.#items = this.#items.slice(this.#head);
-      this.#head = 0;
-    }
-    return item;
-  }
-}
 
 export const FAST_LANE = 0;
 export const UNSURE_LANE = 1;

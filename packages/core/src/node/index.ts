@@ -13,6 +13,7 @@ export { createNodeHandler, type NodeHandlerOptions } from './handler.js';
 export { createHttpServer, listen, drain, type ServerGuards } from './http-server.js';
 export { Admission, clientLeft, healthProbe, SHED_RETRY_AFTER_S, type AdmissionOptions } from './admission.js';
 export { TURN_BUDGET_MS } from './turns.js';
+export { Fifo } from '../fifo.js';
 export { readBody, requestHasBody } from './body.js';
 export { ServerLifecycle, type CloseSteps } from './lifecycle.js';
 export { Deadlines } from './deadlines.js';
