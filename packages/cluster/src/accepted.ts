@@ -2,12 +2,12 @@
  * Connections as the kernel hands them over: bare TCP handles, with no
  * `net.Socket` around them. The primary only passes each one on, so a
  * socket object there is pure weight, and it is held until the process
- * acknowledges: Node sends one handle at a time over a process's channel,
- * so in a burst thousands wait. Measured with 10,000 connections opened in
- * bursts of 500 (Node 20): the primary grew 57 MiB holding sockets, against
- * 17 MiB for node:cluster's, which passes bare handles. This takes them the
- * way node:cluster's round robin does, from the listening handle's
- * `onconnection`, and a process wraps its own socket around what arrives.
+ * acknowledges, and in a burst thousands wait (balancer.ts). With 10,000
+ * connections opened in bursts of 500 (Node 20), the primary grew by 57
+ * MiB holding sockets, 40 MiB holding bare handles (node:cluster's, which
+ * passes bare handles too, by 17). This takes them the way node:cluster's
+ * round robin does, from the listening handle's `onconnection`, and a
+ * process wraps its own socket around what arrives.
  */
 import { type Server, Socket } from 'node:net';
 import { getSystemErrorName } from 'node:util';
