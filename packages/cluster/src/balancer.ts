@@ -134,10 +134,7 @@ export class Balancer {
       setImmediate(() => {
         // Not waiting for 'close': that also waits for the connections still on their way to a process.
         if (this.#server.listening) this.#server.close();
-        while (this.#waiting.length > 0 && this.#targets.length > 0) {
-          const target = this.#pick() ?? this.#targets[this.#next++ % this.#targets.length]!;
-          this.#handOff(target, this.#waiting.shift()!);
-        }
+        this.#dispatch(true);
         resolve();
       });
     });
@@ -156,10 +153,10 @@ export class Balancer {
     this.#dispatch();
   }
 
-  /** Hands waiting connections to processes that hold none unacknowledged. */
-  #dispatch(): void {
+  /** Hands waiting connections to processes that hold none unacknowledged; `all`: every one now, round robin once none is free. */
+  #dispatch(all = false): void {
     while (this.#waiting.length > 0) {
-      const target = this.#pick();
+      const target = this.#pick() ?? (all && this.#targets.length > 0 ? this.#targets[this.#next++ % this.#targets.length] : undefined);
       if (!target) return;
       this.#handOff(target, this.#waiting.shift()!);
     }
