@@ -2,12 +2,12 @@
  * Runs in pino's transport thread (pino.transport), off the serving
  * thread. Everything it gets is whole JSON lines: pino's own (lifecycle
  * events, errors) and access lines the serving thread built (record.ts).
- * It hands them to pino's destination in groups of whole lines of at most
- * `maxWrite` bytes, so each write is one piece however many processes
- * share stdout, and never parses a line.
+ * It writes them to stdout in groups of whole lines of at most `maxWrite`
+ * bytes, so each write is one piece however many processes share stdout,
+ * and never parses a line (stdout-writer.ts: why not pino's destination).
  */
 import { Writable } from 'node:stream';
-import { pino } from 'pino';
+import { StdoutWriter } from './stdout-writer.js';
 
 export interface LogThreadOptions {
   minLength: number;
@@ -17,9 +17,9 @@ export interface LogThreadOptions {
 
 /**
  * Writes `text`'s whole lines through `write` in groups of at most
- * `maxWrite` bytes. pino's destination keeps each write whole and joins
- * writes up to `maxWrite` bytes, so a group that is too long in bytes (text
- * beyond ASCII) goes line by line, and a line longer than `maxWrite` alone.
+ * `maxWrite` bytes. The writer keeps each group whole and joins groups up
+ * to `maxWrite` bytes, so a group that is too long in bytes (text beyond
+ * ASCII) goes line by line, and a line longer than `maxWrite` alone.
  */
 export function writeLineGroups(text: string, maxWrite: number, write: (group: string) => void): void {
   let start = 0;
@@ -34,7 +34,7 @@ export function writeLineGroups(text: string, maxWrite: number, write: (group: s
 }
 
 export default function logThread(options: LogThreadOptions): Writable {
-  const destination = pino.destination({ fd: 1, sync: true, minLength: options.minLength, maxWrite: options.maxWrite, periodicFlush: options.periodicFlush });
+  const destination = new StdoutWriter(1, { minLength: options.minLength, maxWrite: options.maxWrite, flushEveryMs: options.periodicFlush });
   const write = (group: string) => destination.write(group);
   let partial = '';
 
@@ -50,7 +50,7 @@ export default function logThread(options: LogThreadOptions): Writable {
     final(callback) {
       if (partial) write(`${partial}\n`);
       partial = '';
-      destination.flushSync();
+      destination.end();
       callback();
     },
   });
