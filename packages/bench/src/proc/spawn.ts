@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { tapLines } from './tap-lines.js';
 
 export interface NodeChild {
   child: ChildProcess;
@@ -25,6 +26,8 @@ export interface SpawnNodeOptions {
   prefix?: string[];
   /** Each further stdout or stderr line. */
   onLine?: (line: string) => void;
+  /** Whether `onLine` wants stdout's lines now; while it does not, they are not cut out (see tap-lines.ts). Default: while there is an `onLine`. */
+  wantsLines?: () => boolean;
   label: string;
 }
 
@@ -48,17 +51,27 @@ export async function spawnNode(script: string, args: string[], options: SpawnNo
     if (stderr.length < 20) stderr.push(line);
     options.onLine?.(line);
   });
-  const lines = createInterface({ input: child.stdout! });
+  // The first stdout line is the ready line; the rest go to onLine.
+  let onStdoutLine: (line: string) => void = () => {};
+  const wantsLines = options.wantsLines ?? (() => options.onLine !== undefined);
+  let awaitingReady = true;
+  tapLines(
+    child.stdout!,
+    (line) => onStdoutLine(line),
+    () => awaitingReady || wantsLines(),
+  );
   let timer: NodeJS.Timeout | undefined;
   try {
     const ready = await new Promise<Record<string, unknown>>((resolve, reject) => {
-      lines.once('line', (line) => {
+      onStdoutLine = (line) => {
+        awaitingReady = false;
+        onStdoutLine = (later) => options.onLine?.(later);
         try {
           resolve(JSON.parse(line) as Record<string, unknown>);
         } catch {
           reject(new Error(`${label}: expected a JSON line when ready, got ${JSON.stringify(line.slice(0, 200))}`));
         }
-      });
+      };
       child.once('error', reject);
       void exited.then(({ code, signal }) => {
         // Give the stderr reader a moment, so the reason reaches the message.
@@ -69,7 +82,6 @@ export async function spawnNode(script: string, args: string[], options: SpawnNo
       });
       timer = setTimeout(() => reject(new Error(`${label}: not ready within ${startTimeoutMs} ms`)), startTimeoutMs);
     });
-    lines.on('line', (line) => options.onLine?.(line));
     return { child, ready, exited };
   } catch (error) {
     child.kill('SIGKILL');

@@ -16,6 +16,8 @@ export interface RunContext {
   live: Set<{ kill(): void }>;
   /** Server log lines per model, capped. */
   logs: (model: string, line: string) => void;
+  /** Whether `logs` would print or keep `model`'s next line: while not, its stdout is not cut into lines. */
+  wantsLogs: (model: string) => boolean;
   /** The model result the current task adds to, for its log lines. */
   current?: { model: string; logs: string[] };
 }

@@ -82,6 +82,10 @@ export async function runBench(input: BenchOptions): Promise<BenchResult> {
       if (seen <= 3) progress.log(`  [${model}] ${line}`);
       else if (seen === 4) progress.log(`  [${model}] (more log lines are kept in results.json)`);
     },
+    wantsLogs(model) {
+      const current = ctx.current;
+      return (logCounts.get(model) ?? 0) < 4 || (current !== undefined && current.model === model && current.logs.length < MAX_LOGS);
+    },
   };
 
   progress.log(

@@ -72,6 +72,7 @@ export class ServerSet {
         fdLimit: this.#ctx.fdLimit,
         ...(pinning && { pin: { taskset: pinning.taskset, cpus: pinning.server } }),
         onLine: (line) => this.#ctx.logs(model, line),
+        wantsLines: () => this.#ctx.wantsLogs(model),
       },
     );
     this.#running.set(model, proc);

@@ -37,6 +37,8 @@ export interface LaunchOptions {
   fdLimit?: number;
   /** Each line the server prints after it is ready. */
   onLine?: (line: string) => void;
+  /** Whether `onLine` wants stdout's lines now (spawnNode's `wantsLines`). */
+  wantsLines?: () => boolean;
   startTimeoutMs?: number;
   /** Start the server on these CPUs with `taskset -c` (the path of taskset, and the list). */
   pin?: { taskset: string; cpus: string };
@@ -93,6 +95,7 @@ export async function startModel(spec: ServerSpec, env: Record<string, string> =
     env: { ...env, [SPEC_ENV]: JSON.stringify(spec) },
     ...(options.fdLimit !== undefined && { fdLimit: options.fdLimit }),
     ...(options.onLine && { onLine: options.onLine }),
+    ...(options.wantsLines && { wantsLines: options.wantsLines }),
     ...(options.startTimeoutMs !== undefined && { startTimeoutMs: options.startTimeoutMs }),
   });
   const { child, ready } = handle;
