@@ -5,7 +5,10 @@ import { describe, expect, it } from 'vitest';
 const burst = fileURLToPath(new URL('./fixtures/log-burst.mjs', import.meta.url));
 
 /** Runs the fixture with stdout a pipe read as fast as it comes; counts whole lines and checks their order. */
-function run(count: number): Promise<{ code: number | null; lines: number; inOrder: boolean; stderr: string; seconds: number }> {
+function run(
+  count: number,
+  { closeAfterFirstChunk = false } = {},
+): Promise<{ code: number | null; lines: number; inOrder: boolean; stderr: string; seconds: number }> {
   return new Promise((resolve) => {
     const started = performance.now();
     const child = spawn(process.execPath, [burst, String(count)], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -14,6 +17,7 @@ function run(count: number): Promise<{ code: number | null; lines: number; inOrd
     let partial = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      if (closeAfterFirstChunk) child.stdout.destroy();
       const text = partial + chunk;
       const end = text.lastIndexOf('\n');
       partial = text.slice(end + 1);
@@ -44,5 +48,15 @@ describe('the log thread', () => {
     expect(result.inOrder).toBe(true);
     expect(result.lines).toBe(count);
     expect(result.seconds).toBeLessThan(10);
+  }, 60_000);
+
+  it('drops the lines once the reader has gone, says so once on stderr, and lets the process end normally', async () => {
+    const result = await run(50_000, { closeAfterFirstChunk: true });
+    expect(result.code).toBe(0);
+    expect(result.lines).toBeGreaterThan(0);
+    expect(result.lines).toBeLessThan(50_000);
+    const failures = result.stderr.match(/\[switchyard\] access log: writing to stdout failed \(EPIPE\); log lines are dropped from now on\n/g);
+    expect(failures).toHaveLength(1);
+    expect(result.stderr).toContain('written\n');
   }, 60_000);
 });

@@ -13,6 +13,8 @@
  */
 import { writeSync } from 'node:fs';
 
+const STDERR = 2;
+
 const FIRST_WAIT_MS = 1;
 const LONGEST_WAIT_MS = 32;
 
@@ -77,7 +79,8 @@ export class StdoutWriter {
           wait = Math.min(wait * 2, LONGEST_WAIT_MS);
         } else if (code !== 'EINTR') {
           this.#failed = true;
-          process.stderr.write(`[switchyard] access log: writing to stdout failed (${code ?? String(error)}); log lines are dropped from now on\n`);
+          // Straight to fd 2: a worker's process.stderr goes through the main thread, which may be exiting.
+          writeSync(STDERR, `[switchyard] access log: writing to stdout failed (${code ?? String(error)}); log lines are dropped from now on\n`);
           return;
         }
       }
