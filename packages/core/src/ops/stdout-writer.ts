@@ -43,8 +43,9 @@ export class StdoutWriter {
     this.#timer.unref();
   }
 
-  /** `group`: whole lines, at most `maxWrite` bytes unless it is one longer line. It goes out in one write, never split across two. */
+  /** `group`: whole lines, at most `maxWrite` bytes unless it is one longer line. Groups are joined, never split: a group within `maxWrite` goes out in one write. */
   write(group: string): void {
+    if (this.#failed) return;
     const size = Buffer.byteLength(group);
     if (this.#bytes + size > this.#options.maxWrite) this.flush();
     this.#groups.push(group);
@@ -57,7 +58,7 @@ export class StdoutWriter {
     const data = Buffer.from(this.#groups.length === 1 ? this.#groups[0]! : this.#groups.join(''));
     this.#groups = [];
     this.#bytes = 0;
-    if (!this.#failed) this.#writeAll(data);
+    this.#writeAll(data);
   }
 
   end(): void {
