@@ -43,6 +43,8 @@ export const SETTLE_AFTER_OUTAGE_MS = MAX_RETRY_DELAY_MS + 500;
  * messages are dropped and counted, with one log line per outage. A
  * message in flight when the connection drops is dropped too: Redis may or
  * may not have sent it on, and sending it again could deliver it twice.
+ * (Redis acknowledges a publish once it has queued the message for its
+ * subscribers, so one it dies holding is lost with nothing to count.)
  * Redis pub/sub keeps nothing for a subscriber that is away, so messages
  * published elsewhere during an outage do not arrive.
  */
