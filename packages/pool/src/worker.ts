@@ -7,7 +7,7 @@
  * thread time, a message on a dedicated port about 2 us.
  */
 import { performance } from 'node:perf_hooks';
-import { threadId, type MessagePort } from 'node:worker_threads';
+import { receiveMessageOnPort, threadId, type MessagePort } from 'node:worker_threads';
 import {
   ChannelHub,
   clientGone,
@@ -117,7 +117,7 @@ class Session {
 
   async run(): Promise<void> {
     const ended = new Promise<void>((resolve) => (this.#ended = resolve));
-    this.#port.on('message', (batch: ToThread[]) => {
+    const take = (batch: ToThread[]) => {
       for (const message of batch) {
         if (message.t === REQUEST) {
           this.#waiting.push(message);
@@ -127,6 +127,12 @@ class Session {
         this.#onMessage(message);
         this.#out.flushIfOlderThan(FLUSH_AFTER_MS);
       }
+    };
+    this.#port.on('message', (batch: ToThread[]) => {
+      take(batch);
+      // Everything the port holds is read before anything starts: a thread that was busy finds a request
+      // and, in a later batch, its abort (the client left while it waited), which must count first.
+      for (let more = receiveMessageOnPort(this.#port); more; more = receiveMessageOnPort(this.#port)) take(more.message as ToThread[]);
       if (this.#resumeScheduled) this.#beatWhileWaiting();
       else this.#runWaiting();
     });

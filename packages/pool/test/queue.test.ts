@@ -1,4 +1,4 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -64,6 +64,41 @@ describe('pool: the bounded queue', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     // The thread ran /busy and the queued /whoami, not the abandoned request.
     expect((await server!.stats()).workers[0]!.requests).toBe(2);
+  });
+
+  it("drops unrun a request that waited in a busy thread's port while its client left", async () => {
+    dir = tempDir();
+    // Threads copy the environment when they start.
+    const saved = process.env.SWITCHYARD_POOL_TEST_DIR;
+    process.env.SWITCHYARD_POOL_TEST_DIR = dir;
+    try {
+      server = await startPool({ workers: 1 });
+    } finally {
+      if (saved === undefined) delete process.env.SWITCHYARD_POOL_TEST_DIR;
+      else process.env.SWITCHYARD_POOL_TEST_DIR = saved;
+    }
+    // Learnt as expensive (250 ms): a thread running one takes the next into its port, until it is overdue (505 ms).
+    for (let i = 0; i < 4; i++) await (await fetch(`${server.url}/busy?ms=250`)).text();
+    const running = fetch(`${server.url}/busy?ms=1500`);
+    await waitFor(async () => (await server!.stats()).workers[0]!.inFlight === 1, 5000, 'the long request to run');
+    const gone = connect(Number(new URL(server.url).port), '127.0.0.1');
+    gone.on('error', () => {});
+    gone.write('GET /busy?ms=1000&id=gone HTTP/1.1\r\nHost: t\r\n\r\n');
+    const placed = await waitFor(async () => {
+      const stats = await server!.stats();
+      return (stats.workers[0]!.inFlight === 2 || stats.queued === 1) && stats;
+    });
+    // In the thread's port behind the running request, not on the main thread's queue.
+    expect(placed.queued).toBe(0);
+    // Gone long before the thread is free: its abort waits in the port too, behind the request.
+    gone.destroy();
+    expect((await running).status).toBe(200);
+    // The thread has let go of both: answered the first, and dropped the second (or, run, answered it).
+    await waitFor(async () => (await server!.stats()).workers[0]!.inFlight === 0, 5000, 'the thread to hold nothing');
+    const started = readFileSync(join(dir, 'lifecycle.log'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('busy '));
+    expect(started).toEqual([]);
   });
 
   it('lets a route never seen past a flood whose own route was learnt while it waited', async () => {
