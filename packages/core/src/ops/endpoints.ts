@@ -12,8 +12,10 @@ export interface EndpointOptions {
   health: HealthPaths | undefined;
   /** Where `/metrics` is answered, if here. */
   metricsPath: string | undefined;
-  /** Why the server is not ready (starting, draining, a suspected crash loop), or undefined when it is. */
-  notReady: () => string | undefined;
+  /** Why the server is not ready (starting, draining, a suspected crash loop), or undefined when it is; a promise where it must be asked. */
+  notReady: () => string | undefined | Promise<string | undefined>;
+  /** Why the process does not count as live, or undefined when it does. Default: live whenever this answers. */
+  notLive?: () => string | undefined;
   scrape: ((openMetrics: boolean) => Promise<Scrape>) | undefined;
   logger: Logger;
 }
@@ -25,6 +27,10 @@ const METRICS = 3;
 function answer(res: ServerResponse, status: number, body: string, contentType = 'text/plain; charset=utf-8', head = false): void {
   res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body), 'cache-control': 'no-store' });
   res.end(head ? undefined : body);
+}
+
+function answerReadiness(res: ServerResponse, notReady: string | undefined, head: boolean): void {
+  answer(res, notReady === undefined ? 200 : 503, notReady === undefined ? 'ready\n' : `not ready: ${notReady}\n`, undefined, head);
 }
 
 /**
@@ -63,10 +69,13 @@ export class RunnerEndpoints {
       answer(res, 405, 'Method Not Allowed\n');
       return true;
     }
-    if (kind === LIVE) answer(res, 200, 'ok\n', undefined, head);
-    else if (kind === READY) {
+    if (kind === LIVE) {
+      const why = this.#options.notLive?.();
+      answer(res, why === undefined ? 200 : 503, why === undefined ? 'ok\n' : `not live: ${why}\n`, undefined, head);
+    } else if (kind === READY) {
       const why = this.#options.notReady();
-      answer(res, why === undefined ? 200 : 503, why === undefined ? 'ready\n' : `not ready: ${why}\n`, undefined, head);
+      if (typeof why === 'object') void why.then((reason) => answerReadiness(res, reason, head));
+      else answerReadiness(res, why, head);
     } else this.#metrics(req, res, head);
     return true;
   }

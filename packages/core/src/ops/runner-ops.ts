@@ -1,12 +1,11 @@
-import type { Server } from 'node:http';
-import { listen } from '../node/http-server.js';
 import type { ResolvedOptions } from '../options.js';
 import type { BackendName } from '../types.js';
 import { AccessLog } from './access-log.js';
 import { appMetricsJson } from './app-metrics.js';
 import { MetricsBoard } from './board.js';
-import { createOpsServer, RunnerEndpoints, type Scrape } from './endpoints.js';
+import { RunnerEndpoints, type Scrape } from './endpoints.js';
 import { LoopGauges } from './loop-gauges.js';
+import { OpsThread } from './ops-thread.js';
 import { withLabels, type MetricJson } from './metric-json.js';
 import { RequestObserver } from './observer.js';
 import { RequestRecorder } from './recorder.js';
@@ -30,8 +29,8 @@ export interface RunnerOpsSetup {
 /**
  * What one accepting thread or process runs for operators: the request
  * observer (metrics, access logs), the runner's own paths (health,
- * readiness, `/metrics`), and a listener of its own when `/metrics` has a
- * port. Each piece exists only when its option is on.
+ * readiness, `/metrics`), and a listener on a thread of its own when
+ * `/metrics` has a port (ops-thread.ts). Each piece exists only when its option is on.
  */
 export class RunnerOps {
   readonly observer: RequestObserver | undefined;
@@ -41,7 +40,8 @@ export class RunnerOps {
   readonly #options: ResolvedOptions;
   readonly #setup: RunnerOpsSetup;
   readonly #loop: LoopGauges | undefined;
-  #portServer: Server | undefined;
+  /** The metrics port's own thread, when `metrics` is a port this context serves. */
+  #portThread: OpsThread | undefined;
 
   constructor(options: ResolvedOptions, setup: RunnerOpsSetup) {
     this.#options = options;
@@ -72,25 +72,19 @@ export class RunnerOps {
   async listen(): Promise<void> {
     const target = this.#options.metrics;
     if (!target || !('port' in target) || this.#setup.servePort === false) return;
-    const endpoints = new RunnerEndpoints({
+    this.#portThread = await OpsThread.start({
+      port: target.port,
+      host: this.#options.host,
       health: this.#options.health,
-      metricsPath: '/metrics',
       notReady: this.#setup.notReady,
       scrape: (openMetrics) => this.board!.render(openMetrics),
       logger: this.#options.logger,
     });
-    this.#portServer = createOpsServer(endpoints);
-    await listen(this.#portServer, target.port, this.#options.host);
   }
 
   async close(): Promise<void> {
     this.#loop?.stop();
     this.observer?.close();
-    const server = this.#portServer;
-    if (!server) return;
-    await new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    });
+    await this.#portThread?.close();
   }
 }
