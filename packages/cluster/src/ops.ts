@@ -61,8 +61,9 @@ export class ClusterOps {
     return false;
   }
 
-  /** Tells every process when readiness changed. */
+  /** Tells every process, and the metrics port's thread, when readiness changed. */
   publishReadiness(): void {
+    this.#ops.readinessChanged();
     const notReady = this.#supervisor.notReady() ?? null;
     if (notReady === this.#published) return;
     this.#published = notReady;

@@ -158,6 +158,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
   }
   const monitor = new LoopMonitor();
   listening = true;
+  ops.readinessChanged();
 
   let removeHangup = () => {};
   let socketsClosed: Promise<void> | undefined;
@@ -165,6 +166,7 @@ export async function serve(input: ServeOptions): Promise<RunningPool> {
     server,
     {
       announce: (graceMs) => {
+        ops.readinessChanged();
         dispatcher.announceShutdown();
         socketsClosed = sockets?.shutdown(graceMs);
       },

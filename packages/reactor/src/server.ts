@@ -194,6 +194,7 @@ async function serveApp(
     throw error;
   }
   listening = true;
+  ops.readinessChanged();
   const monitor = new LoopMonitor();
 
   const close = lifecycle.closer(
@@ -201,6 +202,7 @@ async function serveApp(
     {
       // First, so the app can end what never finishes by itself (event streams, WebSockets) within the grace period.
       announce: (graceMs) => {
+        ops.readinessChanged();
         setupContext.abort(serverShuttingDown());
         socketsClosed ??= host?.shutdown(graceMs);
       },

@@ -31,40 +31,41 @@ export interface OpsThreadOptions {
 
 export class OpsThread {
   readonly #worker: Worker;
+  readonly #options: OpsThreadOptions;
+  readonly #beat = new Int32Array(new SharedArrayBuffer(4));
+  readonly #since = Date.now();
   readonly #timer: NodeJS.Timeout;
+  /** The readiness the thread last heard. */
+  #published: string | null;
 
-  private constructor(worker: Worker, timer: NodeJS.Timeout) {
-    this.#worker = worker;
-    this.#timer = timer;
-  }
-
-  /** Starts the thread and resolves once it listens; rejects as `listen` does when the port cannot be had. */
-  static start(options: OpsThreadOptions): Promise<OpsThread> {
-    const beat = new Int32Array(new SharedArrayBuffer(4));
-    const since = Date.now();
-    let published = options.notReady() ?? null;
+  private constructor(options: OpsThreadOptions) {
+    this.#options = options;
+    this.#published = options.notReady() ?? null;
+    this.#stamp();
     const data: OpsThreadData = {
       port: options.port,
       host: options.host,
       health: options.health,
-      notReady: published,
-      beat: beat.buffer as SharedArrayBuffer,
-      since,
+      notReady: this.#published,
+      beat: this.#beat.buffer as SharedArrayBuffer,
+      since: this.#since,
       stallMs: STALL_MS,
     };
-    const worker = new Worker(new URL('./ops-thread-worker.js', import.meta.url), { workerData: data });
-    const post = (message: ToOpsThread) => worker.postMessage(message);
-    const timer = setInterval(() => {
-      Atomics.store(beat, 0, beatNow(since));
-      const notReady = options.notReady() ?? null;
-      if (notReady !== published) post({ t: 'readiness', notReady: (published = notReady) });
+    this.#worker = new Worker(new URL('./ops-thread-worker.js', import.meta.url), { workerData: data });
+    this.#timer = setInterval(() => {
+      this.#stamp();
+      this.publish();
     }, BEAT_MS);
-    timer.unref();
-    Atomics.store(beat, 0, beatNow(since));
+    this.#timer.unref();
+  }
+
+  /** Starts the thread and resolves once it listens; rejects as `listen` does when the port cannot be had. */
+  static start(options: OpsThreadOptions): Promise<OpsThread> {
+    const thread = new OpsThread(options);
+    const worker = thread.#worker;
     return new Promise((resolve, reject) => {
       const fail = (error: Error) => {
-        clearInterval(timer);
-        void worker.terminate();
+        void thread.close();
         reject(error);
       };
       worker.once('error', fail);
@@ -73,28 +74,48 @@ export class OpsThread {
           worker.off('error', fail);
           // Anything the thread throws later is a defect of its own: logged, and the server goes on.
           worker.on('error', (error) => options.logger.error('[switchyard] the metrics port thread failed', error));
-          resolve(new OpsThread(worker, timer));
+          resolve(thread);
         } else if (message.t === 'failed') {
           const cause = Object.assign(new Error(message.message), { code: message.code });
           fail(message.code === 'EADDRINUSE' ? portInUse(options.host, options.port, cause) : listenFailed(options.host, options.port, cause));
-        } else if (message.t === 'readiness?') {
-          post({ t: 'readiness', notReady: (published = options.notReady() ?? null) });
-        } else {
-          options.scrape(message.openMetrics).then(
-            ({ body, contentType }) => post({ t: 'scraped', id: message.id, body, contentType }),
-            (error: unknown) => {
-              options.logger.error('[switchyard] /metrics failed', error);
-              post({ t: 'scraped', id: message.id, error: String(error) });
-            },
-          );
-        }
+        } else if (message.t === 'readiness?') thread.#post({ t: 'readiness', notReady: (thread.#published = options.notReady() ?? null) });
+        else thread.#scrape(message.id, message.openMetrics);
       });
     });
+  }
+
+  /**
+   * Tells the thread the readiness now, if it changed. Called as the server
+   * starts or stops serving, so that a loop held right after cannot leave
+   * the thread with the old one, and every BEAT_MS for changes that come
+   * with time (a suspected crash loop ending).
+   */
+  publish(): void {
+    const notReady = this.#options.notReady() ?? null;
+    if (notReady !== this.#published) this.#post({ t: 'readiness', notReady: (this.#published = notReady) });
   }
 
   /** Closes the port and ends the thread. */
   async close(): Promise<void> {
     clearInterval(this.#timer);
     await this.#worker.terminate();
+  }
+
+  #stamp(): void {
+    Atomics.store(this.#beat, 0, beatNow(this.#since));
+  }
+
+  #post(message: ToOpsThread): void {
+    this.#worker.postMessage(message);
+  }
+
+  #scrape(id: number, openMetrics: boolean): void {
+    this.#options.scrape(openMetrics).then(
+      ({ body, contentType }) => this.#post({ t: 'scraped', id, body, contentType }),
+      (error: unknown) => {
+        this.#options.logger.error('[switchyard] /metrics failed', error);
+        this.#post({ t: 'scraped', id, error: String(error) });
+      },
+    );
   }
 }

@@ -82,6 +82,11 @@ export class RunnerOps {
     });
   }
 
+  /** The server started or stopped serving: the metrics port's thread hears the readiness at once. */
+  readinessChanged(): void {
+    this.#portThread?.publish();
+  }
+
   async close(): Promise<void> {
     this.#loop?.stop();
     this.observer?.close();
