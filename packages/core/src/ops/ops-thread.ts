@@ -18,7 +18,7 @@ import { beatNow, type FromOpsThread, type OpsThreadData, type ToOpsThread } fro
 /** How often the serving thread stamps its beat and publishes a change of readiness. */
 const BEAT_MS = 25;
 /** Liveness fails once the serving loop has not turned for this long: the CLI supervisor's default watchdog. */
-export const STALL_MS = 10_000;
+const STALL_MS = 10_000;
 
 export interface OpsThreadOptions {
   port: number;
