@@ -127,7 +127,10 @@ describe('pool: the bounded queue', () => {
     server = await startPool({ workers: 1, limits: { maxQueue: 2 }, pool: { concurrentTasksPerWorker: 1 } });
     // /busy is learnt expensive: its answers past the thread's cold calls.
     for (let i = 0; i < 5; i++) await (await fetch(`${server.url}/busy?ms=5`)).text();
-    const running = fetch(`${server.url}/busy?ms=1500`);
+    // Held until released, so a stalled test process cannot let it end and drain the queue early.
+    dir = tempDir();
+    const release = join(dir, 'release');
+    const running = fetch(`${server.url}/busy?file=${encodeURIComponent(release)}`);
     await waitFor(async () => (await server!.stats()).workers[0]!.inFlight === 1, 5000, 'the first request to run');
     const older = fetch(`${server.url}/busy?ms=10&n=1`);
     await waitFor(async () => (await server!.stats()).queued === 1, 5000, 'one expensive request to queue');
@@ -144,6 +147,7 @@ describe('pool: the bounded queue', () => {
     const refused = await fetch(`${server.url}/busy?ms=10&n=3`);
     expect(refused.status).toBe(503);
     await refused.text();
+    writeFileSync(release, '');
     expect((await whoami).status).toBe(200);
     expect((await older).status).toBe(200);
     expect((await running).status).toBe(200);
