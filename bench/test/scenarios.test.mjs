@@ -5,7 +5,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { checkAnswer, serverSpec, startModel } from '@switchyard/bench';
 import { DEMO_APP, RAW_HANDLER } from '../src/matrix/paths.mjs';
-import { kDefaultOptions } from '@switchyard/core';
 import { overloadContenders } from '../src/matrix/cli.mjs';
 import { demoScenarios } from '../src/matrix/scenarios.mjs';
 import { prepareServices } from '../src/matrix/services.mjs';
@@ -44,12 +43,11 @@ describe('the isolation grid', () => {
 });
 
 describe('the overload scenario', () => {
-  it('floods /cpu with 2,000 connections beside an open-loop probe of a path core never sheds', () => {
+  it("floods /cpu with 2,000 connections beside an open-loop probe of the runner's readiness on its metrics port", () => {
     const overload = scenarios.find((s) => s.name === 'overload');
     expect(overload).toMatchObject({ connections: 2000, drain: true, request: { path: '/cpu?ms=20&kind=js' } });
     expect(overload.models).toEqual(['reactor', 'pool', 'cluster', 'reactor-limited', 'pool-limited', 'cluster-limited']);
-    expect(overload.probe).toEqual({ request: { path: '/health' }, everyMs: 100, openLoop: true });
-    expect(kDefaultOptions.healthPaths).toContain(overload.probe.request.path);
+    expect(overload.probe).toEqual({ request: { path: '/readyz' }, everyMs: 100, openLoop: true, on: 'metrics' });
   });
 
   it("adds the -limited contenders of the run's models, and keeps every other scenario to those models", () => {

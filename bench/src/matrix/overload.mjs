@@ -1,7 +1,9 @@
 /**
  * The overload scenario: the 20 ms CPU route flooded by 2,000 connections,
- * far past what two cores serve, while an open-loop client sends the demo's
- * `/health` every 100 ms (in core's default `healthPaths`, so never shed).
+ * far past what two cores serve, while an open-loop client sends the
+ * runner's `/readyz` every 100 ms to its metrics port, where a load
+ * balancer would send it (answered on a thread of its own, never by the
+ * app).
  * The three Switchyard models run it as they are by default (limits off)
  * and with `limits.maxEventLoopDelay: 50` (the `-limited` contenders): what
  * the health probe waits, how many requests are refused (non-2xx), and what
@@ -34,16 +36,16 @@ export function overloadScenario(answer, { timeout }) {
   const { rounds, digest } = answer('js', COST_MS);
   return {
     name: OVERLOAD_NAME,
-    title: `${COST_MS} ms of JavaScript per request, ${CONNECTIONS.toLocaleString('en-US')} connections, /health probed beside it`,
+    title: `${COST_MS} ms of JavaScript per request, ${CONNECTIONS.toLocaleString('en-US')} connections, readiness probed beside it`,
     description:
-      `Overload: far more requests than the cores can serve, while an open-loop client sends /health every ${PROBE_EVERY_MS} ms. ` +
+      `Overload: far more requests than the cores can serve, while an open-loop client sends the runner's /readyz to its metrics port every ${PROBE_EVERY_MS} ms. ` +
       `Each model runs as it is by default and with limits.maxEventLoopDelay ${OVERLOAD_LIMITS.maxEventLoopDelay} ms (-limited), which answers 503 past it: ` +
       'non-2xx counts the refused, the probe what a health check waits.',
     request: { path: `/cpu?ms=${COST_MS}&kind=js` },
     expect: { status: 200, json: { ms: COST_MS, kind: 'js', rounds, digest } },
     connections: CONNECTIONS,
     models: [...OVERLOAD_MODELS, ...Object.keys(OVERLOAD_CONTENDERS)],
-    probe: { request: { path: '/health' }, everyMs: PROBE_EVERY_MS, openLoop: true },
+    probe: { request: { path: '/readyz' }, everyMs: PROBE_EVERY_MS, openLoop: true, on: 'metrics' },
     timeout: Math.max(timeout, TIMEOUT_S),
     drain: true,
   };

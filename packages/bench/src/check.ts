@@ -99,9 +99,27 @@ export function answerProblems(answer: Answer, expect: Expectation = {}): string
 /** Sends `spec` once and returns why the answer is wrong (empty when right). */
 export async function checkAnswer(url: string, spec: RequestSpec, expect: Expectation = {}, timeoutMs = 10_000): Promise<string[]> {
   try {
-    const answer = await fetchOnce(url, spec, { stream: expect.stream === true, timeoutMs });
-    return answerProblems(answer, expect);
+    for (let tries = 1; ; tries++) {
+      const answer = await fetchOnce(url, spec, { stream: expect.stream === true, timeoutMs });
+      const wait = retryAfterMs(answer, expect);
+      // A server that sheds load (a stall right after it starts, past its limit) says when to come back: a client would.
+      if (wait === undefined || tries === CHECK_TRIES) return answerProblems(answer, expect);
+      await new Promise((resolve) => setTimeout(resolve, wait));
+    }
   } catch (error) {
     return [`${spec.method ?? 'GET'} ${spec.path} failed: ${(error as Error).message}`];
   }
+}
+
+/** Tries of the check when the server answers 503 with Retry-After. */
+const CHECK_TRIES = 3;
+/** The longest Retry-After the check waits for. */
+const MAX_RETRY_AFTER_S = 5;
+
+/** How long to wait before asking again: a 503 with a Retry-After in seconds, where 503 is not the answer expected. */
+function retryAfterMs(answer: Answer, expect: Expectation): number | undefined {
+  if (answer.status !== 503 || (expect.status ?? 200) === 503) return undefined;
+  const header = answer.headers['retry-after'];
+  const seconds = typeof header === 'string' && /^\d+$/.test(header.trim()) ? Number(header) : undefined;
+  return seconds !== undefined && seconds <= MAX_RETRY_AFTER_S ? seconds * 1000 : undefined;
 }

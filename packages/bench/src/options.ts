@@ -102,6 +102,8 @@ function validateScenario(scenario: Scenario, index: number, names: Set<string>,
     if (open !== undefined && typeof open !== 'boolean') throw invalidOption(`${at}.probe.openLoop`, 'a boolean', open);
     // An open loop sends every everyMs: zero would be no schedule at all.
     number(`${at}.probe.everyMs`, scenario.probe.everyMs, 0, { above: open === true });
+    const on = scenario.probe.on;
+    if (on !== undefined && on !== 'server' && on !== 'metrics') throw invalidOption(`${at}.probe.on`, oneOf(['server', 'metrics']), on);
   }
   number(`${at}.timeout`, scenario.timeout, 1, { min: 1, integer: true });
   number(`${at}.warmup`, scenario.warmup, 0);
@@ -149,6 +151,7 @@ export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
   }
   const lineup: ContenderName[] = [...models, ...Object.keys(contenders)];
   resolveAttach(input.attach, lineup);
+  checkMetricsProbes(input, lineup, contenders);
   if (input.together !== undefined && typeof input.together !== 'boolean') throw invalidOption('together', 'a boolean', input.together);
   if (input.live !== undefined) {
     if (input.live === null || typeof input.live !== 'object' || typeof input.live.onTick !== 'function')
@@ -228,6 +231,29 @@ export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
     quiet,
     log,
   };
+}
+
+/** Models whose runner serves a metrics port. */
+const RUNNERS: readonly ModelName[] = ['reactor', 'pool', 'cluster', 'threads'];
+
+/** A probe on the runner's metrics port needs every server of its scenario to have one: a Switchyard model, or an attached server that names its port. */
+function checkMetricsProbes(input: BenchOptions, lineup: ContenderName[], contenders: Record<string, ContenderSpec>): void {
+  input.scenarios.forEach((scenario, index) => {
+    if (scenario.probe?.on !== 'metrics') return;
+    for (const name of lineup) {
+      if (scenario.models && !scenario.models.includes(name)) continue;
+      const attached = input.attach?.[name];
+      const model = contenders[name] ? contenders[name]!.model : (name as ModelName);
+      const ok = attached ? typeof attached.metricsUrl === 'string' : model !== undefined && RUNNERS.includes(model);
+      if (!ok) {
+        throw invalidOption(
+          `scenarios[${index}].probe.on`,
+          `"server", since "${name}" runs this scenario and has no runner's metrics port (only ${quoted(RUNNERS)} models, and attached servers with a metricsUrl, have one)`,
+          'metrics',
+        );
+      }
+    }
+  });
 }
 
 /** Each attached server is one of the run's models or contenders, with a URL and a process id. */

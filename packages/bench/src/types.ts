@@ -124,6 +124,15 @@ export interface ProbeSpec {
    * lower bound of what they would have waited, rather than left out.
    */
   openLoop?: boolean;
+  /**
+   * Where the probe goes. Default `server`: the port the load goes to.
+   * `metrics`: the runner's own port (`serve({ metrics: <port>, health:
+   * true })`), where a load balancer would send its health check, for a
+   * path the runner answers there (`/livez`, `/readyz`, `/metrics`). Every Switchyard
+   * model and contender that runs the scenario then starts with a metrics
+   * port of its own, for the whole round; other models cannot run it.
+   */
+  on?: 'server' | 'metrics';
 }
 
 /** What the probe saw in one timed run: latencies of its 2xx answers (and, open loop, the age of unanswered requests). */
@@ -367,6 +376,8 @@ export interface AttachedServer {
   url: string;
   /** Its process: CPU and memory are read from its process tree (/proc) unless it has `usage()`. */
   pid: number;
+  /** Its runner's metrics port, e.g. `http://127.0.0.1:9555`, for a probe `on: 'metrics'`. */
+  metricsUrl?: string;
   /** CPU and memory of its process tree; `startModel`'s processes have it. Default: read from /proc. */
   usage?(): Promise<TreeUsage>;
   /** Its `stats()` (`@switchyard/core`'s `ServerStats`), for the event-loop delay of live figures; `startModel`'s processes have it. */
@@ -574,7 +585,15 @@ export interface ScenarioResult {
   connections: number;
   idleConnections?: number;
   /** The request probed beside the load, when the scenario has a probe. */
-  probe?: { method: string; path: string; everyMs: number /** Absent in results written before the open loop existed. */; openLoop?: boolean };
+  probe?: {
+    method: string;
+    path: string;
+    everyMs: number;
+    /** Absent in results written before the open loop existed. */
+    openLoop?: boolean;
+    /** `metrics` when the probe went to the runner's metrics port; absent for the server's own. */
+    on?: 'metrics';
+  };
   /** Seconds before a request counted as timed out here, when the scenario set its own. */
   timeoutS?: number;
   /** Seconds of warm-up before each timed run here, when the scenario set its own. */

@@ -65,6 +65,18 @@ describe('resolveBenchOptions', () => {
     expect(fails({ scenarios: [{ name: 'idle', kind: 'idle', request: { path: '/' } } as never] })).toThrow('Invalid option "scenarios[0].idle.request.path"');
   });
 
+  it("sends a probe to the runner's metrics port only where every server of its scenario has one", () => {
+    const probed = (models: BenchOptions['models'], on: unknown) => ({
+      models,
+      scenarios: [{ name: 'hello', request: { path: '/hello' }, probe: { request: { path: '/readyz' }, on } }] as BenchOptions['scenarios'],
+    });
+    expect(() => resolveBenchOptions({ ...base, ...probed(['reactor', 'pool'], 'metrics') })).not.toThrow();
+    expect(fails(probed(['raw', 'reactor'], 'metrics'))).toThrow(
+      'Invalid option "scenarios[0].probe.on": expected "server", since "raw" runs this scenario and has no runner\'s metrics port',
+    );
+    expect(fails(probed(['reactor'], 'admin'))).toThrow('Invalid option "scenarios[0].probe.on": expected one of "server", "metrics"');
+  });
+
   it('fills in the classic experiment from the first GET scenario', () => {
     const options = resolveBenchOptions({ ...base, classic: true });
     expect(options.classic).toEqual({ requests: 1000, concurrency: 150, path: '/hello', expect: undefined });

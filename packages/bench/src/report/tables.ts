@@ -41,7 +41,9 @@ export function scenarioTable(scenario: ScenarioResult): Table {
     ...(idle ? ['idle held', 'memory / idle conn'] : []),
     'p50',
     'p99',
-    ...(scenario.probe ? [`p99 of ${scenario.probe.method} ${scenario.probe.path} beside`] : []),
+    ...(scenario.probe
+      ? [`p99 of ${scenario.probe.method} ${scenario.probe.path}${scenario.probe.on === 'metrics' ? ' on the metrics port' : ''} beside`]
+      : []),
     'max',
     'errors',
     'non-2xx',

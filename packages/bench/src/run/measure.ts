@@ -137,8 +137,10 @@ export async function measure(ctx: RunContext, proc: ModelProcess, scenario: Sce
       idle = await holdIdle(ctx, proc, scenario, client);
     }
     if (scenario.probe) {
-      const { request, everyMs = PROBE_EVERY_MS, openLoop = false } = scenario.probe;
-      probe = await startProbe(proc.url, request, everyMs, load.timeout * 1000, { openLoop });
+      const { request, everyMs = PROBE_EVERY_MS, openLoop = false, on = 'server' } = scenario.probe;
+      const url = on === 'metrics' ? proc.metricsUrl : proc.url;
+      if (url === undefined) throw new Error(`${proc.model}: the probe goes to the runner's metrics port, and this server has none`);
+      probe = await startProbe(url, request, everyMs, load.timeout * 1000, { openLoop });
       ctx.live.add(probeTracker);
     }
     progress.phase('timed run', options.duration);

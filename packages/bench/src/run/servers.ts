@@ -8,8 +8,15 @@
  */
 import { procAvailable, treeUsage } from '../proc/tree.js';
 import { contenderSpec, serverSpec, startModel, type ModelProcess } from '../server/launch.js';
+import type { ResolvedBenchOptions } from '../options.js';
 import type { AttachedServer, ContenderName, ModelName } from '../types.js';
 import type { RunContext } from './context.js';
+import { scenarioModels } from './plan.js';
+
+/** Whether a scenario that `model` runs probes the runner's metrics port: its server then serves one, all round. */
+function probesMetrics(options: ResolvedBenchOptions, model: ContenderName): boolean {
+  return options.scenarios.some((scenario) => scenario.probe?.on === 'metrics' && scenarioModels(options, scenario).includes(model));
+}
 
 /** Whether process `pid` exists. */
 function running(pid: number): boolean {
@@ -27,6 +34,7 @@ export function attachedProcess(model: ContenderName, server: AttachedServer): M
   return {
     model,
     url: server.url.replace(/\/+$/, ''),
+    ...(server.metricsUrl !== undefined && { metricsUrl: server.metricsUrl.replace(/\/+$/, '') }),
     pid: server.pid,
     fdLimit: undefined,
     alive: () => running(server.pid),
@@ -65,6 +73,7 @@ export class ServerSet {
     this.#ctx.progress.phase('starting');
     const contender = options.contenders[model];
     const spec = contender ? contenderSpec(model, contender, options) : serverSpec(model as ModelName, options);
+    if (probesMetrics(options, model)) spec.metricsPort = true;
     const proc = await startModel(
       spec,
       { ...options.env, ...contender?.env },

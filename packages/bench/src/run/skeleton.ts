@@ -30,6 +30,7 @@ export function emptyScenarios(options: ResolvedBenchOptions): ScenarioResult[] 
           path: scenario.probe.request.path,
           everyMs: scenario.probe.everyMs ?? PROBE_EVERY_MS,
           openLoop: scenario.probe.openLoop === true,
+          ...(scenario.probe.on === 'metrics' && { on: 'metrics' as const }),
         },
       }),
       ...(scenario.timeout !== undefined && { timeoutS: scenario.timeout }),

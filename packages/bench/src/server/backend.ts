@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { loadBackend, SwitchyardError, type BackendModule, type BackendName } from '@switchyard/core';
 import { logger, type ServerSpec, type StartedServer } from './spec.js';
 
@@ -18,17 +19,35 @@ export async function backendFrom(name: BackendName, dirs: string[]): Promise<Ba
 /** The app under reactor, pool, cluster or threads, exactly as a user would serve it. */
 export async function startBackend(spec: ServerSpec & { model: BackendName }): Promise<StartedServer> {
   const { serve } = await backendFrom(spec.model, spec.resolveFrom);
+  const host = spec.host ?? '127.0.0.1';
+  const metricsPort = spec.metricsPort ? await freePort(host) : undefined;
   const server = await serve({
     app: spec.app!,
     port: spec.port ?? 0,
-    host: spec.host ?? '127.0.0.1',
+    host,
     signals: false,
     logger,
+    // The port with the runner's liveness and readiness on it, as a load balancer would probe them.
+    ...(metricsPort !== undefined && { metrics: metricsPort, health: true }),
     ...(spec.workers !== undefined && { workers: spec.workers }),
     ...(spec.serve?.limits && { limits: spec.serve.limits }),
     ...(spec.serve?.pool && { pool: spec.serve.pool }),
     ...(spec.serve?.cluster && { cluster: spec.serve.cluster }),
     ...(spec.serve?.threads && { threads: spec.serve.threads }),
   });
-  return { url: server.url, close: () => server.close({ graceMs: 200 }), stats: () => server.stats() };
+  return {
+    url: server.url,
+    ...(metricsPort !== undefined && { metricsUrl: `http://${host.includes(':') ? `[${host}]` : host}:${metricsPort}` }),
+    close: () => server.close({ graceMs: 200 }),
+    stats: () => server.stats(),
+  };
+}
+
+/** A port free now on `host`: the metrics port takes a number, not 0. */
+async function freePort(host: string): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve, reject) => probe.once('error', reject).listen(0, host, resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
 }

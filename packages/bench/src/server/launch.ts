@@ -17,6 +17,8 @@ export interface ModelProcess {
   /** The model's or contender's name. */
   model: ContenderName;
   url: string;
+  /** The runner's metrics port, when the spec asked for one. */
+  metricsUrl?: string;
   pid: number;
   /** The open-file limit the server got. */
   fdLimit: number | undefined;
@@ -123,6 +125,7 @@ export async function startModel(spec: ServerSpec, env: Record<string, string> =
   return {
     model: name,
     url: String(ready.url),
+    ...(typeof ready.metricsUrl === 'string' && { metricsUrl: ready.metricsUrl }),
     pid,
     fdLimit: limit,
     alive,

@@ -1,7 +1,7 @@
 /**
  * One model's (or contender's) server, run as its own child process. It reads what to run
  * from SWITCHYARD_BENCH_SERVER, listens on 127.0.0.1 port 0 (or the spec's), prints one
- * JSON line `{ url, pid, fdLimit }`, answers `usage` over IPC with its own
+ * JSON line `{ url, metricsUrl, pid, fdLimit }`, answers `usage` over IPC with its own
  * CPU time and memory (used where /proc is missing) and `stats` with the
  * server's `stats()` (null where it has none), and exits on `close`,
  * SIGTERM, or when the runner goes away.
@@ -29,7 +29,7 @@ try {
   process.exit(1);
 }
 
-process.stdout.write(`${JSON.stringify({ url: server.url, pid: process.pid, fdLimit: fdLimit() ?? null })}\n`);
+process.stdout.write(`${JSON.stringify({ url: server.url, metricsUrl: server.metricsUrl ?? null, pid: process.pid, fdLimit: fdLimit() ?? null })}\n`);
 
 let exiting = false;
 async function exit(): Promise<void> {

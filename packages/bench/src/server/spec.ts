@@ -22,6 +22,8 @@ export interface ServerSpec {
   port?: number;
   /** Address to listen on (reactor, pool, cluster). Default `127.0.0.1`. */
   host?: string;
+  /** Serve the runner's metrics port too, with its health paths, on a free port (reactor, pool, cluster, threads): a probe goes there. */
+  metricsPort?: boolean;
 }
 
 export const SPEC_ENV = 'SWITCHYARD_BENCH_SERVER';
@@ -29,6 +31,8 @@ export const SPEC_ENV = 'SWITCHYARD_BENCH_SERVER';
 /** What a started server gives its process entry. */
 export interface StartedServer {
   url: string;
+  /** The runner's metrics port, when the spec asked for one. */
+  metricsUrl?: string;
   close(): Promise<void>;
   /** The server's `stats()`, where it has one (reactor, pool, cluster). */
   stats?(): Promise<unknown>;
