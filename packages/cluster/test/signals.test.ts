@@ -4,6 +4,7 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { signalWhileStarting } from '../../../test-support/signal-while-starting.mjs';
 import { appUrl, fixture, get, PrimaryProcess, type Reply, tempDir } from './helpers.js';
 import { Load } from './load.js';
 
@@ -88,6 +89,13 @@ describe('signals', () => {
       remove();
     }
   }, 30_000);
+
+  it('under the CLI, a SIGTERM while the processes start closes the server once started, and exits 0', async () => {
+    const cwd = fileURLToPath(new URL('..', import.meta.url));
+    const ended = await signalWhileStarting({ cwd, args: ['--backend', 'cluster', '--workers', '2'] });
+    expect(ended, ended.output).toMatchObject({ code: 0, signal: null });
+    expect(ended.output).toMatch(/SIGTERM while starting: closing once started[\s\S]*serving .* at http:[\s\S]*SIGTERM: closing/);
+  }, 45_000);
 
   it('makes the CLI exit non-zero with a clear error when setup always fails', async () => {
     const cli = fileURLToPath(new URL('../../core/bin/switchyard.js', import.meta.url));

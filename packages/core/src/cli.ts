@@ -13,6 +13,7 @@ import { watchApp } from './watch.js';
 import { appUrl } from './load-app.js';
 import { resolveBackend, resolveOptions } from './options.js';
 import { serve } from './serve.js';
+import { holdSignalsWhileStarting } from './signals.js';
 import { reportFatal, reportToSupervisor } from './supervised-child.js';
 import { supervise, SUPERVISED_ENV } from './supervisor.js';
 import type { ServeOptions } from './types.js';
@@ -214,6 +215,8 @@ async function main(argv: string[]): Promise<void> {
     process.exit(code);
   }
 
+  // Until the server's own handlers are in place, a signal would end the process mid-start: kept, and sent again once started.
+  const started = holdSignalsWhileStarting(options.graceMs, options.logger);
   const server = await serve({
     app,
     backend,
@@ -231,11 +234,12 @@ async function main(argv: string[]): Promise<void> {
     // One pino stream for access lines and lifecycle events.
     ...(options.pino ? { logger: options.pino } : {}),
   });
-  const started = `switchyard: ${backend} serving ${app} at ${server.url} (${capacity(backend, options.workers)})`;
-  if (options.pino) options.logger.info(started);
-  else process.stdout.write(`${started}\n`);
+  const line = `switchyard: ${backend} serving ${app} at ${server.url} (${capacity(backend, options.workers)})`;
+  if (options.pino) options.logger.info(line);
+  else process.stdout.write(`${line}\n`);
   if (supervisedChild) reportToSupervisor(server.port, () => server.close());
   if (watching) startWatching();
+  started();
 }
 
 /** What serves requests: the pool's express lane is a thread beside its serving ones (see the pool README). */

@@ -50,3 +50,41 @@ export function onReloadSignal(
     process.off('SIGHUP', handler);
   };
 }
+
+/**
+ * While a server starts, before its own handlers are in place: a SIGTERM
+ * or SIGINT is kept, and sent again once the server has started, which
+ * then closes gracefully and exits 0. A second one, or a start still going
+ * `graceMs` after the first, exits at once (143 or 130), as the default
+ * action would have. A SIGHUP is kept the same way and reloads once
+ * started. Returns the function to call once started: it removes these
+ * handlers and sends what was kept.
+ */
+export function holdSignalsWhileStarting(graceMs: number, logger: { info(...args: unknown[]): void; error(...args: unknown[]): void }): () => void {
+  let stop: NodeJS.Signals | undefined;
+  let hangup = false;
+  let timer: NodeJS.Timeout | undefined;
+  const onStop = (signal: NodeJS.Signals) => {
+    const code = signal === 'SIGINT' ? 130 : 143;
+    if (stop) process.exit(code);
+    stop = signal;
+    logger.info(`[switchyard] ${signal} while starting: closing once started`);
+    timer = setTimeout(() => {
+      logger.error(`[switchyard] not started within graceMs (${graceMs} ms) of ${signal}: exiting`);
+      process.exit(code);
+    }, graceMs);
+  };
+  const onHangup = () => {
+    if (!hangup) logger.info('[switchyard] SIGHUP while starting: reloading once started');
+    hangup = true;
+  };
+  for (const signal of SIGNALS) process.on(signal, onStop);
+  process.on('SIGHUP', onHangup);
+  return () => {
+    clearTimeout(timer);
+    for (const signal of SIGNALS) process.off(signal, onStop);
+    process.off('SIGHUP', onHangup);
+    if (stop) process.kill(process.pid, stop);
+    else if (hangup) process.kill(process.pid, 'SIGHUP');
+  };
+}
