@@ -1,11 +1,12 @@
-// An app whose setup waits until the file `go` appears in $HELD_SETUP_DIR
+// An app whose setup waits until the file `go` appears in its own folder
 // (20 s at most), after leaving a file `setup-*` there as it begins: a
-// server caught while it starts.
+// server caught while it starts. Served from a copy in a folder of its own.
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 
-const dir = process.env.HELD_SETUP_DIR;
+const dir = dirname(fileURLToPath(import.meta.url));
 
 export default {
   async setup() {

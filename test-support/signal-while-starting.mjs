@@ -2,7 +2,7 @@
 // for the tests of what a signal does before the server has started.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,9 +27,11 @@ async function until(check, what, ms = 20_000) {
  */
 export async function signalWhileStarting({ cwd, args, signal = 'SIGTERM', stopOnceOutput }) {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-held-setup-'));
-  const env = { ...process.env, HELD_SETUP_DIR: dir };
+  const app = join(dir, 'app.mjs');
+  copyFileSync(APP, app);
+  const env = { ...process.env };
   for (const key of ['SWITCHYARD_BACKEND', 'PORT', 'WEB_CONCURRENCY', 'NODE_PATH', 'NODE_OPTIONS']) delete env[key];
-  const child = spawn(process.execPath, [BIN, 'serve', APP, '--port', '0', ...args], { cwd, env });
+  const child = spawn(process.execPath, [BIN, 'serve', app, '--port', '0', ...args], { cwd, env });
   const killer = setTimeout(() => child.kill('SIGKILL'), 40_000);
   let output = '';
   child.stdout.on('data', (chunk) => (output += chunk));
