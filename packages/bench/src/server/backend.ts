@@ -20,7 +20,22 @@ export async function backendFrom(name: BackendName, dirs: string[]): Promise<Ba
 export async function startBackend(spec: ServerSpec & { model: BackendName }): Promise<StartedServer> {
   const { serve } = await backendFrom(spec.model, spec.resolveFrom);
   const host = spec.host ?? '127.0.0.1';
-  const metricsPort = spec.metricsPort ? await freePort(host) : undefined;
+  for (let tries = 1; ; tries++) {
+    const metricsPort = spec.metricsPort ? await freePort(host) : undefined;
+    try {
+      return await serveOn(serve, spec, host, metricsPort);
+    } catch (error) {
+      // The free port found may be taken before the server binds it: another one, a few times.
+      // Matched by code: a backend may load its own copy of core.
+      const taken = (error as { code?: unknown } | undefined)?.code === 'ERR_PORT_IN_USE';
+      if (!(metricsPort !== undefined && taken && tries < PORT_TRIES)) throw error;
+    }
+  }
+}
+
+const PORT_TRIES = 3;
+
+async function serveOn(serve: BackendModule['serve'], spec: ServerSpec, host: string, metricsPort: number | undefined): Promise<StartedServer> {
   const server = await serve({
     app: spec.app!,
     port: spec.port ?? 0,
