@@ -22,8 +22,8 @@ Runs scenarios x models on the demo app and writes bench/results/<timestamp>/
   --scenarios LIST         some of ${DEMO_SCENARIO_NAMES.join(', ')} (the default)
                            and ${GRID};
                            io = io-100,io-1000; isolation = the whole grid, ${ISOLATION_NAMES.length} cells (about 22 min);
-                           overload = 2,000 connections on a 20 ms CPU route, /health probed, each model with its
-                           overload limits off and on (-limited contenders)
+                           overload = 2,000 connections on a 20 ms CPU route, the runner's /readyz probed on its
+                           metrics port, each model with its overload limits off and on (-limited contenders)
   --models LIST            some of ${MODELS.join(', ')}
   --runs N                 timed runs per scenario and model, >= 1 (default ${PROFILES.default.runs}; quick ${PROFILES.quick.runs})
   --duration S             seconds per timed run (default ${PROFILES.default.duration}; quick ${PROFILES.quick.duration})
