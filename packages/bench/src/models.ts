@@ -1,3 +1,4 @@
+import type { BackendName } from '@switchyard/core';
 import type { BenchResult, ContenderName, ModelName } from './types.js';
 
 /** Every model, in the order reports list them. */
@@ -12,6 +13,10 @@ export const MODEL_NOTES: Record<ModelName, string> = {
   cluster: 'the app in N processes, each an event loop (@switchyard/cluster)',
   threads: 'the app in N threads of one process, each an event loop on a shared port (@switchyard/threads, Node >= 22.12)',
 };
+
+/** Models served by a Switchyard backend: these have a runner, with its metrics port. */
+const BACKEND_MODELS: readonly ModelName[] = ['reactor', 'pool', 'cluster', 'threads'];
+export const isBackendModel = (model: string | undefined): model is BackendName => BACKEND_MODELS.includes(model as ModelName);
 
 /** Models that run the app module (all but the raw reference). */
 export function runsApp(model: ModelName): boolean {

@@ -1,5 +1,5 @@
 import { invalidOption } from '@switchyard/core';
-import { isModel, MODELS } from './models.js';
+import { isBackendModel, isModel, MODELS } from './models.js';
 import type {
   BenchOptions,
   ClassicOptions,
@@ -233,9 +233,6 @@ export function resolveBenchOptions(input: BenchOptions): ResolvedBenchOptions {
   };
 }
 
-/** Models whose runner serves a metrics port. */
-const RUNNERS: readonly ModelName[] = ['reactor', 'pool', 'cluster', 'threads'];
-
 /** A probe on the runner's metrics port needs every server of its scenario to have one: a Switchyard model, or an attached server that names its port. */
 function checkMetricsProbes(input: BenchOptions, lineup: ContenderName[], contenders: Record<string, ContenderSpec>): void {
   input.scenarios.forEach((scenario, index) => {
@@ -244,11 +241,11 @@ function checkMetricsProbes(input: BenchOptions, lineup: ContenderName[], conten
       if (scenario.models && !scenario.models.includes(name)) continue;
       const attached = input.attach?.[name];
       const model = contenders[name] ? contenders[name]!.model : (name as ModelName);
-      const ok = attached ? typeof attached.metricsUrl === 'string' : model !== undefined && RUNNERS.includes(model);
+      const ok = attached ? typeof attached.metricsUrl === 'string' : isBackendModel(model);
       if (!ok) {
         throw invalidOption(
           `scenarios[${index}].probe.on`,
-          `"server", since "${name}" runs this scenario and has no runner's metrics port (only ${quoted(RUNNERS)} models, and attached servers with a metricsUrl, have one)`,
+          `"server", since "${name}" runs this scenario and has no runner's metrics port (only the "reactor", "pool", "cluster" and "threads" models, and attached servers with a metricsUrl, have one)`,
           'metrics',
         );
       }

@@ -52,10 +52,17 @@ async function serveOn(serve: BackendModule['serve'], spec: ServerSpec, host: st
   });
   return {
     url: server.url,
-    ...(metricsPort !== undefined && { metricsUrl: `http://${host.includes(':') ? `[${host}]` : host}:${metricsPort}` }),
+    ...(metricsPort !== undefined && { metricsUrl: withPort(server.url, metricsPort) }),
     close: () => server.close({ graceMs: 200 }),
     stats: () => server.stats(),
   };
+}
+
+/** `url` (the server's, its host as it formats it) on another port. */
+function withPort(url: string, port: number): string {
+  const other = new URL(url);
+  other.port = String(port);
+  return other.origin;
 }
 
 /** A port free now on `host`: the metrics port takes a number, not 0. */

@@ -6,6 +6,7 @@
  * server's `stats()` (null where it has none), and exits on `close`,
  * SIGTERM, or when the runner goes away.
  */
+import { isBackendModel } from '../models.js';
 import { fdLimit } from '../proc/tree.js';
 import { startBackend } from './backend.js';
 import { startServerModule } from './module.js';
@@ -21,8 +22,7 @@ try {
   if (spec.model === 'raw') server = await startRaw(spec.rawHandler!);
   else if (spec.model === 'sequential') server = await startSequential(spec);
   else if (spec.model === 'server') server = await startServerModule(spec.server!, spec.options);
-  else if (spec.model === 'reactor' || spec.model === 'pool' || spec.model === 'cluster' || spec.model === 'threads')
-    server = await startBackend({ ...spec, model: spec.model });
+  else if (isBackendModel(spec.model)) server = await startBackend({ ...spec, model: spec.model });
   else throw new TypeError(`unknown model ${JSON.stringify(spec.model)}`);
 } catch (error) {
   console.error(error instanceof Error ? (error.stack ?? error.message) : error);
