@@ -100,6 +100,27 @@ describe('access lines written straight into bytes', () => {
     for (const odd of [-1, 0.0001, 1.23456, 2 ** 31, Number.NaN]) expect(encoded(1, 1, { ...base, durationMs: odd })).toBe(-1);
   });
 
+  it('write each line whole when lines in a row differ in one field of the route, or in the worker', () => {
+    const shapes: AccessFields[] = [
+      fields,
+      { ...fields, path: '/users/8?q=1' },
+      { ...fields, method: 'PUT' },
+      { ...fields, status: 201 },
+      { ...fields, bytes: null },
+      { ...fields, bytes: 0 },
+      { ...fields, worker: 3 },
+      { ...fields, path: `/${'b'.repeat(600)}` },
+      { ...fields, path: '/a"b' },
+    ];
+    const time = 1_700_000_000_500;
+    for (let round = 0; round < 3; round++)
+      for (const [i, f] of shapes.entries())
+        for (const g of [f, shapes[(i + round + 1) % shapes.length]!, f]) {
+          const expected = g.path.includes('"') ? -1 : formatAccessLine(time, 9, g);
+          expect(encoded(time, 9, g)).toBe(expected);
+        }
+  });
+
   it('stay right in the same millisecond after a line that was declined midway', () => {
     const time = 1_700_000_000_999;
     expect(encoded(time, 7, fields)).toBe(formatAccessLine(time, 7, fields));

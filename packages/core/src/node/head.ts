@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http';
+import { isHeaderName } from './headers.js';
 
 const kAccess = Symbol('switchyard.access');
 
@@ -39,8 +40,8 @@ function noteHead(tag: AccessTag, headers: string[]): void {
   let hasId = false;
   for (let i = 0; i < headers.length; i += 2) {
     const name = headers[i]!;
-    if (name.length === 14 && name.toLowerCase() === 'content-length') tag.bytes = Number(headers[i + 1]);
-    else if (name.length === 12 && name.toLowerCase() === 'x-request-id') hasId = true;
+    if (name.length === 14 && isHeaderName(name, 'content-length')) tag.bytes = Number(headers[i + 1]);
+    else if (name.length === 12 && isHeaderName(name, 'x-request-id')) hasId = true;
   }
   if (!hasId) headers.push('x-request-id', tag.id);
 }

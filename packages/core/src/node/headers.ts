@@ -26,6 +26,19 @@ export function flattenHeaders(init: HeadersInput): string[] {
 }
 
 /**
+ * Whether header name `name` is `lower` (lower-case) in any case, without
+ * the string `toLowerCase` would make for each name looked at. Setting bit
+ * 0x20 lowers a letter and keeps '-' and digits; the other characters it
+ * would fold are not valid in a header name.
+ */
+export function isHeaderName(name: string, lower: string): boolean {
+  if (name === lower) return true;
+  if (name.length !== lower.length) return false;
+  for (let i = 0; i < lower.length; i++) if ((name.charCodeAt(i) | 0x20) !== lower.charCodeAt(i)) return false;
+  return true;
+}
+
+/**
  * The first value of `name` (lower-case) in a flat list, such as a request's
  * `rawHeaders`: touching `req.headers` instead makes Node build the whole
  * header object, a cost on every request that needs one value.
@@ -33,7 +46,7 @@ export function flattenHeaders(init: HeadersInput): string[] {
 export function headerValue(flat: readonly string[], name: string): string | undefined {
   for (let i = 0; i < flat.length; i += 2) {
     const key = flat[i]!;
-    if (key.length === name.length && key.toLowerCase() === name) return flat[i + 1];
+    if (key.length === name.length && isHeaderName(key, name)) return flat[i + 1];
   }
   return undefined;
 }
@@ -42,7 +55,7 @@ export function headerValue(flat: readonly string[], name: string): string | und
 export function hasHeader(flat: readonly string[], name: string): boolean {
   for (let i = 0; i < flat.length; i += 2) {
     const key = flat[i]!;
-    if (key.length === name.length && key.toLowerCase() === name) return true;
+    if (key.length === name.length && isHeaderName(key, name)) return true;
   }
   return false;
 }

@@ -111,6 +111,47 @@ function keepOpening(time: number, pid: number): boolean {
 }
 
 /**
+ * The line's bytes from the method's value up to the duration's
+ * (`GET","path":"/hello","status":200,"bytes":5,"durationMs":`), kept from
+ * the last line: a busy route sends the same answer many times in a row,
+ * and one copy costs less than writing its bytes one by one (the path is
+ * compared, not written). Paths longer than ROUTE_ROOM are not kept.
+ */
+const ROUTE_ROOM = 512;
+const route = {
+  method: '',
+  path: '',
+  status: Number.NaN,
+  bytesSent: Number.NaN as number | null,
+  bytes: new Uint8Array(ROUTE_ROOM + FIXED_ROOM),
+  view: new Uint8Array(0),
+};
+
+function keepRoute(written: Uint8Array, method: string, path: string, status: number, bytesSent: number | null): void {
+  if (path.length > ROUTE_ROOM || written.length > route.bytes.length) return;
+  route.bytes.set(written);
+  route.view = route.bytes.subarray(0, written.length);
+  route.method = method;
+  route.path = path;
+  route.status = status;
+  route.bytesSent = bytesSent;
+}
+
+/** `,"worker":N,"requestId":"` for the last worker number: one serving thread writes the same one every time. */
+const workerPart = { worker: Number.NaN, bytes: new Uint8Array(FIXED_ROOM), view: new Uint8Array(0) };
+
+/** Writes the worker part for `worker` and keeps it; false when the number needs the string path. */
+function keepWorkerPart(worker: number): boolean {
+  const out = workerPart.bytes;
+  workerPart.worker = Number.NaN;
+  const end = digits(out, put(out, 0, WORKER), worker);
+  if (end < 0) return false;
+  workerPart.view = out.subarray(0, put(out, end, REQUEST_ID));
+  workerPart.worker = worker;
+  return true;
+}
+
+/**
  * Writes one access line into `out` from `at`, which must have
  * `lineRoom(...)` bytes free; returns where it ends, or -1 when this line
  * needs the string path. `remoteAddress` and `userAgent` are written when
@@ -133,20 +174,29 @@ export function encodeAccessLine(
 ): number {
   if ((time !== opening.time || pid !== opening.pid) && !keepOpening(time, pid)) return -1;
   out.set(opening.view, at);
-  let end = plain(out, at + opening.view.length, method);
+  let end = at + opening.view.length;
+  if (method === route.method && status === route.status && bytesSent === route.bytesSent && path === route.path) {
+    out.set(route.view, end);
+    end += route.view.length;
+  } else {
+    const from = end;
+    end = plain(out, from, method);
+    if (end < 0) return -1;
+    end = plain(out, put(out, end, PATH), path);
+    if (end < 0) return -1;
+    end = digits(out, put(out, end, STATUS), status);
+    if (end < 0) return -1;
+    end = put(out, end, BYTES);
+    end = bytesSent === null ? put(out, end, NULL) : digits(out, end, bytesSent);
+    if (end < 0) return -1;
+    end = put(out, end, DURATION);
+    keepRoute(out.subarray(from, end), method, path, status, bytesSent);
+  }
+  end = thousandths(out, end, durationMs);
   if (end < 0) return -1;
-  end = plain(out, put(out, end, PATH), path);
-  if (end < 0) return -1;
-  end = digits(out, put(out, end, STATUS), status);
-  if (end < 0) return -1;
-  end = put(out, end, BYTES);
-  end = bytesSent === null ? put(out, end, NULL) : digits(out, end, bytesSent);
-  if (end < 0) return -1;
-  end = thousandths(out, put(out, end, DURATION), durationMs);
-  if (end < 0) return -1;
-  end = digits(out, put(out, end, WORKER), worker);
-  if (end < 0) return -1;
-  end = plain(out, put(out, end, REQUEST_ID), requestId);
+  if (worker !== workerPart.worker && !keepWorkerPart(worker)) return -1;
+  out.set(workerPart.view, end);
+  end = plain(out, end + workerPart.view.length, requestId);
   if (end < 0) return -1;
   if (remoteAddress !== undefined) {
     end = plain(out, put(out, end, REMOTE_ADDRESS), remoteAddress);
