@@ -112,10 +112,12 @@ function keepOpening(time: number, pid: number): boolean {
 
 /**
  * The line's bytes from the method's value up to the duration's
- * (`GET","path":"/hello","status":200,"bytes":5,"durationMs":`), kept from
- * the last line: a busy route sends the same answer many times in a row,
- * and one copy costs less than writing its bytes one by one (the path is
- * compared, not written). Paths longer than ROUTE_ROOM are not kept.
+ * (`GET","path":"/hello","status":200,"bytes":5,"durationMs":`), kept once
+ * two lines in a row share them: a busy route sends the same answer many
+ * times in a row, and one copy costs less than writing its bytes one by one
+ * (the path is compared, not written). Lines whose routes all differ (ids in
+ * paths) only note the last one's, with no copy. Paths longer than
+ * ROUTE_ROOM are not kept.
  */
 const ROUTE_ROOM = 512;
 const route = {
@@ -123,18 +125,27 @@ const route = {
   path: '',
   status: Number.NaN,
   bytesSent: Number.NaN as number | null,
+  /** Whether `view` holds the bytes of the route above. */
+  kept: false,
   bytes: new Uint8Array(ROUTE_ROOM + FIXED_ROOM),
   view: new Uint8Array(0),
 };
 
-function keepRoute(written: Uint8Array, method: string, path: string, status: number, bytesSent: number | null): void {
-  if (path.length > ROUTE_ROOM || written.length > route.bytes.length) return;
-  route.bytes.set(written);
-  route.view = route.bytes.subarray(0, written.length);
+/** Notes the last line's route, its bytes not kept. */
+function noteRoute(method: string, path: string, status: number, bytesSent: number | null): void {
   route.method = method;
   route.path = path;
   route.status = status;
   route.bytesSent = bytesSent;
+  route.kept = false;
+}
+
+/** Keeps the bytes of the route noted, now written a second time in a row. */
+function keepRoute(written: Uint8Array): void {
+  if (route.path.length > ROUTE_ROOM || written.length > route.bytes.length) return;
+  route.bytes.set(written);
+  route.view = route.bytes.subarray(0, written.length);
+  route.kept = true;
 }
 
 /** `,"worker":N,"requestId":"` for the last worker number: one serving thread writes the same one every time. */
@@ -175,7 +186,8 @@ export function encodeAccessLine(
   if ((time !== opening.time || pid !== opening.pid) && !keepOpening(time, pid)) return -1;
   out.set(opening.view, at);
   let end = at + opening.view.length;
-  if (method === route.method && status === route.status && bytesSent === route.bytesSent && path === route.path) {
+  const sameRoute = method === route.method && status === route.status && bytesSent === route.bytesSent && path === route.path;
+  if (sameRoute && route.kept) {
     out.set(route.view, end);
     end += route.view.length;
   } else {
@@ -190,7 +202,8 @@ export function encodeAccessLine(
     end = bytesSent === null ? put(out, end, NULL) : digits(out, end, bytesSent);
     if (end < 0) return -1;
     end = put(out, end, DURATION);
-    keepRoute(out.subarray(from, end), method, path, status, bytesSent);
+    if (sameRoute) keepRoute(out.subarray(from, end));
+    else noteRoute(method, path, status, bytesSent);
   }
   end = thousandths(out, end, durationMs);
   if (end < 0) return -1;
