@@ -18,12 +18,27 @@ describe('the metrics port', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
+  /**
+   * Starts the fixture on a metrics port found free. Another process may take
+   * that port before the server binds it (the server then exits with
+   * ERR_PORT_IN_USE): a new port is found, up to 3 tries.
+   */
+  async function startServer(): Promise<{ port: number; metricsPort: number }> {
+    for (let attempt = 1; ; attempt++) {
+      const metricsPort = await freePort();
+      const started = spawn(process.execPath, [script, String(metricsPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
+      child = started;
+      const line = once(createInterface({ input: started.stdout! }), 'line').then(([text]) => text as string);
+      const exit = once(started, 'exit').then(([code]) => `exited with ${String(code)}`);
+      const outcome = await Promise.race([line.then((text) => ({ text })), exit.then((why) => ({ why }))]);
+      if ('text' in outcome) return { port: (JSON.parse(outcome.text) as { port: number }).port, metricsPort };
+      if (attempt === 3) throw new Error(`the server ${outcome.why} before it printed its port, 3 times`);
+    }
+  }
+
   it("answers liveness and readiness while a handler holds the server's event loop", async () => {
     dir = mkdtempSync(join(tmpdir(), 'switchyard-metrics-port-'));
-    const metricsPort = await freePort();
-    child = spawn(process.execPath, [script, String(metricsPort)], { stdio: ['ignore', 'pipe', 'inherit'] });
-    const [line] = (await once(createInterface({ input: child.stdout! }), 'line')) as [string];
-    const { port } = JSON.parse(line) as { port: number };
+    const { port, metricsPort } = await startServer();
 
     let settled = false;
     const blocked = fetch(`http://127.0.0.1:${port}/block?dir=${encodeURIComponent(dir)}`).then(
