@@ -2,10 +2,25 @@ import { describe, expect, it } from 'vitest';
 import { chunkedUpload, rawExchange, rawUpload, statuses, waitFor } from './helpers.js';
 import { conformanceLimits, type SuiteEnv } from './index.js';
 
-async function stillServing(env: SuiteEnv): Promise<void> {
+/**
+ * The server answers a new request normally. A 408 that comes only after
+ * the headers timeout has run on this side too is that timeout doing its
+ * job: this process or the server's was starved for a second on a loaded
+ * machine between connecting and the head being read. That one is asked
+ * again, once, and said; any other answer fails at once.
+ */
+async function stillServing(env: SuiteEnv, again = false): Promise<void> {
+  const startedAt = performance.now();
   const response = await fetch(env.url('/text'));
-  expect(response.status).toBe(200);
-  expect(await response.text()).toBe('hello from switchyard');
+  const text = await response.text();
+  const tookMs = Math.round(performance.now() - startedAt);
+  if (response.status === 408 && tookMs >= conformanceLimits.headersTimeout && !again) {
+    console.warn(
+      `[conformance] ${env.options.backend}: /text got 408 after ${tookMs} ms (headersTimeout ${conformanceLimits.headersTimeout} ms); asking again`,
+    );
+    return stillServing(env, true);
+  }
+  expect({ status: response.status, text }, `answered in ${tookMs} ms`).toEqual({ status: 200, text: 'hello from switchyard' });
 }
 
 /** Bad input from clients and bad behaviour from handlers: each costs only its own request. */
