@@ -13,8 +13,20 @@ import { parseArgs } from 'node:util';
 import { failedModels, validateReportDir } from '@switchyard/bench';
 import { newestResultFolder, resultFolder } from './matrix/folders.mjs';
 
+const HELP = `Usage: pnpm bench:check [DIR] [--strict]      (from bench/: node src/check-report.mjs [DIR] [--strict])
+
+Exits 0 when DIR (a path, or a folder name under bench/results; default: the
+newest there) holds a complete, valid report, whatever its figures say.
+
+  --strict            also exit 1 when a model could not be measured
+  -h, --help          this help`;
+
 try {
-  const { values, positionals } = parseArgs({ options: { strict: { type: 'boolean' } }, allowPositionals: true });
+  const { values, positionals } = parseArgs({ options: { strict: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } }, allowPositionals: true });
+  if (values.help) {
+    console.log(HELP);
+    process.exit(0);
+  }
   if (positionals.length > 1) throw new TypeError(`expected at most one result folder (got ${positionals.length})`);
   const dir = positionals[0] ? resultFolder(positionals[0]) : newestResultFolder();
   const problems = validateReportDir(dir);

@@ -42,6 +42,34 @@ export function list(flag, value, accepted, groups = {}, shown = [...accepted, .
   return accepted.filter((name) => out.includes(name));
 }
 
+/**
+ * A single-purpose command's flags, parsed strictly: an unknown flag or one
+ * missing its value throws, naming it. `--help` (`-h`) is added: with it,
+ * `help` is printed and undefined returned.
+ */
+export function commandFlags(argv, options, help, print = (text) => process.stdout.write(text)) {
+  const { values } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, strict: true, allowPositionals: false });
+  if (!values.help) return values;
+  print(`${help}\n`);
+  return undefined;
+}
+
+/**
+ * `commandFlags` for a script whose work runs at the top level: `check`
+ * turns the values into its settings; a mistake in either is printed with
+ * `help` and exits 1, and `--help` prints `help` and exits 0.
+ */
+export function scriptFlags(command, options, help, check = (values) => values, argv = process.argv.slice(2)) {
+  try {
+    const values = commandFlags(argv, options, help);
+    if (values) return check(values);
+  } catch (error) {
+    console.error(`${command}: ${error.message}\n\n${help}`);
+    process.exit(1);
+  }
+  process.exit(0);
+}
+
 /** The flags every run command takes; `extra` adds a command's own. */
 const RUN_OPTIONS = {
   quick: { type: 'boolean' },
@@ -180,7 +208,7 @@ export async function runAsScript(moduleUrl, main, help, command) {
   try {
     await main();
   } catch (error) {
-    if (error instanceof TypeError || error?.code === 'ERR_INVALID_OPTION' || error?.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+    if (error instanceof TypeError || error?.code === 'ERR_INVALID_OPTION' || String(error?.code).startsWith('ERR_PARSE_ARGS_')) {
       console.error(`${command}: ${error.message}\n\n${help}`);
     } else console.error(error);
     process.exitCode = 1;

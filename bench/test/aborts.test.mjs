@@ -20,6 +20,8 @@ describe('bench:aborts', () => {
   });
 
   it('refuses an unknown mode, naming the known ones', async () => {
-    await expect(main(['--modes', 'explode'], () => {})).rejects.toThrow('--modes takes complete, abort, abort-early, abort-timer (got "explode")');
+    await expect(main(['--modes', 'explode'], () => {})).rejects.toThrow(
+      '--modes must be a comma-separated list of complete, abort, abort-early, abort-timer (got "explode")',
+    );
   });
 });

@@ -45,10 +45,20 @@ describe('bench:overload', () => {
   }, 60_000);
 
   it('refuses a per-request time that is not a positive number, naming the option', async () => {
-    await expect(main(['--ms', '0'], () => {})).rejects.toThrow('--ms takes a number of milliseconds above 0 (got "0")');
+    await expect(main(['--ms', '0'], () => {})).rejects.toThrow('--ms must be a number > 0 (got "0")');
+  });
+
+  it('refuses an unknown flag or backend, naming it, and prints its help with --help', async () => {
+    await expect(main(['--backend', 'reactor'], () => {})).rejects.toThrow("Unknown option '--backend'");
+    await expect(main(['--backends', 'reactor,fork'], () => {})).rejects.toThrow(
+      '--backends must be a comma-separated list of reactor, pool, cluster (got "fork")',
+    );
+    let printed = '';
+    expect(await main(['--help'], (text) => (printed += text))).toEqual([]);
+    expect(printed).toContain('Usage: pnpm bench:overload');
   });
 
   it('refuses an unknown scenario, naming the known ones', async () => {
-    await expect(main(['--scenarios', 'meltdown'], () => {})).rejects.toThrow('--scenarios takes cpu, io (got "meltdown")');
+    await expect(main(['--scenarios', 'meltdown'], () => {})).rejects.toThrow('--scenarios must be a comma-separated list of cpu, io (got "meltdown")');
   });
 });

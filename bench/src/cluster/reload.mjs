@@ -17,9 +17,19 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { Agent, request } from 'node:http';
-import { parseArgs } from 'node:util';
+import { number, scriptFlags } from '../cli-kit.mjs';
 
 const RELOADS = 3;
+
+const HELP = `Usage: pnpm bench:cluster-reload [options]      (from bench/: node src/cluster/reload.mjs [options])
+
+The cluster's rolling restarts under load: ${RELOADS} SIGHUPs spread over the run and a
+SIGTERM at its end; how many requests succeeded, and how the others failed.
+
+  --clients N         keep-alive clients, and as many opening a connection per request (default 8)
+  --seconds S         length of the run (default 15)
+  --workers N         processes (default 2)
+  -h, --help          this help`;
 const role = new URL(import.meta.url).searchParams.get('role');
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -73,16 +83,20 @@ function get(url, agent, timeoutMs = 10_000) {
 }
 
 async function main() {
-  const { values } = parseArgs({
-    options: {
+  const { clients, seconds, workers } = scriptFlags(
+    'bench:cluster-reload',
+    {
       clients: { type: 'string', default: '8' },
       seconds: { type: 'string', default: '15' },
       workers: { type: 'string', default: '2' },
     },
-  });
-  const clients = Number(values.clients);
-  const seconds = Number(values.seconds);
-  const workers = Number(values.workers);
+    HELP,
+    (values) => ({
+      clients: number('clients', values.clients, { integer: true, min: 1 }),
+      seconds: number('seconds', values.seconds, { above: true }),
+      workers: number('workers', values.workers, { integer: true, min: 1 }),
+    }),
+  );
 
   const child = spawn(process.execPath, [new URL(import.meta.url).pathname, '--primary', String(workers)], {
     stdio: ['ignore', 'pipe', 'pipe'],

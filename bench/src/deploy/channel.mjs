@@ -17,8 +17,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { ensureRedisServer, RedisServer } from '../../../test-support/redis-server.mjs';
+import { commandFlags, number, runAsScript } from '../cli-kit.mjs';
 import { percentile, sleep } from '../load-kit.mjs';
 import { startInstance } from './instance.mjs';
 
@@ -66,9 +66,19 @@ async function measure(name, start, { messages, warmup }) {
 
 const fmt = (n, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+const HELP = `Usage: pnpm bench:channel [options]      (from bench/: node src/deploy/channel.mjs [options])
+
+ctx.channel fan-out: messages/s and publish-to-receive latency over the pool's
+threads, the cluster's processes and Redis between two reactor instances.
+
+  --messages N        messages in the burst (default 20000; 500 with --quick)
+  --quick             a short run that measures nothing
+  -h, --help          this help`;
+
 export async function main(argv = process.argv.slice(2), print = (text) => process.stdout.write(text)) {
-  const { values } = parseArgs({ args: argv, options: { quick: { type: 'boolean' }, messages: { type: 'string' } } });
-  const messages = Number(values.messages ?? (values.quick ? 500 : 20_000));
+  const values = commandFlags(argv, { quick: { type: 'boolean' }, messages: { type: 'string' } }, HELP, print);
+  if (!values) return [];
+  const messages = number('messages', values.messages, { integer: true, min: 1 }) ?? (values.quick ? 500 : 20_000);
   const settings = { messages, warmup: Math.min(1_000, messages) };
   ensureRedisServer();
   const transports = [
@@ -122,4 +132,4 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
   return rows;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+await runAsScript(import.meta.url, () => main(), HELP, 'bench:channel');

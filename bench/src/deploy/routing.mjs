@@ -10,9 +10,8 @@
  * Reported: /cpu req/s, and the probe's p50 and p99, with ratios to the
  * reactor alone, measured in the same run.
  */
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { which } from '@switchyard/bench';
+import { commandFlags, fail, number, runAsScript } from '../cli-kit.mjs';
 import { autocannon, sleep, startProbe, summarize, wrk } from '../load-kit.mjs';
 import { startInstance } from './instance.mjs';
 import { ensureNginx, guideConfig, runNginx } from './nginx.mjs';
@@ -31,10 +30,25 @@ async function measure(nginxPort, { seconds, connections, cpuMs, load }) {
 
 const fmt = (n, digits = 0) => (Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 
+const GENERATORS = ['auto', 'wrk', 'autocannon'];
+
+const HELP = `Usage: pnpm bench:routing [options]      (from bench/: node src/deploy/routing.mjs [options])
+
+The deploy guide's nginx routing (/cpu to a pool instance, the rest to a reactor
+instance) against either instance alone, under /cpu load with a /hello probe.
+
+  --duration S        seconds of load per setup (default 10; 1 with --quick)
+  --quick             a short run that measures nothing
+  --connections N     /cpu requests in flight (default 16)
+  --cpu-ms N          each /cpu request's work in ms (default 20)
+  --workers N         the pool instance's threads (default 2)
+  --generator NAME    ${GENERATORS.join(', ')} (default auto: wrk when installed)
+  -h, --help          this help`;
+
 export async function main(argv = process.argv.slice(2), print = (text) => process.stdout.write(text)) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const values = commandFlags(
+    argv,
+    {
       quick: { type: 'boolean' },
       duration: { type: 'string' },
       connections: { type: 'string', default: '16' },
@@ -42,18 +56,22 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
       workers: { type: 'string', default: '2' },
       generator: { type: 'string', default: 'auto' },
     },
-  });
+    HELP,
+    print,
+  );
+  if (!values) return [];
+  if (!GENERATORS.includes(values.generator)) fail('generator', GENERATORS.join(', '), values.generator);
   const generator = values.generator === 'auto' ? (which('wrk') ? 'wrk' : 'autocannon') : values.generator;
-  if (!['wrk', 'autocannon'].includes(generator)) throw new Error(`--generator takes auto, wrk or autocannon (got "${values.generator}")`);
   const settings = {
-    seconds: Number(values.duration ?? (values.quick ? 1 : 10)),
-    connections: Number(values.connections),
-    cpuMs: Number(values['cpu-ms']),
+    seconds: number('duration', values.duration, { above: true }) ?? (values.quick ? 1 : 10),
+    connections: number('connections', values.connections, { integer: true, min: 1 }),
+    cpuMs: number('cpu-ms', values['cpu-ms'], { above: true }),
     load: generator === 'wrk' ? wrk : autocannon,
   };
+  const workers = number('workers', values.workers, { integer: true, min: 1 });
   const nginx = ensureNginx();
   const reactor = await startInstance('dist/app.js', 'reactor', 1);
-  const pool = await startInstance('dist/app.js', 'pool', Number(values.workers));
+  const pool = await startInstance('dist/app.js', 'pool', workers);
   const setups = [
     ['reactor alone', [reactor.port, reactor.port]],
     ['pool alone', [pool.port, pool.port]],
@@ -89,4 +107,4 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
   return rows;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+await runAsScript(import.meta.url, () => main(), HELP, 'bench:routing');

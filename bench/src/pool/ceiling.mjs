@@ -18,8 +18,8 @@
  */
 import { fork } from 'node:child_process';
 import * as crypto from 'node:crypto';
-import { parseArgs } from 'node:util';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { list, number, scriptFlags } from '../cli-kit.mjs';
 
 const BLOCK = Buffer.alloc(32, 7);
 
@@ -62,13 +62,24 @@ if (!isMainThread) {
 } else if (process.argv[2] === '--child') {
   process.send(count(process.argv[3], Number(process.argv[4])), () => process.disconnect());
 } else {
-  const { values } = parseArgs({ options: { seconds: { type: 'string', default: '3' }, kinds: { type: 'string', default: 'js,native,hash,hash-oneshot' } } });
-  const ms = Number(values.seconds) * 1000;
+  const help = `Usage: node src/pool/ceiling.mjs [options]      (from bench/)
+
+What two threads of one process do at all, beside one thread and two processes,
+per kind of work, with no HTTP.
+
+  --seconds S         seconds each count runs (default 3)
+  --kinds LIST        some of ${Object.keys(UNITS).join(', ')} (default: all)
+  -h, --help          this help`;
+  const { ms, kinds } = scriptFlags(
+    'ceiling',
+    { seconds: { type: 'string', default: '3' }, kinds: { type: 'string', default: Object.keys(UNITS).join(',') } },
+    help,
+    (values) => ({ ms: number('seconds', values.seconds, { above: true }) * 1000, kinds: list('kinds', values.kinds, Object.keys(UNITS)) }),
+  );
   const twice = (start) => Promise.all([start(), start()]).then(([a, b]) => a + b);
   console.log('| work | one thread | two threads | two processes | threads ÷ one | processes ÷ one |');
   console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
-  for (const kind of values.kinds.split(',')) {
-    if (!UNITS[kind]) throw new Error(`--kinds takes ${Object.keys(UNITS).join(', ')} (got "${kind}")`);
+  for (const kind of kinds) {
     if (kind === 'hash-oneshot' && typeof crypto.hash !== 'function') {
       console.log(`| ${kind} | needs Node 21.7 or later | | | | |`);
       continue;

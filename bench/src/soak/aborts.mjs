@@ -15,8 +15,8 @@ import { once } from 'node:events';
 import { request } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { treeUsage } from '@switchyard/bench';
+import { commandFlags, list, number, runAsScript } from '../cli-kit.mjs';
 
 const MODES = {
   complete: { path: '/?chunks=16', abort: 'never' },
@@ -65,29 +65,45 @@ async function measure(backend, modeName, { requests, concurrency, workers, sett
   return { backend, mode: modeName, requests, seconds, beforeMiB: before / 2 ** 20, afterMiB: after / 2 ** 20 };
 }
 
+const BACKENDS = ['reactor', 'pool', 'cluster'];
+
+const HELP = `Usage: pnpm bench:aborts [options]      (from bench/: node src/soak/aborts.mjs [options])
+
+Memory after many aborted streamed responses, against the same number completed.
+
+  --backends LIST     some of ${BACKENDS.join(', ')} (default: all)
+  --modes LIST        some of ${Object.keys(MODES).join(', ')} (default: all; complete always runs)
+  --requests N        responses per mode (default 20000)
+  --concurrency N     requests at a time (default 50)
+  --workers N         threads or processes (default 2)
+  --settle MS         wait after the last request before RSS is read (default 2000)
+  -h, --help          this help`;
+
 export async function main(argv = process.argv.slice(2), print = (text) => process.stdout.write(text)) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
+  const values = commandFlags(
+    argv,
+    {
       requests: { type: 'string', default: '20000' },
       concurrency: { type: 'string', default: '50' },
       workers: { type: 'string', default: '2' },
-      backends: { type: 'string', default: 'reactor,pool,cluster' },
+      backends: { type: 'string', default: BACKENDS.join(',') },
       modes: { type: 'string', default: Object.keys(MODES).join(',') },
       settle: { type: 'string', default: '2000' },
     },
-  });
+    HELP,
+    print,
+  );
+  if (!values) return [];
   const settings = {
-    requests: Number(values.requests),
-    concurrency: Number(values.concurrency),
-    workers: Number(values.workers),
-    settleMs: Number(values.settle),
+    requests: number('requests', values.requests, { integer: true, min: 1 }),
+    concurrency: number('concurrency', values.concurrency, { integer: true, min: 1 }),
+    workers: number('workers', values.workers, { integer: true, min: 1 }),
+    settleMs: number('settle', values.settle),
   };
-  const modes = values.modes.split(',');
-  for (const mode of modes) if (!MODES[mode]) throw new Error(`--modes takes ${Object.keys(MODES).join(', ')} (got "${mode}")`);
+  const modes = list('modes', values.modes, Object.keys(MODES));
   if (!modes.includes('complete')) modes.unshift('complete');
   const rows = [];
-  for (const backend of values.backends.split(',')) {
+  for (const backend of list('backends', values.backends, BACKENDS)) {
     for (const mode of modes) {
       process.stderr.write(`aborts: ${backend} ${mode} x ${settings.requests}\n`);
       rows.push(await measure(backend, mode, settings));
@@ -108,4 +124,4 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
   return rows;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+await runAsScript(import.meta.url, () => main(), HELP, 'bench:aborts');

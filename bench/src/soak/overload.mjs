@@ -32,8 +32,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { which } from '@switchyard/bench';
+import { commandFlags, fail, list, number, runAsScript } from '../cli-kit.mjs';
 import { autocannon, freePort, sleep, startProbe, summarize, wrk } from '../load-kit.mjs';
 
 const SERVE = fileURLToPath(new URL('./serve.mjs', import.meta.url));
@@ -107,13 +107,33 @@ async function measure(backend, scenarioName, protection, { seconds, workers, se
 const fmt = (n, digits = 0) =>
   n === undefined || Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
+const BACKENDS = ['reactor', 'pool', 'cluster'];
+const PROTECTIONS = ['off', 'on', 'ops'];
+const GENERATORS = ['auto', 'wrk', 'autocannon'];
+
+const HELP = `Usage: pnpm bench:overload [options]      (from bench/: node src/soak/overload.mjs [options])
+
+Each backend flooded past its capacity, limits off and on, while a health probe
+runs every ${PROBE_EVERY_MS} ms on a fresh connection.
+
+  --backends LIST     some of ${BACKENDS.join(', ')} (default: all)
+  --scenarios LIST    some of ${Object.keys(SCENARIOS).join(', ')} (default: both)
+  --protection LIST   some of ${PROTECTIONS.join(', ')}: limits off, on, or on with the probe on the metrics port (default: all)
+  --duration S        seconds of flood per run (default 10)
+  --settle S          seconds watched after the flood, for recovery (default 5)
+  --workers N         threads or processes (default 2)
+  --connections N     the flood's connections (default: the scenario's)
+  --ms N              each request's work or wait in ms (default: the scenario's)
+  --generator NAME    ${GENERATORS.join(', ')} (default auto: wrk when installed)
+  -h, --help          this help`;
+
 export async function main(argv = process.argv.slice(2), print = (text) => process.stdout.write(text)) {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      backends: { type: 'string', default: 'reactor,pool,cluster' },
-      scenarios: { type: 'string', default: 'cpu,io' },
-      protection: { type: 'string', default: 'off,on,ops' },
+  const values = commandFlags(
+    argv,
+    {
+      backends: { type: 'string', default: BACKENDS.join(',') },
+      scenarios: { type: 'string', default: Object.keys(SCENARIOS).join(',') },
+      protection: { type: 'string', default: PROTECTIONS.join(',') },
       duration: { type: 'string', default: '10' },
       workers: { type: 'string', default: '2' },
       settle: { type: 'string', default: '5' },
@@ -121,26 +141,27 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
       connections: { type: 'string' },
       ms: { type: 'string' },
     },
-  });
-  for (const protection of values.protection.split(',')) {
-    if (!['off', 'on', 'ops'].includes(protection)) throw new Error(`--protection takes off, on, ops (got "${protection}")`);
-  }
+    HELP,
+    print,
+  );
+  if (!values) return [];
+  const backends = list('backends', values.backends, BACKENDS);
+  const scenarios = list('scenarios', values.scenarios, Object.keys(SCENARIOS));
+  const protections = list('protection', values.protection, PROTECTIONS);
+  if (!GENERATORS.includes(values.generator)) fail('generator', GENERATORS.join(', '), values.generator);
   const generator = values.generator === 'auto' ? (which('wrk') ? 'wrk' : 'autocannon') : values.generator;
-  if (!['wrk', 'autocannon'].includes(generator)) throw new Error(`--generator takes auto, wrk or autocannon (got "${values.generator}")`);
   const settings = {
-    seconds: Number(values.duration),
-    workers: Number(values.workers),
-    settleS: Number(values.settle),
+    seconds: number('duration', values.duration, { above: true }),
+    workers: number('workers', values.workers, { integer: true, min: 1 }),
+    settleS: number('settle', values.settle),
     load: generator === 'wrk' ? wrk : autocannon,
-    connections: values.connections === undefined ? undefined : Number(values.connections),
-    ms: values.ms === undefined ? undefined : Number(values.ms),
+    connections: number('connections', values.connections, { integer: true, min: 1 }),
+    ms: number('ms', values.ms, { above: true }),
   };
-  if (settings.ms !== undefined && !(settings.ms > 0)) throw new Error(`--ms takes a number of milliseconds above 0 (got "${values.ms}")`);
   const rows = [];
-  for (const scenario of values.scenarios.split(',')) {
-    if (!SCENARIOS[scenario]) throw new Error(`--scenarios takes ${Object.keys(SCENARIOS).join(', ')} (got "${scenario}")`);
-    for (const backend of values.backends.split(',')) {
-      for (const protection of values.protection.split(',')) {
+  for (const scenario of scenarios) {
+    for (const backend of backends) {
+      for (const protection of protections) {
         process.stderr.write(`overload: ${scenario} ${backend} limits ${protection}\n`);
         rows.push(await measure(backend, scenario, protection, settings));
       }
@@ -161,4 +182,4 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
   return rows;
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) await main();
+await runAsScript(import.meta.url, () => main(), HELP, 'bench:overload');

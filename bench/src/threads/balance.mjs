@@ -15,17 +15,33 @@
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import { serve } from '@switchyard/core';
 import { which } from '@switchyard/bench';
+import { number, scriptFlags } from '../cli-kit.mjs';
 
-const { values } = parseArgs({
-  options: { workers: { type: 'string', default: '2' }, repeats: { type: 'string', default: '5' }, duration: { type: 'string', default: '2' } },
-});
+const HELP = `Usage: pnpm bench:threads-balance [options]      (from bench/: node src/threads/balance.mjs [options])
+
+How evenly connections spread over the threads backend's threads (a shared port)
+beside the cluster's round robin: the busiest worker's share of /hello under wrk.
+Needs Node >= 22.12 and wrk.
+
+  --workers N         threads or processes (default 2)
+  --repeats N         wrk runs per connection count, each on fresh connections (default 5)
+  --duration S        whole seconds per wrk run (default 2)
+  -h, --help          this help`;
+
+const { workers, repeats, duration } = scriptFlags(
+  'bench:threads-balance',
+  { workers: { type: 'string', default: '2' }, repeats: { type: 'string', default: '5' }, duration: { type: 'string', default: '2' } },
+  HELP,
+  (values) => ({
+    workers: number('workers', values.workers, { integer: true, min: 1 }),
+    repeats: number('repeats', values.repeats, { integer: true, min: 1 }),
+    duration: number('duration', values.duration, { integer: true, min: 1 }),
+  }),
+);
 const run = promisify(execFile);
-const workers = Number(values.workers);
-const repeats = Number(values.repeats);
-const duration = Number(values.duration);
 const app = fileURLToPath(new URL('../../../apps/demo/dist/app.js', import.meta.url));
 if (!which('wrk')) throw new Error('bench:threads-balance needs wrk on PATH (apt-get install wrk)');
 

@@ -13,20 +13,38 @@
  * Needs Node >= 22.12 (reusePort), wrk, and the packages built.
  */
 import { execFile } from 'node:child_process';
-import { parseArgs, promisify } from 'node:util';
+import { promisify } from 'node:util';
 import { serve } from '@switchyard/core';
 import { which } from '@switchyard/bench';
+import { number, scriptFlags } from '../cli-kit.mjs';
 
-const { values } = parseArgs({
-  options: {
+const HELP = `Usage: pnpm bench:threads-cpu [options]      (from bench/: node src/threads/cpu-kinds.mjs [options])
+
+The threads backend over the cluster on each kind of CPU work (JavaScript,
+one native call, many short native calls), round by round. Needs Node >= 22.12 and wrk.
+
+  --workers N         threads or processes (default 2)
+  --rounds N          rounds; the figure is their median (default 5)
+  --duration S        whole seconds of wrk per server and round (default 4)
+  --ms N              each request's work in ms (default 2)
+  -h, --help          this help`;
+
+const { workers, rounds, duration, ms } = scriptFlags(
+  'bench:threads-cpu',
+  {
     workers: { type: 'string', default: '2' },
     rounds: { type: 'string', default: '5' },
     duration: { type: 'string', default: '4' },
     ms: { type: 'string', default: '2' },
   },
-});
-const workers = Number(values.workers);
-const rounds = Number(values.rounds);
+  HELP,
+  (values) => ({
+    workers: number('workers', values.workers, { integer: true, min: 1 }),
+    rounds: number('rounds', values.rounds, { integer: true, min: 1 }),
+    duration: number('duration', values.duration, { integer: true, min: 1 }),
+    ms: number('ms', values.ms, { above: true }),
+  }),
+);
 if (!which('wrk')) throw new Error('bench:threads-cpu needs wrk on PATH (apt-get install wrk)');
 // Not execFileSync: the cluster's primary is this process, and a blocked loop would accept nothing while wrk runs.
 const run = promisify(execFile);
@@ -41,7 +59,7 @@ async function reqPerSec(backend, route) {
   try {
     const url = `${server.url}${route}`;
     await run('wrk', ['-t1', '-c50', '-d1s', url]);
-    const { stdout } = await run('wrk', ['-t1', '-c50', `-d${values.duration}s`, url]);
+    const { stdout } = await run('wrk', ['-t1', '-c50', `-d${duration}s`, url]);
     const rps = Number(/Requests\/sec:\s+([\d.]+)/.exec(stdout)?.[1]);
     if (!(rps > 0)) throw new Error(`${backend} served nothing on ${route}:\n${stdout}`);
     return rps;
@@ -53,7 +71,7 @@ async function reqPerSec(backend, route) {
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const rows = [];
 for (const kind of ['js', 'native', 'hash']) {
-  const route = `/cpu?ms=${values.ms}&kind=${kind}`;
+  const route = `/cpu?ms=${ms}&kind=${kind}`;
   const ratios = [];
   const cluster = [];
   const threads = [];
@@ -68,9 +86,7 @@ for (const kind of ['js', 'native', 'hash']) {
   }
   rows.push({ route, cluster: median(cluster), threads: median(threads), ratios });
 }
-console.log(
-  `\nthreads ÷ cluster on each kind of CPU work, ${workers} workers, ${rounds} rounds of ${values.duration} s, wrk -c50; Node ${process.versions.node}\n`,
-);
+console.log(`\nthreads ÷ cluster on each kind of CPU work, ${workers} workers, ${rounds} rounds of ${duration} s, wrk -c50; Node ${process.versions.node}\n`);
 console.log('| route | cluster req/s | threads req/s | threads ÷ cluster, each round | median |');
 console.log('| --- | ---: | ---: | --- | ---: |');
 for (const { route, cluster, threads, ratios } of rows) {
