@@ -89,7 +89,7 @@ describe('pool: the bounded queue', () => {
       return (stats.workers[0]!.inFlight === 2 || stats.queued === 1) && stats;
     });
     // In the thread's port behind the running request, not on the main thread's queue.
-    expect(placed && placed.queued).toBe(0);
+    expect(placed ? placed.queued : undefined).toBe(0);
     // Gone long before the thread is free: its abort waits in the port too, behind the request.
     gone.destroy();
     expect((await running).status).toBe(200);
