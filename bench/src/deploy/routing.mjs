@@ -10,8 +10,7 @@
  * Reported: /cpu req/s, and the probe's p50 and p99, with ratios to the
  * reactor alone, measured in the same run.
  */
-import { which } from '@switchyard/bench';
-import { commandFlags, fail, number, runAsScript } from '../cli-kit.mjs';
+import { commandFlags, GENERATOR_CHOICES, loadFlags, number, pickGenerator, runAsScript } from '../cli-kit.mjs';
 import { autocannon, sleep, startProbe, summarize, wrk } from '../load-kit.mjs';
 import { startInstance } from './instance.mjs';
 import { ensureNginx, guideConfig, runNginx } from './nginx.mjs';
@@ -30,8 +29,6 @@ async function measure(nginxPort, { seconds, connections, cpuMs, load }) {
 
 const fmt = (n, digits = 0) => (Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }));
 
-const GENERATORS = ['auto', 'wrk', 'autocannon'];
-
 const HELP = `Usage: pnpm bench:routing [options]      (from bench/: node src/deploy/routing.mjs [options])
 
 The deploy guide's nginx routing (/cpu to a pool instance, the rest to a reactor
@@ -42,7 +39,7 @@ instance) against either instance alone, under /cpu load with a /hello probe.
   --connections N     /cpu requests in flight (default 16)
   --cpu-ms N          each /cpu request's work in ms (default 20)
   --workers N         the pool instance's threads (default 2)
-  --generator NAME    ${GENERATORS.join(', ')} (default auto: wrk when installed)
+  --generator NAME    ${GENERATOR_CHOICES.join(', ')} (default auto: wrk when installed)
   -h, --help          this help`;
 
 export async function main(argv = process.argv.slice(2), print = (text) => process.stdout.write(text)) {
@@ -60,8 +57,7 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
     print,
   );
   if (!values) return [];
-  if (!GENERATORS.includes(values.generator)) fail('generator', GENERATORS.join(', '), values.generator);
-  const generator = values.generator === 'auto' ? (which('wrk') ? 'wrk' : 'autocannon') : values.generator;
+  const generator = pickGenerator(loadFlags(values).generator, (line) => process.stderr.write(`${line}\n`), 'bench:routing');
   const settings = {
     seconds: number('duration', values.duration, { above: true }) ?? (values.quick ? 1 : 10),
     connections: number('connections', values.connections, { integer: true, min: 1 }),

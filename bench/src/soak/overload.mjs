@@ -32,8 +32,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { which } from '@switchyard/bench';
-import { commandFlags, fail, list, number, runAsScript } from '../cli-kit.mjs';
+import { commandFlags, GENERATOR_CHOICES, list, loadFlags, number, pickGenerator, runAsScript } from '../cli-kit.mjs';
 import { autocannon, freePort, sleep, startProbe, summarize, wrk } from '../load-kit.mjs';
 
 const SERVE = fileURLToPath(new URL('./serve.mjs', import.meta.url));
@@ -109,7 +108,6 @@ const fmt = (n, digits = 0) =>
 
 const BACKENDS = ['reactor', 'pool', 'cluster'];
 const PROTECTIONS = ['off', 'on', 'ops'];
-const GENERATORS = ['auto', 'wrk', 'autocannon'];
 
 const HELP = `Usage: pnpm bench:overload [options]      (from bench/: node src/soak/overload.mjs [options])
 
@@ -124,7 +122,7 @@ runs every ${PROBE_EVERY_MS} ms on a fresh connection.
   --workers N         threads or processes (default 2)
   --connections N     the flood's connections (default: the scenario's)
   --ms N              each request's work or wait in ms (default: the scenario's)
-  --generator NAME    ${GENERATORS.join(', ')} (default auto: wrk when installed)
+  --generator NAME    ${GENERATOR_CHOICES.join(', ')} (default auto: wrk when installed)
   -h, --help          this help`;
 
 export async function main(argv = process.argv.slice(2), print = (text) => process.stdout.write(text)) {
@@ -148,8 +146,7 @@ export async function main(argv = process.argv.slice(2), print = (text) => proce
   const backends = list('backends', values.backends, BACKENDS);
   const scenarios = list('scenarios', values.scenarios, Object.keys(SCENARIOS));
   const protections = list('protection', values.protection, PROTECTIONS);
-  if (!GENERATORS.includes(values.generator)) fail('generator', GENERATORS.join(', '), values.generator);
-  const generator = values.generator === 'auto' ? (which('wrk') ? 'wrk' : 'autocannon') : values.generator;
+  const generator = pickGenerator(loadFlags(values).generator, (line) => process.stderr.write(`${line}\n`), 'bench:overload');
   const settings = {
     seconds: number('duration', values.duration, { above: true }),
     workers: number('workers', values.workers, { integer: true, min: 1 }),
