@@ -70,11 +70,13 @@ describe('pool: per-thread contexts', () => {
   });
 
   it('aborts ctx.signal on the thread when the client leaves', async () => {
-    const server = await startPool({ workers: 1 });
+    // One thread only: the probes must reach the thread that holds the handler, not the express lane.
+    const server = await startPool({ workers: 1, pool: { expressLane: false } });
     try {
       const controller = new AbortController();
       const pending = fetch(`${server.url}/wait-abort`, { signal: controller.signal }).catch(() => undefined);
-      await waitFor(async () => (await server.stats()).workers[0]!.inFlight === 1, 5000, 'the request to start');
+      // Started, not merely sent to the thread: one whose client left before the thread took it up is dropped unrun.
+      await waitFor(async () => (await (await fetch(`${server.url}/awaiting-abort`)).text()) === '1', 5000, 'the handler to start');
       controller.abort();
       await pending;
       const aborted = await waitFor(
