@@ -136,24 +136,25 @@ describe('pool: the bounded queue', () => {
     // overdue (on a busy machine, when the next comes within a few milliseconds), the first goes to the thread's
     // port instead: so it takes two or three.
     const waiting: Array<Promise<Response>> = [];
-    while ((await server.stats()).queued < 2) {
+    let seen = await server.stats();
+    while (seen.queued < 2) {
       expect(waiting.length).toBeLessThan(3);
-      const before = await server.stats();
-      const placedBefore = before.queued + before.workers[0]!.inFlight;
+      const placedBefore = seen.queued + seen.workers[0]!.inFlight;
       waiting.push(settled(fetch(`${server.url}/busy?ms=10&n=${waiting.length + 1}`)));
-      await waitFor(
+      // waitFor returns only once the check gives the stats.
+      seen = (await waitFor(
         async () => {
           const now = await server!.stats();
-          return now.queued + now.workers[0]!.inFlight > placedBefore;
+          return now.queued + now.workers[0]!.inFlight > placedBefore ? now : undefined;
         },
         5000,
         `expensive request ${waiting.length} to be placed`,
-      );
+      ))!;
     }
     const newer = waiting.pop()!;
 
     // Before, the newcomer was refused; now the newest expensive request is, and the newcomer waits in its place.
-    const whoami = fetch(`${server.url}/whoami`);
+    const whoami = settled(fetch(`${server.url}/whoami`));
     const displaced = await newer;
     expect(displaced.status).toBe(503);
     expect(displaced.headers.get('retry-after')).toBe('1');
@@ -241,13 +242,13 @@ describe('pool: the bounded queue', () => {
   });
 });
 
-/** A raw HTTP/1.1 client on one kept-alive connection: when each answer's head arrived. */
 /** The same promise, marked handled: if the test fails before awaiting it, closing the server does not also report it. */
 function settled<T>(promise: Promise<T>): Promise<T> {
   promise.catch(() => {});
   return promise;
 }
 
+/** A raw HTTP/1.1 client on one kept-alive connection: when each answer's head arrived. */
 class KeptAliveClient {
   readonly #socket: Socket;
   readonly #host: string;
